@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Platform.Cli.Commands;
+
+namespace Platform.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, new InvocationConfiguration());
+
+    /// <summary>Parses and runs one command line; tests pass their own writers in the configuration.</summary>
+    public static int Run(string[] args, InvocationConfiguration configuration)
+    {
+        var root = new RootCommand("platform: a multi-region geo-replicated configuration store.")
+        {
+            UpCommand.Create(),
+        };
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // Usage errors exit 2 (shared/API.md) rather than System.CommandLine's default of 1.
+            parseResult.Invoke(configuration);
+            return ExitCodes.Usage;
+        }
+
+        return parseResult.Invoke(configuration);
+    }
+}

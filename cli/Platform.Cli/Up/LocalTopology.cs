@@ -1,0 +1,53 @@
+namespace Platform.Cli.Up;
+
+/// <summary>One node of a local platform and the ports it binds on 127.0.0.1.</summary>
+public sealed record LocalNode(string Region, string Name, int HttpPort, int SiloPort, int GatewayPort)
+{
+    public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
+}
+
+/// <summary>One region of a local platform: its nodes, its inter-region endpoint and its edge proxy port.</summary>
+public sealed record LocalRegion(string Name, IReadOnlyList<LocalNode> Nodes, int InterRegionPort, int EdgePort)
+{
+    public string InterRegionUrl => $"http://127.0.0.1:{InterRegionPort}";
+    public string EdgeUrl => $"http://127.0.0.1:{EdgePort}";
+}
+
+/// <summary>
+/// The port layout of <c>platform up</c> (shared/API.md, cluster.json): region r (from 0) and node i
+/// (from 1) get HTTP base+100r+i, silo base+4000+100r+i, gateway base+5000+100r+i, and the region's
+/// inter-region endpoint base+100r+99; edge proxies take consecutive ports from the edge port.
+/// Fixed arithmetic keeps every endpoint predictable across restarts, so data directories and
+/// operators' bookmarks stay valid.
+/// </summary>
+public static class LocalTopology
+{
+    public const int RegionPortStride = 100;
+    public const int SiloPortOffset = 4000;
+    public const int GatewayPortOffset = 5000;
+    public const int InterRegionPortIndex = 99;
+
+    public static IReadOnlyList<LocalRegion> Plan(UpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var regions = new List<LocalRegion>(options.Regions.Count);
+        for (var r = 0; r < options.Regions.Count; r++)
+        {
+            var regionBase = options.BasePort + (r * RegionPortStride);
+            var nodes = new List<LocalNode>(options.NodesPerRegion);
+            for (var i = 1; i <= options.NodesPerRegion; i++)
+            {
+                nodes.Add(new LocalNode(
+                    options.Regions[r],
+                    $"node-{i}",
+                    regionBase + i,
+                    regionBase + SiloPortOffset + i,
+                    regionBase + GatewayPortOffset + i));
+            }
+
+            regions.Add(new LocalRegion(options.Regions[r], nodes, regionBase + InterRegionPortIndex, options.EdgePort + r));
+        }
+
+        return regions;
+    }
+}
