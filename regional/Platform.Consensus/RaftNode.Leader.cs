@@ -93,9 +93,16 @@ public sealed partial class RaftNode
             peer.BecomeProbe();
         }
 
+        if (peer.State == ProgressState.Replicate && peer.Inflights.IsFull)
+        {
+            peer.Inflights.FreeFirst();
+        }
+
         if (peer.Match < log.LastIndex)
         {
-            SendAppend(message.From, peer, sendIfEmpty: false);
+            // Even with nothing new past Next: the empty append makes a follower that lost
+            // appends reject, and the rejection moves Next back to where it really is.
+            SendAppend(message.From, peer, sendIfEmpty: true);
         }
 
         OnHeartbeatRoundAcknowledged();

@@ -31,6 +31,20 @@ internal sealed class Inflights(int capacity)
         }
     }
 
+    /// <summary>
+    /// Frees the oldest slot. A heartbeat answer proves the follower is alive while the window is
+    /// full: appends may have been lost, so let one more through; if it leaves a gap the follower
+    /// rejects it and the leader falls back to probing.
+    /// </summary>
+    public void FreeFirst()
+    {
+        if (count > 0)
+        {
+            start = (start + 1) % capacity;
+            count--;
+        }
+    }
+
     public void Reset()
     {
         start = 0;
