@@ -67,7 +67,7 @@ public sealed class SimDisk
     private long FirstIndex => entries.Count > 0 ? entries[0].Index : Math.Max(CompactedIndex, Snapshot?.Metadata.Index ?? 0) + 1;
 
     /// <summary>What a restarting replica reads back. Entries before the snapshot's index are dropped, as recovery would.</summary>
-    public RaftRestoreState Load(Membership.ConfState initialConf)
+    public RaftRestoreState Load(Platform.Consensus.Membership.ConfState initialConf)
     {
         var snapshotIndex = Snapshot?.Metadata.Index ?? 0;
         var durable = entries.Where(e => e.Index > snapshotIndex).ToList();
