@@ -5,12 +5,12 @@ namespace Platform.Consensus.Tests.Simulation;
 
 /// <summary>
 /// The seeded simulation suite: each seed is a whole run with faults (safety), then healing
-/// (liveness), then a linearizability check. CI runs 1,000 seeds of 3 voters and 1,000 of 5.
+/// (liveness), then a linearizability check. CI runs 2,000 seeds of 3 voters and 2,000 of 5.
 /// </summary>
 [Trait("Category", "Simulation")]
 public sealed class RaftSimulationTests(ITestOutputHelper output)
 {
-    private const int DefaultSeedsPerSize = 1000;
+    private const int DefaultSeedsPerSize = 2000;
 
     [Theory]
     [InlineData(3)]
@@ -41,5 +41,19 @@ public sealed class RaftSimulationTests(ITestOutputHelper output)
             var first = failures.OrderBy(f => f.Seed).First();
             Assert.Fail($"{failures.Count} seed(s) failed: {string.Join(", ", failures.Select(f => f.Seed).Order().Take(20))}\n{first.Failure}");
         }
+    }
+
+    [Fact]
+    public void One_seed_replays_exactly()
+    {
+        var first = new SimCluster(SimulationOptions.FromSeed(4242, 5));
+        var second = new SimCluster(SimulationOptions.FromSeed(4242, 5));
+
+        var firstReport = first.Run();
+        var secondReport = second.Run();
+
+        Assert.Equal(firstReport, secondReport);
+        Assert.Equal(first.Trace.Format(), second.Trace.Format());
+        Assert.True(firstReport.CompletedOperations > 0);
     }
 }

@@ -1,0 +1,24 @@
+namespace Platform.Storage.Mvcc;
+
+/// <summary>Why the state machine refused something; the names match the problem codes of shared/API.md.</summary>
+public enum MvccErrorCode
+{
+    InvalidKey,
+    InvalidRequest,
+    ValueTooLarge,
+    RequestTooLarge,
+    PreconditionFailed,
+    Compacted,
+
+    /// <summary>A revision past what this namespace has applied.</summary>
+    FutureRevision,
+}
+
+/// <summary>A refusal that changed nothing.</summary>
+public sealed class MvccException(MvccErrorCode code, string message, long compactRevision = 0) : Exception(message)
+{
+    public MvccErrorCode Code { get; } = code;
+
+    /// <summary>For <see cref="MvccErrorCode.Compacted"/>: the oldest revision still readable.</summary>
+    public long CompactRevision { get; } = compactRevision;
+}
