@@ -13,6 +13,7 @@ public static class Program
         var root = new RootCommand("platform: a multi-region geo-replicated configuration store.")
         {
             UpCommand.Create(),
+            NodeCommand.Create(),
         };
 
         var parseResult = root.Parse(args);
