@@ -84,15 +84,20 @@ public sealed class WalWriter : IDisposable
         Track(write);
     }
 
-    /// <summary>Writes the pending buffer with one write and one fdatasync; then rolls and deletes segments if due.</summary>
-    public void Sync()
+    /// <summary>Hands the pending buffer to the file with one write, without syncing it.</summary>
+    public void Write()
     {
         if (pending.WrittenCount > 0)
         {
             active.Append(pending.WrittenSpan);
             pending.ResetWrittenCount();
         }
+    }
 
+    /// <summary>Writes the pending buffer with one write and one fdatasync; then rolls and deletes segments if due.</summary>
+    public void Sync()
+    {
+        Write();
         active.Sync();
         Syncs++;
         activeInfo.LastSequence = nextSequence - 1;

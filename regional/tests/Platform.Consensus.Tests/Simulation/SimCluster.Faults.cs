@@ -138,6 +138,11 @@ public sealed partial class SimCluster
     private void Crash(SimNode node, bool torn)
     {
         Trace.Note(Now, node.Id, torn ? "crash during fsync (torn write)" : "crash");
+        if (!torn)
+        {
+            node.Disk.Crash(faultRandom);
+        }
+
         FailOperationsOf(node);
         node.ForgetVolatileState();
     }

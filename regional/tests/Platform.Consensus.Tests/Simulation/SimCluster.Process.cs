@@ -12,10 +12,9 @@ public sealed partial class SimCluster
             var ready = raft.GetReady();
             if (node.CrashDuringNextPersist)
             {
-                // A crash in the middle of the fsync: only a prefix of the writes reaches the disk,
-                // and nothing of this Ready was sent or applied.
-                var writes = (ready.Snapshot is null ? 0 : 1) + ready.Entries.Length + (ready.HardState is null ? 0 : 1);
-                node.Disk.Persist(ready, faultRandom.Between(0, writes + 1));
+                // A crash in the middle of the fsync: a random prefix of the record reaches the
+                // disk, and nothing of this Ready was sent or applied.
+                node.Disk.Persist(ready, faultRandom);
                 Crash(node, torn: true);
                 return;
             }

@@ -1,76 +1,76 @@
-using Platform.Consensus.Log;
+using Platform.Consensus.Membership;
+using Platform.Storage;
+using Platform.Storage.Snapshots;
+using Platform.Storage.Wal;
 
 namespace Platform.Consensus.Tests.Simulation;
 
 /// <summary>
-/// A replica's disk. It holds only what was persisted: a crash loses the Ready in progress, and a
-/// crash in the middle of persisting keeps only a prefix of its writes (snapshot, entries in
-/// order, then the hard state), like a torn tail that recovery truncates.
+/// A replica's disk: the real write-ahead log and snapshot store on a <see cref="SimFileSystem"/>.
+/// Persisting a Ready appends one record and syncs; a crash loses what was not synced except a
+/// random prefix (a torn tail), and a restart runs the real recovery.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The writer holds only in-memory files of the simulated file system; a crash or reload disposes it.")]
 public sealed class SimDisk
 {
-    private readonly List<Entry> entries = [];
+    private const ulong Group = 1;
+    private const string WalDirectory = "/node/wal";
+    private const string SnapshotDirectory = "/node/snap";
+    private static readonly WalOptions Options = new() { SegmentBytes = 16 << 10 };
+    private readonly SimFileSystem files = new();
+    private readonly SnapshotStore snapshots;
+    private WalWriter? writer;
 
-    public HardState HardState { get; private set; } = HardState.Empty;
-
-    public Snapshot? Snapshot { get; private set; }
-
-    /// <summary>Persists a Ready; with <paramref name="writesKept"/> set, only that many writes land (a crash mid-fsync).</summary>
-    public void Persist(Ready ready, int writesKept = int.MaxValue)
+    public SimDisk()
     {
-        if (ready.Snapshot is { } snapshot)
-        {
-            if (writesKept-- <= 0)
-            {
-                return;
-            }
-
-            Snapshot = snapshot;
-            entries.Clear();
-        }
-
-        foreach (var entry in ready.Entries)
-        {
-            if (writesKept-- <= 0)
-            {
-                return;
-            }
-
-            var firstIndex = FirstIndex;
-            Assert.True(entry.Index <= firstIndex + entries.Count, $"disk: entry {entry.Index} leaves a gap after {firstIndex + entries.Count - 1}");
-            var keep = (int)(entry.Index - firstIndex);
-            if (keep < entries.Count)
-            {
-                entries.RemoveRange(keep, entries.Count - keep);
-            }
-
-            entries.Add(entry);
-        }
-
-        if (ready.HardState is { } hardState && writesKept-- > 0)
-        {
-            HardState = hardState;
-        }
+        snapshots = new SnapshotStore(files, SnapshotDirectory);
     }
 
-    /// <summary>Writes a snapshot the replica took itself and drops entries it covers, keeping <paramref name="compactTo"/> boundary.</summary>
+    /// <summary>Persists a Ready; with <paramref name="crashRandom"/> set, a crash strikes before the sync completes.</summary>
+    public void Persist(Ready ready, SimRandom? crashRandom = null)
+    {
+        var log = writer ?? throw new InvalidOperationException("the disk is not open");
+        if (ready.Snapshot is { } snapshot && (crashRandom is null || crashRandom.Chance(0.5)))
+        {
+            // The snapshot file goes first; the log record that resets the log follows.
+            snapshots.Save(Group, snapshot);
+        }
+
+        log.Append(GroupWrite.FromReady(Group, ready));
+        if (crashRandom is not null)
+        {
+            Crash(crashRandom);
+            return;
+        }
+
+        log.Sync();
+    }
+
+    /// <summary>Writes a snapshot the replica took itself, then records that the log was compacted through <paramref name="compactTo"/>.</summary>
     public void SaveSnapshot(Snapshot snapshot, long compactTo)
     {
-        Snapshot = snapshot;
-        var drop = (int)Math.Clamp(compactTo - FirstIndex + 1, 0, entries.Count);
-        entries.RemoveRange(0, drop);
-        CompactedIndex = Math.Max(CompactedIndex, compactTo);
+        snapshots.Save(Group, snapshot);
+        writer!.Append(new GroupWrite(Group) { CompactedThrough = compactTo });
+        writer.Sync();
     }
 
-    private long CompactedIndex { get; set; }
-
-    private long FirstIndex => entries.Count > 0 ? entries[0].Index : Math.Max(CompactedIndex, Snapshot?.Metadata.Index ?? 0) + 1;
-
-    /// <summary>What a restarting replica reads back. Entries before the snapshot's index are dropped, as recovery would.</summary>
-    public RaftRestoreState Load(Platform.Consensus.Membership.ConfState initialConf)
+    /// <summary>The process dies: buffered records never reach the file, unsynced bytes are lost or torn.</summary>
+    public void Crash(SimRandom random)
     {
-        var snapshotIndex = Snapshot?.Metadata.Index ?? 0;
-        var durable = entries.Where(e => e.Index > snapshotIndex).ToList();
-        return new RaftRestoreState(HardState, Snapshot, durable, initialConf);
+        // What the process had handed to the file is there, unsynced: the crash keeps a random prefix of it.
+        writer?.Write();
+        files.Crash(random);
+
+        writer?.Dispose();
+        writer = null;
+    }
+
+    /// <summary>Runs the real recovery and opens the log for appending; returns what the core restarts from.</summary>
+    public RaftRestoreState Load(ConfState initialConf)
+    {
+        writer?.Dispose();
+        var recovery = WalReader.Recover(files, WalDirectory);
+        writer = new WalWriter(files, WalDirectory, recovery, Options);
+        return GroupRestore.Build(recovery.Groups.GetValueOrDefault(Group), snapshots.LoadLatest(Group), initialConf);
     }
 }
