@@ -71,7 +71,9 @@ public sealed partial class NamespaceStore
         ValidateTxn(txn);
         var succeeded = txn.Compares.All(CompareHolds);
         var operations = succeeded ? txn.Success : txn.Failure;
-        var effective = operations.Where(o => !o.IsDelete || Current(o.Key) is not null).ToList();
+        // Changes within one revision are kept in key order, the order a snapshot restores them in,
+        // so every replica streams a transaction's events identically.
+        var effective = operations.Where(o => !o.IsDelete || Current(o.Key) is not null).OrderBy(o => o.Key, StringComparer.Ordinal).ToList();
         if (effective.Count == 0)
         {
             return new ApplyResult { Succeeded = succeeded, Revision = Revision };
