@@ -1,21 +1,11 @@
-using System.CommandLine;
-
 namespace Platform.Cli.Tests;
 
 public sealed class ProgramTests
 {
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = Program.Run(args, new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void Version_prints_the_assembly_version()
     {
-        var (exitCode, output, _) = Run("--version");
+        var (exitCode, output, _) = CliRunner.Run("--version");
 
         Assert.Equal(ExitCodes.Ok, exitCode);
         Assert.StartsWith("0.1.0", output, StringComparison.Ordinal);
@@ -24,7 +14,7 @@ public sealed class ProgramTests
     [Fact]
     public void Up_prints_its_plan_and_says_nothing_was_started()
     {
-        var (exitCode, output, _) = Run("up", "--regions", "eu-west,us-east", "--nodes", "5");
+        var (exitCode, output, _) = CliRunner.Run("up", "--regions", "eu-west,us-east", "--nodes", "5");
 
         Assert.Equal(ExitCodes.Ok, exitCode);
         Assert.Contains("2 region(s) x 5 node(s)", output, StringComparison.Ordinal);
@@ -39,7 +29,7 @@ public sealed class ProgramTests
     [InlineData("no-such-command")]
     public void Usage_errors_exit_with_two(params string[] args)
     {
-        var (exitCode, _, error) = Run(args);
+        var (exitCode, _, error) = CliRunner.Run(args);
 
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.NotEmpty(error);

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Platform.Consensus;
 using Platform.Consensus.Log;
 using Platform.Storage.Files;
@@ -30,20 +29,13 @@ public sealed class NodeCommandTests : IDisposable
         return Directory.GetFiles(wal, "*.wal").Single();
     }
 
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = Program.Run(args, new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void A_healthy_log_reports_its_groups_and_exits_zero()
     {
         WriteLog();
 
-        var (exitCode, output, _) = Run("node", "--check-wal", dataDirectory);
+        var (exitCode, output, _) = CliRunner.Run("node", "--check-wal", dataDirectory);
 
         Assert.Equal(ExitCodes.Ok, exitCode);
         Assert.Contains("records: 3", output, StringComparison.Ordinal);
@@ -59,7 +51,7 @@ public sealed class NodeCommandTests : IDisposable
         bytes[WalFraming.HeaderBytes + 5] ^= 0xFF;
         File.WriteAllBytes(segment, bytes);
 
-        var (exitCode, output, _) = Run("node", "--check-wal", dataDirectory);
+        var (exitCode, output, _) = CliRunner.Run("node", "--check-wal", dataDirectory);
 
         Assert.Equal(ExitCodes.Error, exitCode);
         Assert.Contains($"CORRUPTED: {segment} at offset 0", output, StringComparison.Ordinal);
@@ -71,7 +63,7 @@ public sealed class NodeCommandTests : IDisposable
     {
         Directory.CreateDirectory(dataDirectory);
 
-        var (exitCode, _, error) = Run("node", "--check-wal", dataDirectory);
+        var (exitCode, _, error) = CliRunner.Run("node", "--check-wal", dataDirectory);
 
         Assert.Equal(ExitCodes.Error, exitCode);
         Assert.Contains("no write-ahead log", error, StringComparison.Ordinal);
