@@ -12,6 +12,9 @@ public sealed partial class RaftNode
     /// <summary>The entry at <paramref name="index"/>, which must lie in (CompactedIndex, LastIndex].</summary>
     public Log.Entry EntryAt(long index) => log.At(index);
 
+    /// <summary>What a leader counts as its own match toward the quorum (0 when not leading).</summary>
+    internal long SelfMatch => Role == Role.Leader ? progress[Id].Match : 0;
+
     /// <summary>The last index known durable on this replica.</summary>
     public long StableIndex => log.StableIndex;
 

@@ -71,7 +71,10 @@ public sealed partial class RaftNode
     }
 
     /// <summary>True while the lease vouches for this leader at the current time.</summary>
-    public bool LeaseValid()
+    public bool LeaseValid() => LeaseValidAt(now);
+
+    /// <summary>Whether the lease would vouch at local time <paramref name="at"/>: the simulator's lease-safety check reads a paused leader's running clock.</summary>
+    internal bool LeaseValidAt(TimeSpan at)
     {
         if (Role != Role.Leader || leaseDisabledForTerm || transferTarget != ReplicaId.None || !CommittedInCurrentTerm)
         {
@@ -89,7 +92,7 @@ public sealed partial class RaftNode
             return false;
         }
 
-        return now < sentAt + options.EffectiveLeaseDuration;
+        return at < sentAt + options.EffectiveLeaseDuration;
     }
 
     private void AssignReadPoint(PendingRead read)
@@ -123,12 +126,10 @@ public sealed partial class RaftNode
             return;
         }
 
-        foreach (var read in pendingReads)
+        // A copy: assigning a read point can complete reads, which dequeues them.
+        foreach (var read in pendingReads.Where(r => r.Index < 0).ToList())
         {
-            if (read.Index < 0)
-            {
-                AssignReadPoint(read);
-            }
+            AssignReadPoint(read);
         }
     }
 

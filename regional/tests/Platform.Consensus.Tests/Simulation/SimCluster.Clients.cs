@@ -16,6 +16,9 @@ public sealed class SimClient(int id)
 /// <summary>The clients' workload: puts, compare-and-swaps and reads (ReadIndex or lease) over a few keys.</summary>
 public sealed partial class SimCluster
 {
+    private TimeSpan quietSwitchAt;
+    private bool quietNow;
+
     private void IssueNext(SimClient client)
     {
         if (!faultsOn)
@@ -27,7 +30,8 @@ public sealed partial class SimCluster
         var operationId = ++nextOperationId;
         var value = $"v{operationId}";
         var roll = clientRandom.NextDouble();
-        var kind = roll < 0.4 ? KvOperationKind.Get : roll < 0.75 ? KvOperationKind.Put : KvOperationKind.Cas;
+        var writeFraction = WriteFraction();
+        var kind = roll >= writeFraction ? KvOperationKind.Get : roll < writeFraction * 0.6 ? KvOperationKind.Put : KvOperationKind.Cas;
         var expected = kind == KvOperationKind.Cas ? client.LastSeen.GetValueOrDefault(key) : null;
         var operation = History.Add(new RecordedOperation(client.Id, key, kind, kind == KvOperationKind.Get ? null : value, expected, Now.Ticks));
         var allowLease = clientRandom.Chance(0.5);
@@ -66,6 +70,26 @@ public sealed partial class SimCluster
         });
     }
 
+    /// <summary>
+    /// 60% writes; with a quiet workload, alternating stretches of 0.3-1.2 s with no writes at all,
+    /// so followers' logs catch up with the leader's and vote-worthy candidates can exist.
+    /// </summary>
+    private double WriteFraction()
+    {
+        if (!options.QuietStretches)
+        {
+            return 0.6;
+        }
+
+        if (Now >= quietSwitchAt)
+        {
+            quietNow = !quietNow;
+            quietSwitchAt = Now + clientRandom.Between(TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(1200));
+        }
+
+        return quietNow ? 0.0 : 0.6;
+    }
+
     private void Submit(SimNode node, RaftNode raft, SimClient client, RecordedOperation operation, long operationId, bool allowLease)
     {
         if (!operation.IsOpen)
@@ -76,6 +100,7 @@ public sealed partial class SimCluster
         if (operation.Kind == KvOperationKind.Get)
         {
             var requestId = ++nextReadId;
+            OnReadRequested(requestId);
             var outcome = raft.ReadIndex(requestId, allowLease);
             if (outcome == ReadOutcome.Pending)
             {

@@ -23,6 +23,12 @@ public sealed partial class SimCluster
 
     private void InjectFault()
     {
+        if (faultRandom.Chance(options.LeaseHazardRate))
+        {
+            LeaseHazard();
+            return;
+        }
+
         var roll = faultRandom.NextDouble();
         var target = PickTarget();
         switch (roll)
@@ -121,7 +127,11 @@ public sealed partial class SimCluster
             Crash(node, torn: false);
         }
 
-        Schedule(faultRandom.Between(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(1500)), () =>
+        // Half the restarts come back quickly, inside a lease the replica may have vouched for.
+        var restartAfter = faultRandom.Chance(0.5)
+            ? faultRandom.Between(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(100))
+            : faultRandom.Between(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(1500));
+        Schedule(restartAfter, () =>
         {
             if (node.IsUp && node.CrashDuringNextPersist)
             {
@@ -183,6 +193,7 @@ public sealed partial class SimCluster
         }
 
         node.Paused = false;
+        OnWoke(node);
         Trace.Note(Now, node.Id, $"woke with {node.Backlog.Count} queued inputs");
         while (node.Backlog.Count > 0 && !node.Paused && node.IsUp)
         {
@@ -222,6 +233,48 @@ public sealed partial class SimCluster
         };
 
         Input(leader, r => Trace.Note(Now, leader.Id, $"membership {change.Type} {change.Replica}: {r.ProposeConfChange(change).Outcome}"));
+    }
+
+    /// <summary>
+    /// Aimed at the lease's two guards (leader stickiness and the restart vote delay): the leader
+    /// stops reaching follower X, which times out and campaigns; then follower V, which has just
+    /// acknowledged the leader, crashes, restarts within milliseconds and no longer hears it.
+    /// </summary>
+    private void LeaseHazard()
+    {
+        var leader = CurrentLeader();
+        if (leader?.Raft is not { } raft)
+        {
+            return;
+        }
+
+        var followers = raft.Configuration.Voters.Where(v => v != leader.Id).Select(Node).Where(n => n.IsUp && !n.Paused).ToList();
+        if (followers.Count < 2)
+        {
+            return;
+        }
+
+        var x = faultRandom.Pick(followers);
+        var v = faultRandom.Pick(followers.Where(n => n != x).ToList());
+        network.Block(leader.Id, x.Id);
+        Trace.Note(Now, x.Id, $"fault: lease hazard, link {leader.Id}->{x.Id} cut; {v.Id} crashes soon");
+        Schedule(faultRandom.Between(TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(700)), () =>
+        {
+            if (!faultsOn || !v.IsUp)
+            {
+                return;
+            }
+
+            network.Block(leader.Id, v.Id);
+            Crash(v, torn: false);
+            Schedule(faultRandom.Between(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(60)), () =>
+            {
+                if (!v.IsUp)
+                {
+                    Start(v);
+                }
+            });
+        });
     }
 
     private void HealEverything()

@@ -29,6 +29,7 @@ public sealed partial class SimCluster
             {
                 Trace.Note(Now, node.Id, $"leader of term {raft.Term}");
                 Monitor.OnLeader(raft.Term, node.Id, raft);
+                CheckLeaseExclusive(node, raft);
             }
 
             foreach (var message in ready.Messages)
@@ -52,6 +53,7 @@ public sealed partial class SimCluster
 
             foreach (var readState in ready.ReadStates)
             {
+                CheckReadFresh(node, readState);
                 if (node.PendingReads.Remove(readState.RequestId, out var read))
                 {
                     node.ReadsAwaitingApply.Add((readState.Index, read.Key, read.Operation));
@@ -68,6 +70,7 @@ public sealed partial class SimCluster
 
             raft.Advance(ready);
             ServeReads(node);
+            CheckCommitRule(node, raft);
             SafetyMonitor.CheckCommitMonotonic(node);
             MaybeSnapshot(node, raft);
         }

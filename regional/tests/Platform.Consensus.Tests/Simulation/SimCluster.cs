@@ -24,6 +24,10 @@ public sealed partial class SimCluster
     private bool faultsOn = true;
     private long nextOperationId;
     private long nextReadId;
+    private long eventsRun;
+
+    /// <summary>A run that needs more events than this is a livelock (a message storm): it fails its seed rather than hang the suite.</summary>
+    private const long MaxEvents = 2_000_000;
 
     public SimCluster(SimulationOptions options)
     {
@@ -90,6 +94,11 @@ public sealed partial class SimCluster
         while (events.TryPeek(out _, out var at) && at.At <= until)
         {
             var action = events.Dequeue();
+            if (++eventsRun > MaxEvents)
+            {
+                throw new SimulationFailureException($"runaway: more than {MaxEvents} events ({events.Count} queued) by {Now.TotalMilliseconds:F0}ms");
+            }
+
             Now = at.At;
             action();
         }
@@ -108,7 +117,7 @@ public sealed partial class SimCluster
         HeartbeatInterval = options.HeartbeatInterval,
         ClockRateErrorBound = options.ClockRateErrorBound,
         MaxInflightMessages = 8,
-        MaxMessageBytes = 4096,
+        MaxMessageBytes = options.MaxMessageBytes,
     };
 
     private void Start(SimNode node)
@@ -143,6 +152,7 @@ public sealed partial class SimCluster
             {
                 incarnation.Tick(node.Clock.Read(Now));
                 Process(node);
+                CheckQuorumStepDown(node);
             }
 
             ScheduleTick(node, incarnation);
@@ -165,6 +175,7 @@ public sealed partial class SimCluster
 
         raft.Tick(node.Clock.Read(Now));
         input(raft);
+        CheckLeaderCountsOnlyDurable(node, raft);
         Process(node);
     }
 
@@ -181,7 +192,11 @@ public sealed partial class SimCluster
                 }
 
                 Trace.Message(Now, "recv", message);
-                Input(target, raft => raft.Step(message));
+                Input(target, raft =>
+                {
+                    OnDelivered(target, raft, message);
+                    raft.Step(message);
+                });
             });
         }
     }

@@ -47,6 +47,15 @@ public sealed record SimulationOptions
 
     public double MembershipChangeRate { get; init; } = 0.1;
 
+    /// <summary>Bytes of entries per append; 1 sends one entry per message, so old-term entries can reach a quorum alone (Figure 8).</summary>
+    public long MaxMessageBytes { get; init; } = 4096;
+
+    /// <summary>Alternate busy and write-free stretches of the workload.</summary>
+    public bool QuietStretches { get; init; }
+
+    /// <summary>Chance that a fault is the scripted lease hazard instead of a random one.</summary>
+    public double LeaseHazardRate { get; init; } = 0.1;
+
     public static SimulationOptions FromSeed(int seed, int voters)
     {
         var random = new SimRandom(seed ^ 0x5eed);
@@ -60,6 +69,8 @@ public sealed record SimulationOptions
             MeanFaultInterval = TimeSpan.FromMilliseconds(random.Pick([150, 300, 800])),
             SnapshotEvery = random.Pick([0, 15, 60]),
             ClockRateErrorBound = random.Pick([0.0, 0.01, 0.05]),
+            MaxMessageBytes = random.Pick([1L, 4096, 4096]),
+            QuietStretches = random.Chance(0.5),
         };
     }
 }
