@@ -1,0 +1,225 @@
+using System.Text;
+using Platform.Storage.Mvcc;
+
+namespace Platform.Regional.StateMachine;
+
+/// <summary>
+/// The bytes of a <see cref="GroupCommand"/> in a log entry. Every replica decodes the same bytes
+/// to the same command, so the format is versioned and strict: unknown kinds are refused.
+/// </summary>
+public static class GroupCommandCodec
+{
+    private const byte FormatVersion = 1;
+
+    private enum Kind : byte
+    {
+        Put = 1,
+        Delete = 2,
+        Txn = 3,
+        Compact = 4,
+        BeginEpoch = 5,
+        CreateNamespace = 6,
+        DeleteNamespace = 7,
+    }
+
+    public static byte[] Encode(GroupCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(FormatVersion);
+            switch (command)
+            {
+                case CreateNamespaceCommand create:
+                    writer.Write((byte)Kind.CreateNamespace);
+                    writer.Write(create.Namespace);
+                    break;
+                case DeleteNamespaceCommand delete:
+                    writer.Write((byte)Kind.DeleteNamespace);
+                    writer.Write(delete.Namespace);
+                    break;
+                case NamespaceCommand { Command: var inner } scoped:
+                    WriteNamespaceCommand(writer, scoped.Namespace, inner);
+                    break;
+                default:
+                    throw new ArgumentException($"unknown group command {command.GetType().Name}");
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    private static void WriteNamespaceCommand(BinaryWriter writer, string name, MvccCommand command)
+    {
+        switch (command)
+        {
+            case PutCommand put:
+                writer.Write((byte)Kind.Put);
+                writer.Write(name);
+                WritePut(writer, put.Key, put.Value, put.ContentType);
+                WritePrecondition(writer, put.Precondition);
+                break;
+            case DeleteCommand delete:
+                writer.Write((byte)Kind.Delete);
+                writer.Write(name);
+                writer.Write(delete.Key);
+                WritePrecondition(writer, delete.Precondition);
+                break;
+            case TxnCommand txn:
+                writer.Write((byte)Kind.Txn);
+                writer.Write(name);
+                writer.Write(txn.Compares.Count);
+                foreach (var compare in txn.Compares)
+                {
+                    writer.Write(compare.Key);
+                    writer.Write((byte)compare.Target);
+                    writer.Write((byte)compare.Operator);
+                    writer.Write(compare.Number);
+                    WriteBytes(writer, compare.Bytes);
+                }
+
+                WriteOperations(writer, txn.Success);
+                WriteOperations(writer, txn.Failure);
+                break;
+            case CompactCommand compact:
+                writer.Write((byte)Kind.Compact);
+                writer.Write(name);
+                writer.Write(compact.Revision);
+                break;
+            case BeginEpochCommand epoch:
+                writer.Write((byte)Kind.BeginEpoch);
+                writer.Write(name);
+                writer.Write(epoch.Epoch);
+                break;
+            default:
+                throw new ArgumentException($"unknown namespace command {command.GetType().Name}");
+        }
+    }
+
+    public static GroupCommand Decode(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            return DecodeStrict(bytes);
+        }
+        catch (EndOfStreamException cut)
+        {
+            throw new InvalidDataException("a group command is shorter than its contents say", cut);
+        }
+    }
+
+    private static GroupCommand DecodeStrict(ReadOnlyMemory<byte> bytes)
+    {
+        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        if (reader.ReadByte() != FormatVersion)
+        {
+            throw new InvalidDataException("unknown group command format");
+        }
+
+        var kind = (Kind)reader.ReadByte();
+        var name = reader.ReadString();
+        GroupCommand command = kind switch
+        {
+            Kind.CreateNamespace => new CreateNamespaceCommand(name),
+            Kind.DeleteNamespace => new DeleteNamespaceCommand(name),
+            Kind.Put => new NamespaceCommand(name, ReadPut(reader)),
+            Kind.Delete => new NamespaceCommand(name, new DeleteCommand(reader.ReadString(), ReadPrecondition(reader))),
+            Kind.Txn => new NamespaceCommand(name, ReadTxn(reader)),
+            Kind.Compact => new NamespaceCommand(name, new CompactCommand(reader.ReadInt64())),
+            Kind.BeginEpoch => new NamespaceCommand(name, new BeginEpochCommand(reader.ReadInt64())),
+            _ => throw new InvalidDataException($"unknown group command kind {(byte)kind}"),
+        };
+
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException("trailing bytes after a group command");
+        }
+
+        return command;
+    }
+
+    private static PutCommand ReadPut(BinaryReader reader)
+    {
+        var key = reader.ReadString();
+        var value = ReadBytes(reader);
+        var contentType = reader.ReadString();
+        return new PutCommand(key, value, contentType, ReadPrecondition(reader));
+    }
+
+    private static TxnCommand ReadTxn(BinaryReader reader)
+    {
+        var compares = new TxnCompare[ReadCount(reader)];
+        for (var i = 0; i < compares.Length; i++)
+        {
+            compares[i] = new TxnCompare(reader.ReadString(), (CompareTarget)reader.ReadByte(), (CompareOperator)reader.ReadByte(), reader.ReadInt64(), ReadBytes(reader));
+        }
+
+        return new TxnCommand(compares, ReadOperations(reader), ReadOperations(reader));
+    }
+
+    private static void WritePut(BinaryWriter writer, string key, ReadOnlyMemory<byte> value, string contentType)
+    {
+        writer.Write(key);
+        WriteBytes(writer, value);
+        writer.Write(contentType);
+    }
+
+    private static void WriteOperations(BinaryWriter writer, IReadOnlyList<TxnOperation> operations)
+    {
+        writer.Write(operations.Count);
+        foreach (var operation in operations)
+        {
+            writer.Write(operation.IsDelete);
+            WritePut(writer, operation.Key, operation.Value, operation.ContentType);
+        }
+    }
+
+    private static TxnOperation[] ReadOperations(BinaryReader reader)
+    {
+        var operations = new TxnOperation[ReadCount(reader)];
+        for (var i = 0; i < operations.Length; i++)
+        {
+            var isDelete = reader.ReadBoolean();
+            var key = reader.ReadString();
+            var value = ReadBytes(reader);
+            operations[i] = new TxnOperation(key, isDelete, value, reader.ReadString());
+        }
+
+        return operations;
+    }
+
+    private static void WritePrecondition(BinaryWriter writer, Precondition precondition)
+    {
+        writer.Write(precondition.IfModRevision.HasValue);
+        writer.Write(precondition.IfModRevision ?? 0);
+        writer.Write(precondition.IfAbsent);
+    }
+
+    private static Precondition ReadPrecondition(BinaryReader reader)
+    {
+        var hasRevision = reader.ReadBoolean();
+        var revision = reader.ReadInt64();
+        return new Precondition(hasRevision ? revision : null, reader.ReadBoolean());
+    }
+
+    private static void WriteBytes(BinaryWriter writer, ReadOnlyMemory<byte> bytes)
+    {
+        writer.Write(bytes.Length);
+        writer.Write(bytes.Span);
+    }
+
+    private static byte[] ReadBytes(BinaryReader reader)
+    {
+        var length = ReadCount(reader);
+        var bytes = reader.ReadBytes(length);
+        return bytes.Length == length ? bytes : throw new InvalidDataException("a group command is shorter than its contents say");
+    }
+
+    private static int ReadCount(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        return count >= 0 ? count : throw new InvalidDataException($"negative count {count} in a group command");
+    }
+}
