@@ -17,6 +17,8 @@ public sealed partial class PhysicalFileSystem : IStorageFileSystem
 
     public IAppendFile OpenAppend(string path) => new PhysicalAppendFile(path);
 
+    public IAppendFile OpenSegment(string path, long writeOffset, long preallocateBytes) => new PreallocatedFile(path, writeOffset, preallocateBytes);
+
     public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
 
     public long Length(string path) => new FileInfo(path).Length;
@@ -91,6 +93,44 @@ public sealed partial class PhysicalFileSystem : IStorageFileSystem
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int descriptor);
+
+    /// <summary>A file written at increasing offsets inside a zero-filled preallocated region (growing past it if it must).</summary>
+    private sealed class PreallocatedFile : IAppendFile
+    {
+        private const int ZeroChunkBytes = 1 << 20;
+        private readonly FileStream stream;
+        private long position;
+
+        public PreallocatedFile(string path, long writeOffset, long preallocateBytes)
+        {
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+            position = writeOffset;
+            if (stream.Length < preallocateBytes)
+            {
+                // Real zeros, not a sparse extension or fallocate's unwritten extents: writing into
+                // either still changes metadata that each sync would then have to flush.
+                var zeros = new byte[ZeroChunkBytes];
+                for (var at = stream.Length; at < preallocateBytes; at += ZeroChunkBytes)
+                {
+                    RandomAccess.Write(stream.SafeFileHandle, zeros.AsSpan(0, (int)Math.Min(ZeroChunkBytes, preallocateBytes - at)), at);
+                }
+
+                DataSync(stream.SafeFileHandle);
+            }
+        }
+
+        public long Length => position;
+
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            RandomAccess.Write(stream.SafeFileHandle, bytes, position);
+            position += bytes.Length;
+        }
+
+        public void Sync() => DataSync(stream.SafeFileHandle);
+
+        public void Dispose() => stream.Dispose();
+    }
 
     private sealed class PhysicalAppendFile : IAppendFile
     {

@@ -51,7 +51,7 @@ public sealed class WalWriter : IDisposable
         else
         {
             activeInfo = segments[^1];
-            active = files.OpenAppend(activeInfo.Path);
+            active = files.OpenSegment(activeInfo.Path, activeInfo.ValidBytes, this.options.SegmentBytes);
         }
     }
 
@@ -140,7 +140,7 @@ public sealed class WalWriter : IDisposable
         var path = WalSegmentName.For(directory, nextSequence);
         var info = new WalSegmentInfo(path, nextSequence);
         segments.Add(info);
-        var file = files.OpenAppend(path);
+        var file = files.OpenSegment(path, 0, options.SegmentBytes);
         files.SyncDirectory(directory);
         return (file, info);
     }

@@ -3,9 +3,10 @@ using Platform.Storage.Files;
 namespace Platform.Consensus.Tests.Simulation;
 
 /// <summary>
-/// An in-memory file system that knows which bytes were synced. A crash keeps the synced bytes
-/// of every file and a random prefix of the unsynced ones (a torn tail), so the real write-ahead
-/// log and its recovery run under the simulator. Directory operations are durable at once.
+/// An in-memory file system that knows which writes were synced. A crash keeps every synced byte
+/// and, of the writes since the last sync, a random prefix (the last of them possibly cut short: a
+/// torn tail); the rest never happened. The real write-ahead log and its recovery run on it.
+/// Directory operations are durable at once.
 /// </summary>
 public sealed class SimFileSystem : IStorageFileSystem
 {
@@ -13,22 +14,69 @@ public sealed class SimFileSystem : IStorageFileSystem
 
     private sealed class SimFile
     {
-        public List<byte> Bytes { get; } = [];
+        /// <summary>What the disk holds for sure.</summary>
+        public List<byte> Durable { get; } = [];
 
-        public int SyncedLength { get; set; }
+        /// <summary>Writes since the last sync, in order: (offset, bytes).</summary>
+        public List<(int Offset, byte[] Bytes)> Pending { get; } = [];
+
+        public byte[] Current()
+        {
+            var bytes = new List<byte>(Durable);
+            foreach (var (offset, data) in Pending)
+            {
+                WriteInto(bytes, offset, data);
+            }
+
+            return [.. bytes];
+        }
+
+        public void Sync()
+        {
+            foreach (var (offset, data) in Pending)
+            {
+                WriteInto(Durable, offset, data);
+            }
+
+            Pending.Clear();
+        }
+
+        public static void WriteInto(List<byte> bytes, int offset, ReadOnlySpan<byte> data)
+        {
+            while (bytes.Count < offset)
+            {
+                bytes.Add(0);
+            }
+
+            for (var i = 0; i < data.Length; i++)
+            {
+                if (offset + i < bytes.Count)
+                {
+                    bytes[offset + i] = data[i];
+                }
+                else
+                {
+                    bytes.Add(data[i]);
+                }
+            }
+        }
     }
 
-    /// <summary>Loses what was not synced, except a random prefix of it in each file.</summary>
+    /// <summary>The crash: of the unsynced writes of each file, a random prefix of their bytes survives.</summary>
     public void Crash(SimRandom random)
     {
         foreach (var file in files.Values)
         {
-            var unsynced = file.Bytes.Count - file.SyncedLength;
-            if (unsynced > 0)
+            var unsynced = file.Pending.Sum(p => p.Bytes.Length);
+            var kept = unsynced == 0 ? 0 : random.Between(0, unsynced + 1);
+            foreach (var (offset, data) in file.Pending)
             {
-                var kept = random.Between(0, unsynced + 1);
-                file.Bytes.RemoveRange(file.SyncedLength + kept, unsynced - kept);
+                var take = Math.Min(kept, data.Length);
+                SimFile.WriteInto(file.Durable, offset, data.AsSpan(0, take));
+                kept -= take;
             }
+
+            file.Pending.Clear();
         }
     }
 
@@ -46,24 +94,43 @@ public sealed class SimFileSystem : IStorageFileSystem
 
     public IAppendFile OpenAppend(string path)
     {
+        var file = Get(path);
+        return new Handle(file, file.Current().Length);
+    }
+
+    public IAppendFile OpenSegment(string path, long writeOffset, long preallocateBytes)
+    {
+        var file = Get(path);
+        var length = file.Current().Length;
+        if (length < preallocateBytes)
+        {
+            file.Sync();
+            SimFile.WriteInto(file.Durable, length, new byte[preallocateBytes - length]);
+        }
+
+        return new Handle(file, (int)writeOffset);
+    }
+
+    private SimFile Get(string path)
+    {
         if (!files.TryGetValue(path, out var file))
         {
             file = new SimFile();
             files[path] = file;
         }
 
-        return new AppendHandle(file);
+        return file;
     }
 
-    public byte[] ReadAllBytes(string path) => files.TryGetValue(path, out var file) ? [.. file.Bytes] : throw new FileNotFoundException(path);
+    public byte[] ReadAllBytes(string path) => files.TryGetValue(path, out var file) ? file.Current() : throw new FileNotFoundException(path);
 
-    public long Length(string path) => files[path].Bytes.Count;
+    public long Length(string path) => files[path].Current().Length;
 
     public void Truncate(string path, long length)
     {
         var file = files[path];
-        file.Bytes.RemoveRange((int)length, file.Bytes.Count - (int)length);
-        file.SyncedLength = Math.Min(file.SyncedLength, (int)length);
+        file.Sync();
+        file.Durable.RemoveRange((int)length, file.Durable.Count - (int)length);
     }
 
     public void Delete(string path) => files.Remove(path);
@@ -81,18 +148,23 @@ public sealed class SimFileSystem : IStorageFileSystem
     public void WriteAllBytesDurably(string path, ReadOnlySpan<byte> bytes)
     {
         var file = new SimFile();
-        file.Bytes.AddRange(bytes);
-        file.SyncedLength = bytes.Length;
+        file.Durable.AddRange(bytes);
         files[path] = file;
     }
 
-    private sealed class AppendHandle(SimFile file) : IAppendFile
+    private sealed class Handle(SimFile file, int position) : IAppendFile
     {
-        public long Length => file.Bytes.Count;
+        private int position = position;
 
-        public void Append(ReadOnlySpan<byte> bytes) => file.Bytes.AddRange(bytes);
+        public long Length => position;
 
-        public void Sync() => file.SyncedLength = file.Bytes.Count;
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            file.Pending.Add((position, bytes.ToArray()));
+            position += bytes.Length;
+        }
+
+        public void Sync() => file.Sync();
 
         public void Dispose()
         {

@@ -81,16 +81,27 @@ public sealed class WalCrashTests : IDisposable
             await child.WaitForExitAsync(Cancel);
         }
 
-        WalReader.Recover(PhysicalFileSystem.Instance, temp.Path);
-        var segment = Directory.GetFiles(temp.Path, "*.wal").Order(StringComparer.Ordinal).First();
+        // The middle of what was written (segments are preallocated: zeros follow the records).
+        var first = WalReader.Recover(PhysicalFileSystem.Instance, temp.Path).Segments[0];
+        var segment = first.Path;
         var bytes = await File.ReadAllBytesAsync(segment, Cancel);
-        var middle = bytes.Length / 2;
-        bytes[middle] ^= 0x5A;
+        bytes[first.ValidBytes / 2] ^= 0x5A;
         await File.WriteAllBytesAsync(segment, bytes, Cancel);
 
         using var restarted = Start(temp.Path);
-        var error = await restarted.StandardError.ReadToEndAsync(Cancel);
-        await restarted.WaitForExitAsync(Cancel);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        bound.CancelAfter(TimeSpan.FromSeconds(30));
+        string error;
+        try
+        {
+            error = await restarted.StandardError.ReadToEndAsync(bound.Token);
+            await restarted.WaitForExitAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            restarted.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException("the writer started on a corrupted log instead of refusing");
+        }
 
         Assert.Equal(1, restarted.ExitCode);
         Assert.Contains("CORRUPTED", error, StringComparison.Ordinal);

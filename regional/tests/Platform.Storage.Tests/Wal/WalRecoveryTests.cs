@@ -16,11 +16,14 @@ public sealed class WalRecoveryTests : IDisposable
 
     private static Entry E(long index, long term, string text = "") => Entry.Normal(index, term, System.Text.Encoding.UTF8.GetBytes(text.Length == 0 ? $"e{index}t{term}" : text));
 
+    /// <summary>Small segments, so preallocating them costs the tests little.</summary>
+    private static readonly WalOptions DefaultOptions = new() { SegmentBytes = 64 << 10 };
+
     private void Write(WalOptions? options, params GroupWrite[] writes)
     {
         files.CreateDirectory(WalDirectory);
         var recovery = WalReader.Recover(files, WalDirectory);
-        using var writer = new WalWriter(files, WalDirectory, recovery, options);
+        using var writer = new WalWriter(files, WalDirectory, recovery, options ?? DefaultOptions);
         foreach (var write in writes)
         {
             writer.Append(write);
@@ -79,9 +82,14 @@ public sealed class WalRecoveryTests : IDisposable
     {
         Write(null, new GroupWrite(1) { Entries = [E(1, 1)] }, new GroupWrite(1) { Entries = [E(2, 1)] });
         var segment = OnlySegment();
-        var intactLength = files.Length(segment);
+        var intactLength = WalReader.Scan(files, WalDirectory).Segments.Single().ValidBytes;
         Write(null, new GroupWrite(1) { Entries = [E(3, 1, new string('x', 500))] });
-        files.Truncate(segment, intactLength + 100);
+        var fullLength = WalReader.Scan(files, WalDirectory).Segments.Single().ValidBytes;
+
+        // The crash wrote the first 100 bytes of the record; the rest of it never reached the disk.
+        var bytes = File.ReadAllBytes(segment);
+        Array.Clear(bytes, (int)intactLength + 100, (int)(fullLength - intactLength - 100));
+        File.WriteAllBytes(segment, bytes);
 
         var scan = WalReader.Scan(files, WalDirectory);
         Assert.Equal(WalCondition.TornTail, scan.Health.Condition);
@@ -95,6 +103,17 @@ public sealed class WalRecoveryTests : IDisposable
         var after = WalReader.Scan(files, WalDirectory);
         Assert.Equal(WalCondition.Healthy, after.Health.Condition);
         Assert.Equal([1L, 2, 3], after.Groups[1].Entries.Select(e => e.Index));
+    }
+
+    [Fact]
+    public void Segments_are_preallocated_with_zeros_and_written_in_place()
+    {
+        Write(null, new GroupWrite(1) { Entries = [E(1, 1)] });
+
+        var segment = OnlySegment();
+        Assert.Equal(DefaultOptions.SegmentBytes, files.Length(segment));
+        Assert.True(WalReader.Scan(files, WalDirectory).Segments.Single().ValidBytes < 200);
+        Assert.Equal(WalCondition.Healthy, WalReader.Recover(files, WalDirectory).Health.Condition);
     }
 
     [Fact]

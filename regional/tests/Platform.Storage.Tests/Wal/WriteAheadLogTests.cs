@@ -55,6 +55,8 @@ public sealed class WriteAheadLogTests : IDisposable
 
         public IAppendFile OpenAppend(string path) => new FailingFile(inner.OpenAppend(path), this);
 
+        public IAppendFile OpenSegment(string path, long writeOffset, long preallocateBytes) => new FailingFile(inner.OpenSegment(path, writeOffset, preallocateBytes), this);
+
         public byte[] ReadAllBytes(string path) => inner.ReadAllBytes(path);
 
         public long Length(string path) => inner.Length(path);
