@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Platform.Regional.Hosting;
 using Platform.Storage.Files;
 using Platform.Storage.Wal;
 
@@ -16,7 +17,18 @@ public static class NodeCommand
         {
             Description = "Report the health of the write-ahead log in DIR (a node's data directory or its wal/ folder); exit 0 healthy, 1 damaged.",
         };
-        var command = new Command("node", "Run one node, or check a node's write-ahead log.") { checkWal };
+        var region = new Option<string?>("--region") { Description = "The region this node belongs to." };
+        var name = new Option<string?>("--name") { Description = "This node's name (the Orleans silo name), e.g. node-1." };
+        var nodes = new Option<string?>("--nodes") { Description = "Comma-separated names of every node of the region, in order (node i hosts replica i)." };
+        var dataDir = new Option<string>("--data-dir") { Description = "The platform's data directory; this node keeps <data-dir>/<region>/<name>/.", DefaultValueFactory = _ => ".platform" };
+        var httpPort = new Option<int>("--http-port") { Description = "HTTP port on 127.0.0.1.", DefaultValueFactory = _ => 7101 };
+        var siloPort = new Option<int>("--silo-port") { Description = "Orleans silo-to-silo port.", DefaultValueFactory = _ => 11101 };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans gateway port.", DefaultValueFactory = _ => 12101 };
+        var groups = new Option<int>("--groups") { Description = "Consensus groups in the region.", DefaultValueFactory = _ => 4 };
+        var command = new Command("node", "Run one node (an Orleans silo with its replicas, and the HTTP routes), or check a node's write-ahead log.")
+        {
+            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups,
+        };
         command.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -26,8 +38,28 @@ public static class NodeCommand
                 return WalCheck.Run(directory.FullName, output, error);
             }
 
-            error.WriteLine("platform node: the node host (Orleans silo + HTTP API) is not built yet; only --check-wal DIR works today.");
-            return ExitCodes.Error;
+            var regionName = parseResult.GetValue(region);
+            var nodeName = parseResult.GetValue(name);
+            var regionNodes = (parseResult.GetValue(nodes) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (string.IsNullOrEmpty(regionName) || string.IsNullOrEmpty(nodeName) || !regionNodes.Contains(nodeName))
+            {
+                error.WriteLine("platform node needs --region, --name and --nodes (which must include --name), or --check-wal DIR.");
+                return ExitCodes.Usage;
+            }
+
+            var data = Path.GetFullPath(parseResult.GetValue(dataDir)!);
+            var options = new NodeOptions
+            {
+                Region = regionName,
+                NodeName = nodeName,
+                DataDirectory = Path.Combine(data, regionName, nodeName),
+                RegionNodes = regionNodes,
+                Groups = parseResult.GetValue(groups),
+            };
+            var endpoints = new NodeEndpoints(parseResult.GetValue(httpPort), parseResult.GetValue(siloPort), parseResult.GetValue(gatewayPort));
+            using var host = NodeHost.Build(options, endpoints, Path.Combine(data, regionName, "membership.json"));
+            host.Run();
+            return ExitCodes.Ok;
         });
         return command;
     }

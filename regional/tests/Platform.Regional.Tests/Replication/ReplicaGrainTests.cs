@@ -37,6 +37,7 @@ public sealed class ReplicatedRegion : IAsyncLifetime
                 TickInterval = TimeSpan.FromMilliseconds(10),
             });
             silo.Services.AddSingleton<NodeStorage>();
+            silo.Services.AddSingleton<NodeReplicas>();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

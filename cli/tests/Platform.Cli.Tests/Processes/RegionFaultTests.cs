@@ -1,0 +1,89 @@
+namespace Platform.Cli.Tests.Processes;
+
+/// <summary>
+/// A region of three real node processes (Orleans silos on the embedded file membership, Raft groups
+/// on grains, WAL on disk): it elects leaders, survives SIGKILL of a leader, and takes the node back.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class RegionFaultTests : IDisposable
+{
+    private const int Groups = 2;
+    private static readonly string[] Names = ["node-1", "node-2", "node-3"];
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "platform-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<NodeProcess> nodes;
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public RegionFaultTests()
+    {
+        nodes = [.. Names.Select(name => new NodeProcess("test", name, Names, dataDirectory, Groups))];
+    }
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        foreach (var node in nodes)
+        {
+            node.Dispose();
+        }
+
+        http.Dispose();
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_killed_leader_is_replaced_and_its_node_rejoins_after_a_restart()
+    {
+        foreach (var node in nodes)
+        {
+            node.Start();
+        }
+
+        var views = await UntilReady(nodes, TimeSpan.FromSeconds(60));
+        var leaderName = views[0].Groups.Single(g => g.Id == 0).Leader!;
+        var firstTerm = views[0].Groups.Single(g => g.Id == 0).Term;
+        var leader = nodes.Single(n => n.Name == leaderName);
+
+        leader.Kill();
+        var survivors = nodes.Where(n => n != leader).ToList();
+        var after = await UntilReady(survivors, TimeSpan.FromSeconds(30), view => view.Groups.All(g => g.Leader != leaderName));
+        var newGroup0 = after[0].Groups.Single(g => g.Id == 0);
+        Assert.NotEqual(leaderName, newGroup0.Leader);
+        Assert.True(newGroup0.Term > firstTerm);
+
+        leader.Start();
+        var rejoined = await UntilReady([leader], TimeSpan.FromSeconds(45), view => view.Groups.Single(g => g.Id == 0).Term >= newGroup0.Term);
+        Assert.Equal(newGroup0.Term, rejoined[0].Groups.Single(g => g.Id == 0).Term);
+        Assert.True(File.Exists(Path.Combine(dataDirectory, "test", leaderName, "replica-id")));
+    }
+
+    /// <summary>Polls /readyz on every node until all answer ready (and satisfy <paramref name="also"/>), within a bound.</summary>
+    private async Task<List<(bool Ready, IReadOnlyList<(long Id, string? Leader, long Term)> Groups)>> UntilReady(
+        IReadOnlyList<NodeProcess> which, TimeSpan bound, Func<(bool Ready, IReadOnlyList<(long Id, string? Leader, long Term)> Groups), bool>? also = null)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while (DateTime.UtcNow < deadline)
+        {
+            var views = new List<(bool Ready, IReadOnlyList<(long Id, string? Leader, long Term)> Groups)>();
+            foreach (var node in which)
+            {
+                if (await node.ReadyAsync(http, Cancel) is { Ready: true } view && (also?.Invoke(view) ?? true))
+                {
+                    views.Add(view);
+                }
+            }
+
+            if (views.Count == which.Count)
+            {
+                return views;
+            }
+
+            await Task.Delay(250, Cancel);
+        }
+
+        throw new TimeoutException($"nodes {string.Join(',', which.Select(n => n.Name))} were not ready within {bound}");
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Platform.Regional.Clustering;
+using Platform.Regional.Replication;
+
+namespace Platform.Regional.Hosting;
+
+/// <summary>Where a node listens; every endpoint binds 127.0.0.1 unless told otherwise.</summary>
+public sealed record NodeEndpoints(int HttpPort, int SiloPort, int GatewayPort, IPAddress? Address = null)
+{
+    public IPAddress ListenAddress => Address ?? IPAddress.Loopback;
+}
+
+/// <summary>
+/// One node process: an Orleans silo hosting this node's replicas of every group of the region,
+/// and Kestrel serving the node's HTTP routes. Failure detection is tuned so a dead or frozen node
+/// costs seconds, not the defaults' half a minute; Raft elections never wait on it.
+/// </summary>
+public static class NodeHost
+{
+    public static WebApplication Build(NodeOptions node, NodeEndpoints endpoints, string membershipFile)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // A pinned grain whose node is down is refused by placement on every message sent to it;
+        // Orleans logs each retry, which would drown the log while a node is away.
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
+        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(endpoints.ListenAddress, endpoints.HttpPort));
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = $"platform-{node.Region}";
+                o.ServiceId = "platform";
+            });
+            silo.Configure<SiloOptions>(o => o.SiloName = node.NodeName);
+            silo.ConfigureEndpoints(endpoints.ListenAddress, endpoints.SiloPort, endpoints.GatewayPort, listenOnAnyHostAddress: false);
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+                o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
+            });
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+            silo.Services.AddSingleton<IMembershipTable>(new FileMembershipTable(membershipFile));
+            silo.Services.AddNodePinnedPlacement();
+        });
+        builder.Services.AddSingleton(node);
+        builder.Services.AddSingleton<NodeStorage>();
+        builder.Services.AddSingleton<NodeReplicas>();
+        builder.Services.AddHostedService<ReplicaActivator>();
+        var app = builder.Build();
+        NodeRoutes.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,158 @@
+using Microsoft.Extensions.Logging;
+using Platform.Consensus;
+using Platform.Regional.Hosting;
+using Platform.Regional.StateMachine;
+using Platform.Regional.Transport;
+
+namespace Platform.Regional.Replication;
+
+/// <summary>
+/// One group's replica on this node: the consensus core, the group's MVCC state machine, and the
+/// proposals waiting for their entries. It lives for the whole process (in <see cref="NodeReplicas"/>),
+/// not in a grain activation: Orleans may deactivate and reactivate a grain (for example when the
+/// directory partition that registered it dies with another node), and a replica must never come
+/// back from an older view of its disk, or it could vote twice in a term.
+/// </summary>
+/// <remarks>
+/// Grain turns reach it from the activation's scheduler, so it guards the core with a lock; the
+/// lock is never held across the write-ahead log's fsync.
+/// </remarks>
+public sealed partial class ReplicaCore
+{
+    /// <summary>Applied entries between snapshots of the group's state (which let the log be compacted).</summary>
+    private const long SnapshotEveryEntries = 10_000;
+    private const string LostProposal = "lost";
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<long, (long Term, TaskCompletionSource<GroupApplyOutcome> Done)> proposals = [];
+    private readonly long startedAt = TimeProvider.System.GetTimestamp();
+    private readonly NodeStorage storage;
+    private readonly NodeOptions options;
+    private readonly ulong group;
+    private readonly ILogger logger;
+    private readonly RaftNode raft;
+    private GroupStateMachine stateMachine = new();
+    private bool pumping;
+    private long lastSnapshotIndex;
+
+    public ReplicaCore(ulong group, NodeStorage storage, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        this.group = group;
+        this.storage = storage;
+        this.logger = logger;
+        options = storage.Options;
+        var restore = storage.Restore(group);
+        if (restore.Snapshot is { } snapshot)
+        {
+            stateMachine = GroupStateMachine.FromSnapshot(snapshot.Data);
+            lastSnapshotIndex = snapshot.Metadata.Index;
+        }
+
+        var raftOptions = new RaftOptions
+        {
+            Id = storage.ReplicaId,
+            MinElectionTimeout = options.MinElectionTimeout,
+            HeartbeatInterval = options.HeartbeatInterval,
+        };
+        raft = new RaftNode(raftOptions, restore, Now, new SeededRandomSource(Random.Shared.Next()));
+        LogStarted(logger, group, options.NodeName, restore.HardState.Term, restore.Entries.Count);
+    }
+
+    /// <summary>Sends a batch of messages to the replica of this group on another node.</summary>
+    public Action<string, byte[]>? Transport { get; set; }
+
+    private TimeSpan Now => TimeProvider.System.GetElapsedTime(startedAt);
+
+    public Task TickAsync()
+    {
+        lock (gate)
+        {
+            raft.Tick(Now);
+        }
+
+        return PumpAsync();
+    }
+
+    public Task DeliverAsync(byte[] messages)
+    {
+        var decoded = RaftMessageCodec.Decode(messages);
+        lock (gate)
+        {
+            raft.Tick(Now);
+            foreach (var message in decoded)
+            {
+                raft.Step(message);
+            }
+        }
+
+        return PumpAsync();
+    }
+
+    public async Task<ProposeReply> ProposeAsync(byte[] command)
+    {
+        ProposeResult result;
+        TaskCompletionSource<GroupApplyOutcome>? done = null;
+        lock (gate)
+        {
+            raft.Tick(Now);
+            result = raft.Propose(command);
+            if (result.IsAccepted)
+            {
+                done = new TaskCompletionSource<GroupApplyOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+                proposals[result.Index] = (result.Term, done);
+            }
+        }
+
+        if (done is null)
+        {
+            var status = result.Outcome == ProposeOutcome.NotLeader ? ProposeStatus.NotLeader : ProposeStatus.Refused;
+            return new ProposeReply(status, LeaderNode(result.LeaderHint), 0, false, 0, result.Outcome.ToString(), result.Problem);
+        }
+
+        _ = PumpAsync();
+        var outcome = await done.Task;
+        if (outcome.Problem == LostProposal)
+        {
+            return new ProposeReply(ProposeStatus.Lost, LeaderNode(CurrentLeader), result.Index, false, 0, null, "another entry took the proposal's place in the log");
+        }
+
+        return new ProposeReply(ProposeStatus.Applied, options.NodeName, result.Index, outcome.Mvcc?.Succeeded ?? outcome.Problem is null,
+            outcome.Mvcc?.Revision ?? 0, outcome.Mvcc?.Error?.ToString(), outcome.Mvcc?.Detail ?? outcome.Problem);
+    }
+
+    public ReplicaStatus Status()
+    {
+        lock (gate)
+        {
+            return new ReplicaStatus(options.NodeName, storage.ReplicaId, raft.Role.ToString(), LeaderNode(raft.Leader), raft.Term, raft.CommitIndex, raft.AppliedIndex);
+        }
+    }
+
+    public byte[]? ReadLocal(string ns, string key)
+    {
+        lock (gate)
+        {
+            return stateMachine.Namespace(ns)?.Get(key)?.Value.ToArray();
+        }
+    }
+
+    private ulong CurrentLeader
+    {
+        get
+        {
+            lock (gate)
+            {
+                return raft.Leader;
+            }
+        }
+    }
+
+    private string? LeaderNode(ulong replica) => replica == ReplicaId.None ? null : options.NodeOfReplica(replica);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "group {Group} replica on {Node} started at term {Term} with {Entries} log entries")]
+    private static partial void LogStarted(ILogger logger, ulong group, string node, long term, int entries);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "group {Group}: snapshot at index {Index}, log compacted")]
+    private static partial void LogSnapshot(ILogger logger, ulong group, long index);
+}
