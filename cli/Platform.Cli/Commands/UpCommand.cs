@@ -4,9 +4,8 @@ using Platform.Cli.Up;
 namespace Platform.Cli.Commands;
 
 /// <summary>
-/// <c>platform up</c>: starts a whole local platform (shared/API.md, Commands). Until the node host
-/// exists (issue "Regional service") it validates its options and prints the endpoints it will
-/// start, and says plainly that nothing was started.
+/// <c>platform up</c>: starts a whole local platform (shared/API.md, Commands): every node of every
+/// region as a child process, until Ctrl+C or SIGTERM.
 /// </summary>
 public static class UpCommand
 {
@@ -85,8 +84,18 @@ public static class UpCommand
                 return ExitCodes.Usage;
             }
 
-            UpPlanPrinter.Print(options, LocalTopology.Plan(options), output);
-            return ExitCodes.Ok;
+            if (options.Clustering != ClusteringKind.Embedded || options.Chaos)
+            {
+                error.WriteLine("platform up: --clustering azurite and --chaos are not available yet; the embedded clustering is.");
+                return ExitCodes.Usage;
+            }
+
+            if (options.Regions.Count > 1 || options.WanRoundTrip > TimeSpan.Zero)
+            {
+                output.WriteLine("note: regions run as independent clusters until the global layer connects them; --wan-rtt has no effect yet.");
+            }
+
+            return new UpRunner(options, output, error).Run();
         });
 
         return command;

@@ -11,17 +11,6 @@ public sealed class ProgramTests
         Assert.StartsWith("0.1.0", output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Up_prints_its_plan_and_says_nothing_was_started()
-    {
-        var (exitCode, output, _) = CliRunner.Run("up", "--regions", "eu-west,us-east", "--nodes", "5");
-
-        Assert.Equal(ExitCodes.Ok, exitCode);
-        Assert.Contains("2 region(s) x 5 node(s)", output, StringComparison.Ordinal);
-        Assert.Contains("http://127.0.0.1:7205", output, StringComparison.Ordinal);
-        Assert.Contains("Nothing was started", output, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("up", "--nodes", "4")]
     [InlineData("up", "--wan-rtt", "soon")]

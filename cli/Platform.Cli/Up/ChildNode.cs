@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Platform.Cli.Up;
+
+/// <summary>
+/// One node started by <c>platform up</c>: this same program re-run as <c>platform node</c>, its
+/// output appended to <c>&lt;data-dir&gt;/&lt;region&gt;/&lt;node&gt;/node.log</c>.
+/// </summary>
+public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regionNodes, string dataDirectory, int groups) : IDisposable
+{
+    private Process? process;
+    private StreamWriter? log;
+
+    public LocalNode Node { get; } = node;
+
+    public int Pid => process?.Id ?? 0;
+
+    public bool HasExited => process is null || process.HasExited;
+
+    public string LogPath => Path.Combine(dataDirectory, Node.Region, Node.Name, "node.log");
+
+    public void Start(Action<ChildNode> exited)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(LogPath)!);
+        log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
+        var (program, prefix) = SelfCommand();
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in prefix.Concat(
+        [
+            "node", "--region", Node.Region, "--name", Node.Name, "--nodes", string.Join(',', regionNodes),
+            "--data-dir", dataDirectory, "--groups", groups.ToString(CultureInfo.InvariantCulture),
+            "--http-port", Node.HttpPort.ToString(CultureInfo.InvariantCulture),
+            "--silo-port", Node.SiloPort.ToString(CultureInfo.InvariantCulture),
+            "--gateway-port", Node.GatewayPort.ToString(CultureInfo.InvariantCulture),
+        ]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Children must not inherit a launch profile's URLs (shared/MACHINE-NOTES.md).
+        start.Environment.Remove("ASPNETCORE_URLS");
+        process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, line) => Write(line.Data);
+        process.ErrorDataReceived += (_, line) => Write(line.Data);
+        process.Exited += (_, _) => exited(this);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private void Write(string? line)
+    {
+        if (line is not null)
+        {
+            lock (this)
+            {
+                log?.WriteLine(line);
+            }
+        }
+    }
+
+    /// <summary>This program: the apphost itself, or <c>dotnet platform.dll</c> when run through the muxer.</summary>
+    private static (string Program, string[] Prefix) SelfCommand()
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
+        return Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? (self, [typeof(ChildNode).Assembly.Location])
+            : (self, []);
+    }
+
+    /// <summary>Asks the node to stop (SIGTERM), then kills it if it has not within the grace period.</summary>
+    public void Stop(TimeSpan grace)
+    {
+        if (process is null || process.HasExited)
+        {
+            return;
+        }
+
+        SendTerminate(process.Id);
+        if (!process.WaitForExit(grace))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+    }
+
+    private const int SigTerm = 15;
+
+    private static void SendTerminate(int pid) => _ = Kill(pid, SigTerm);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    public void Dispose()
+    {
+        process?.Dispose();
+        lock (this)
+        {
+            log?.Dispose();
+            log = null;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Platform.Cli.Up;
+
+/// <summary>The shape of <c>&lt;data-dir&gt;/cluster.json</c> (shared/API.md, Files).</summary>
+public sealed record ClusterFile(
+    [property: JsonPropertyName("adminToken"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AdminToken,
+    [property: JsonPropertyName("regions")] IReadOnlyList<ClusterFileRegion> Regions)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public void Write(string path)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static ClusterFile Read(string path) =>
+        JsonSerializer.Deserialize<ClusterFile>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty");
+}
+
+public sealed record ClusterFileRegion(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("nodes")] IReadOnlyList<ClusterFileNode> Nodes);
+
+public sealed record ClusterFileNode(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("http")] string Http,
+    [property: JsonPropertyName("silo")] int Silo,
+    [property: JsonPropertyName("gateway")] int Gateway,
+    [property: JsonPropertyName("pid")] int Pid);

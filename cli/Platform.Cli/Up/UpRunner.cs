@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Platform.Cli.Up;
+
+/// <summary>
+/// Runs a whole local platform: every node of every region as its own child process, until Ctrl+C
+/// or SIGTERM. A child that exits on its own is reported and the others keep running.
+/// </summary>
+public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter error)
+{
+    private static readonly TimeSpan ReadyBound = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+    private readonly List<ChildNode> children = [];
+    private volatile bool stopping;
+
+    public int Run()
+    {
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var regions = WithFreePorts(LocalTopology.Plan(options));
+        using var stopped = new ManualResetEventSlim();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stopped.Set();
+        });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            stopped.Set();
+        });
+
+        try
+        {
+            foreach (var region in regions)
+            {
+                var names = region.Nodes.Select(n => n.Name).ToList();
+                foreach (var node in region.Nodes)
+                {
+                    var child = new ChildNode(node, names, dataDirectory, groups: 4);
+                    children.Add(child);
+                    child.Start(OnExited);
+                }
+            }
+
+            output.WriteLine($"platform up: started {children.Count} node(s) in {regions.Count} region(s); waiting for every group to have a leader...");
+            if (!WaitUntilReady(stopped))
+            {
+                return stopped.IsSet ? ExitCodes.Ok : ExitCodes.Unavailable;
+            }
+
+            var cluster = new ClusterFile(null, [.. regions.Select(r => new ClusterFileRegion(r.Name, [.. r.Nodes.Select(n => new ClusterFileNode(n.Name, n.HttpUrl, n.SiloPort, n.GatewayPort, children.Single(c => c.Node == n).Pid))]))]);
+            cluster.Write(Path.Combine(dataDirectory, "cluster.json"));
+            PrintEndpoints(regions, dataDirectory);
+            stopped.Wait();
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            stopping = true;
+            output.WriteLine("platform up: stopping every node...");
+            Parallel.ForEach(children, child => child.Stop(StopGrace));
+            foreach (var child in children)
+            {
+                child.Dispose();
+            }
+        }
+    }
+
+    private void OnExited(ChildNode child)
+    {
+        if (!stopping)
+        {
+            error.WriteLine($"platform up: {child.Node.Region}/{child.Node.Name} exited on its own; see {child.LogPath}. The other nodes keep running.");
+        }
+    }
+
+    private bool WaitUntilReady(ManualResetEventSlim stopped)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + ReadyBound;
+        while (DateTime.UtcNow < deadline && !stopped.IsSet)
+        {
+            var ready = children.Count(child => IsReady(http, child.Node.HttpUrl));
+            if (ready == children.Count)
+            {
+                return true;
+            }
+
+            stopped.Wait(TimeSpan.FromMilliseconds(300));
+        }
+
+        if (!stopped.IsSet)
+        {
+            error.WriteLine($"platform up: not every node was ready within {ReadyBound.TotalSeconds:F0} s; see the node.log files under {options.DataDirectory}.");
+        }
+
+        return false;
+    }
+
+    private static bool IsReady(HttpClient http, string baseUrl)
+    {
+        try
+        {
+            using var response = http.GetAsync(new Uri(new Uri(baseUrl), "/readyz")).GetAwaiter().GetResult();
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception problem) when (problem is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void PrintEndpoints(IReadOnlyList<LocalRegion> regions, string dataDirectory)
+    {
+        output.WriteLine();
+        output.WriteLine($"{"region",-12} {"node",-8} {"http",-24} {"silo",6} {"gateway",8} {"pid",8}");
+        foreach (var region in regions)
+        {
+            foreach (var node in region.Nodes)
+            {
+                output.WriteLine($"{region.Name,-12} {node.Name,-8} {node.HttpUrl,-24} {node.SiloPort,6} {node.GatewayPort,8} {children.Single(c => c.Node == node).Pid,8}");
+            }
+        }
+
+        output.WriteLine();
+        output.WriteLine($"Every group has a leader. Wrote {Path.Combine(dataDirectory, "cluster.json")}. Press Ctrl+C to stop.");
+        output.WriteLine("Today each node serves /healthz and /readyz; the key-value API, tokens, edge proxies and the links between regions come with the next issues.");
+    }
+
+    /// <summary>With --base-port 0 every endpoint gets a free port of its own.</summary>
+    private IReadOnlyList<LocalRegion> WithFreePorts(IReadOnlyList<LocalRegion> planned) =>
+        options.BasePort != 0
+            ? planned
+            : [.. planned.Select(r => r with { Nodes = [.. r.Nodes.Select(n => n with { HttpPort = FreePort(), SiloPort = FreePort(), GatewayPort = FreePort() })] })];
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
