@@ -51,30 +51,44 @@ public sealed partial class ReplicaCore
                 }
 
                 Send(ready.Messages);
-                long? compactedThrough;
+                Snapshot? snapshot;
                 lock (gate)
                 {
                     Apply(ready);
                     raft.Advance(ready);
-                    compactedThrough = MaybeSnapshot();
+                    snapshot = MaybeSnapshot();
                 }
 
-                if (compactedThrough is { } index)
+                if (snapshot is not null)
                 {
-                    await storage.Wal.PersistAsync(new GroupWrite(group) { CompactedThrough = index });
-                    LogSnapshot(logger, group, index);
+                    await CompactAsync(snapshot);
                 }
             }
         }
-        catch
+#pragma warning disable CA1031 // Deliberately any failure: see below.
+        catch (Exception failure)
+#pragma warning restore CA1031
         {
-            lock (gate)
-            {
-                pumping = false;
-            }
-
-            throw;
+            // A Ready that failed between GetReady and Advance (a failed fsync above all) leaves the
+            // core waiting for an Advance that will never come, and the disk in a state the process
+            // can no longer vouch for. Stop, and let the restart recover from the log.
+            LogFatal(logger, group, failure);
+            Environment.FailFast($"group {group}: the replica's Ready loop failed: {failure.Message}", failure);
         }
+    }
+
+    /// <summary>Writes the snapshot file (outside the lock: it syncs), then compacts the log and records it.</summary>
+    private async Task CompactAsync(Snapshot snapshot)
+    {
+        var index = snapshot.Metadata.Index;
+        storage.Snapshots.Save(group, snapshot);
+        lock (gate)
+        {
+            raft.CompactLog(index);
+        }
+
+        await storage.Wal.PersistAsync(new GroupWrite(group) { CompactedThrough = index });
+        LogSnapshot(logger, group, index);
     }
 
     private void Apply(Ready ready)
@@ -115,8 +129,8 @@ public sealed partial class ReplicaCore
         }
     }
 
-    /// <summary>Snapshots the state machine and compacts the log when due; returns the compaction point to record.</summary>
-    private long? MaybeSnapshot()
+    /// <summary>Takes a snapshot of the state machine when due (under the lock); the caller saves it and compacts.</summary>
+    private Snapshot? MaybeSnapshot()
     {
         if (raft.AppliedIndex - lastSnapshotIndex < SnapshotEveryEntries)
         {
@@ -125,9 +139,7 @@ public sealed partial class ReplicaCore
 
         var index = raft.AppliedIndex;
         raft.CreateSnapshot(index, stateMachine.ToSnapshot());
-        storage.Snapshots.Save(group, raft.LatestSnapshot!);
-        raft.CompactLog(index);
         lastSnapshotIndex = index;
-        return index;
+        return raft.LatestSnapshot;
     }
 }

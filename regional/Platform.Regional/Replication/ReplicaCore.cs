@@ -100,6 +100,12 @@ public sealed partial class ReplicaCore
             if (result.IsAccepted)
             {
                 done = new TaskCompletionSource<GroupApplyOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (proposals.Remove(result.Index, out var earlier))
+                {
+                    // A proposal of an earlier term at this index was overwritten before it committed.
+                    earlier.Done.TrySetResult(new GroupApplyOutcome(result.Index, null, LostProposal));
+                }
+
                 proposals[result.Index] = (result.Term, done);
             }
         }
@@ -152,6 +158,9 @@ public sealed partial class ReplicaCore
 
     [LoggerMessage(Level = LogLevel.Information, Message = "group {Group} replica on {Node} started at term {Term} with {Entries} log entries")]
     private static partial void LogStarted(ILogger logger, ulong group, string node, long term, int entries);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "group {Group}: the replica's Ready loop failed; stopping the process")]
+    private static partial void LogFatal(ILogger logger, ulong group, Exception failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "group {Group}: snapshot at index {Index}, log compacted")]
     private static partial void LogSnapshot(ILogger logger, ulong group, long index);

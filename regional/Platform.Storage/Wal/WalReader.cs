@@ -30,6 +30,14 @@ public static class WalReader
                 break;
             }
 
+            if (damage is { } older && s < segments.Count - 1)
+            {
+                // A segment is synced before the next one is created (and a new one appears only
+                // with its checkpoint synced), so damage anywhere but in the newest is not a torn write.
+                recovery.Health = new WalHealth(WalCondition.Corrupted, segments[s], older.Offset, $"{older.Reason}, in a segment that is not the newest");
+                break;
+            }
+
             if (damage is { } found)
             {
                 var laterValid = FindValidRecord(files, segments, s, found.Offset + 1, recovery.LastSequence);
@@ -50,6 +58,12 @@ public static class WalReader
     public static WalRecovery Recover(IStorageFileSystem files, string directory)
     {
         ArgumentNullException.ThrowIfNull(files);
+        foreach (var unfinished in files.ListFiles(directory, "*.building"))
+        {
+            // A segment whose roll did not finish: it was never renamed into the log.
+            files.Delete(unfinished);
+        }
+
         var recovery = Scan(files, directory);
         switch (recovery.Health.Condition)
         {

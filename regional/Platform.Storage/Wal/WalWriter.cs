@@ -145,22 +145,39 @@ public sealed class WalWriter : IDisposable
         return (file, info);
     }
 
+    /// <summary>
+    /// Starts the next segment with every group's hard state and compaction point, so older segments
+    /// hold nothing needed once their entries are compacted. The segment is built under a temporary
+    /// name, synced with its checkpoint, and only then renamed into place: a crash mid-roll leaves
+    /// either no new segment or one that starts with the whole checkpoint, never an empty newest
+    /// segment whose missing checkpoint would let the older ones be deleted.
+    /// </summary>
     private void Roll()
     {
         active.Dispose();
-        (active, activeInfo) = StartSegment();
-
-        // The new segment repeats every group's hard state and compaction point, so older
-        // segments hold nothing that is needed once their entries are compacted.
+        var path = WalSegmentName.For(directory, nextSequence);
+        var temporary = WalSegmentName.Temporary(path);
+        var info = new WalSegmentInfo(path, nextSequence);
         foreach (var (group, state) in groups.OrderBy(g => g.Key))
         {
             Append(new GroupWrite(group) { HardState = state.HardState, CompactedThrough = state.CompactedThrough == 0 ? null : state.CompactedThrough });
         }
 
-        active.Append(pending.WrittenSpan);
+        var checkpointBytes = pending.WrittenCount;
+        using (var building = files.OpenSegment(temporary, 0, options.SegmentBytes))
+        {
+            building.Append(pending.WrittenSpan);
+            building.Sync();
+        }
+
         pending.ResetWrittenCount();
-        active.Sync();
+        files.Rename(temporary, path);
+        files.SyncDirectory(directory);
         Syncs++;
+        segments.Add(info);
+        activeInfo = info;
+        activeInfo.LastSequence = nextSequence - 1;
+        active = files.OpenSegment(path, checkpointBytes, options.SegmentBytes);
         DeleteReleasedSegments();
     }
 

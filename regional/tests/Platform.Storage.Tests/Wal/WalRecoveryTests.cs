@@ -185,4 +185,56 @@ public sealed class WalRecoveryTests : IDisposable
         Assert.Empty(recovery.Groups[1].Entries);
         Assert.Equal([19L, 20], recovery.Groups[2].Entries.Select(e => e.Index));
     }
+
+    [Fact]
+    public void A_torn_tail_in_a_segment_that_is_not_the_newest_is_corruption()
+    {
+        var writes = Enumerable.Range(1, 12).Select(i => new GroupWrite(1) { Entries = [E(i, 1, new string('a', 200))] }).ToArray();
+        Write(new WalOptions { SegmentBytes = 600 }, writes);
+        var scan = WalReader.Scan(files, WalDirectory);
+        Assert.True(scan.Segments.Count > 2);
+        var older = scan.Segments[0];
+
+        // Zero the end of the oldest segment's last record: what a torn write would look like.
+        var bytes = File.ReadAllBytes(older.Path);
+        Array.Clear(bytes, (int)older.ValidBytes - 20, 20);
+        File.WriteAllBytes(older.Path, bytes);
+
+        var damaged = WalReader.Scan(files, WalDirectory);
+        Assert.Equal(WalCondition.Corrupted, damaged.Health.Condition);
+        Assert.Equal(older.Path, damaged.Health.File);
+        Assert.Contains("not the newest", damaged.Health.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_segment_whose_roll_did_not_finish_is_removed_and_ignored()
+    {
+        Write(null, new GroupWrite(1) { HardState = new Platform.Consensus.HardState(3, 1, 0), Entries = [E(1, 1)] });
+        var unfinished = WalSegmentName.Temporary(WalSegmentName.For(WalDirectory, 99));
+        File.WriteAllBytes(unfinished, new byte[100]);
+
+        var recovery = WalReader.Recover(files, WalDirectory);
+
+        Assert.Equal(WalCondition.Healthy, recovery.Health.Condition);
+        Assert.False(File.Exists(unfinished));
+        Assert.Equal(3, recovery.Groups[1].HardState.Term);
+    }
+
+    [Fact]
+    public void Every_rolled_segment_starts_with_every_groups_hard_state()
+    {
+        var options = new WalOptions { SegmentBytes = 700 };
+        Write(options, new GroupWrite(7) { HardState = new Platform.Consensus.HardState(5, 2, 0) });
+        Write(options, [.. Enumerable.Range(1, 10).Select(i => new GroupWrite(1) { Entries = [E(i, 1, new string('b', 200))] })]);
+
+        // Read the newest segment alone, as if every older one had been deleted.
+        var newest = files.ListFiles(WalDirectory, "*.wal")[^1];
+        var alone = Path.Combine(temp.Path, "alone");
+        Directory.CreateDirectory(alone);
+        File.Copy(newest, Path.Combine(alone, Path.GetFileName(newest)));
+
+        var recovery = WalReader.Scan(files, alone);
+        Assert.Equal(WalCondition.Healthy, recovery.Health.Condition);
+        Assert.Equal(new Platform.Consensus.HardState(5, 2, 0), recovery.Groups[7].HardState);
+    }
 }
