@@ -25,9 +25,14 @@ public static class NodeCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Orleans silo-to-silo port.", DefaultValueFactory = _ => 11101 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans gateway port.", DefaultValueFactory = _ => 12101 };
         var groups = new Option<int>("--groups") { Description = "Consensus groups in the region.", DefaultValueFactory = _ => 4 };
+        var clustering = new Option<string>("--clustering")
+        {
+            Description = "Cluster membership: embedded (a file under --data-dir) or azurite (Azure Table Storage; the connection string from PLATFORM_AZURE_TABLES).",
+            DefaultValueFactory = _ => "embedded",
+        };
         var command = new Command("node", "Run one node (an Orleans silo with its replicas, and the HTTP routes), or check a node's write-ahead log.")
         {
-            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups,
+            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering,
         };
         command.SetAction(parseResult =>
         {
@@ -47,6 +52,25 @@ public static class NodeCommand
                 return ExitCodes.Usage;
             }
 
+            string? azureTables = null;
+            switch (parseResult.GetValue(clustering))
+            {
+                case "embedded":
+                    break;
+                case "azurite":
+                    azureTables = Environment.GetEnvironmentVariable("PLATFORM_AZURE_TABLES");
+                    if (string.IsNullOrEmpty(azureTables))
+                    {
+                        error.WriteLine("--clustering azurite needs the Azure Table Storage connection string in PLATFORM_AZURE_TABLES.");
+                        return ExitCodes.Usage;
+                    }
+
+                    break;
+                default:
+                    error.WriteLine("--clustering is embedded or azurite.");
+                    return ExitCodes.Usage;
+            }
+
             var data = Path.GetFullPath(parseResult.GetValue(dataDir)!);
             var options = new NodeOptions
             {
@@ -57,7 +81,7 @@ public static class NodeCommand
                 Groups = parseResult.GetValue(groups),
             };
             var endpoints = new NodeEndpoints(parseResult.GetValue(httpPort), parseResult.GetValue(siloPort), parseResult.GetValue(gatewayPort));
-            using var host = NodeHost.Build(options, endpoints, Path.Combine(data, regionName, "membership.json"));
+            using var host = NodeHost.Build(options, endpoints, Path.Combine(data, regionName, "membership.json"), azureTables);
             host.Run();
             return ExitCodes.Ok;
         });

@@ -1,4 +1,5 @@
 using System.Net;
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,11 @@ public sealed record NodeEndpoints(int HttpPort, int SiloPort, int GatewayPort, 
 /// </summary>
 public static class NodeHost
 {
-    public static WebApplication Build(NodeOptions node, NodeEndpoints endpoints, string membershipFile)
+    /// <summary>
+    /// Builds the node. Membership lives in <paramref name="membershipFile"/> (embedded clustering)
+    /// unless <paramref name="azureTableConnection"/> names an Azure Table Storage account (Azurite locally).
+    /// </summary>
+    public static WebApplication Build(NodeOptions node, NodeEndpoints endpoints, string membershipFile, string? azureTableConnection = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -55,7 +60,15 @@ public static class NodeHost
                 o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
-            silo.Services.AddSingleton<IMembershipTable>(new FileMembershipTable(membershipFile));
+            if (azureTableConnection is null)
+            {
+                silo.Services.AddSingleton<IMembershipTable>(new FileMembershipTable(membershipFile));
+            }
+            else
+            {
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(azureTableConnection));
+            }
+
             silo.Services.AddNodePinnedPlacement();
         });
         builder.Services.AddSingleton(node);

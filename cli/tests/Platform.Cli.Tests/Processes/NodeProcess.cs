@@ -11,8 +11,9 @@ internal sealed class NodeProcess : IDisposable
 {
     private Process? process;
 
-    public NodeProcess(string region, string name, IReadOnlyList<string> nodes, string dataDirectory, int groups)
+    public NodeProcess(string region, string name, IReadOnlyList<string> nodes, string dataDirectory, int groups, string? azureTables = null)
     {
+        AzureTables = azureTables;
         Region = region;
         Name = name;
         Nodes = nodes;
@@ -22,6 +23,9 @@ internal sealed class NodeProcess : IDisposable
     }
 
     public string Region { get; }
+
+    /// <summary>When set, the node clusters through Azure Table Storage at this connection string.</summary>
+    public string? AzureTables { get; }
 
     public string Name { get; }
 
@@ -56,6 +60,13 @@ internal sealed class NodeProcess : IDisposable
         })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (AzureTables is not null)
+        {
+            start.ArgumentList.Add("--clustering");
+            start.ArgumentList.Add("azurite");
+            start.Environment["PLATFORM_AZURE_TABLES"] = AzureTables;
         }
 
         process = Process.Start(start) ?? throw new InvalidOperationException("could not start a node");
@@ -95,7 +106,7 @@ internal sealed class NodeProcess : IDisposable
 
     public void Dispose() => Kill();
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
