@@ -136,7 +136,8 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
             ? planned
             : [.. planned.Select(r => r with { Nodes = [.. r.Nodes.Select(n => n with { HttpPort = FreePort(), SiloPort = FreePort(), GatewayPort = FreePort() })] })];
 
-    private static int FreePort()
+    /// <summary>A port the system says is free on 127.0.0.1 right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

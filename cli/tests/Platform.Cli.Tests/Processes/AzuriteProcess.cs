@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using Platform.Cli.Up;
 
 namespace Platform.Cli.Tests.Processes;
 
@@ -11,7 +12,7 @@ internal sealed class AzuriteProcess : IDisposable
 
     public AzuriteProcess()
     {
-        Port = NodeProcess.FreePort();
+        Port = UpRunner.FreePort();
         var start = new ProcessStartInfo(Path.Combine(RepositoryRoot(), "tools", "node_modules", ".bin", "azurite-table"))
         {
             RedirectStandardOutput = true,

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Platform.Cli.Up;
 
 namespace Platform.Cli.Tests.Processes;
 
@@ -19,7 +18,7 @@ internal sealed class NodeProcess : IDisposable
         Nodes = nodes;
         DataDirectory = dataDirectory;
         Groups = groups;
-        (HttpPort, SiloPort, GatewayPort) = (FreePort(), FreePort(), FreePort());
+        (HttpPort, SiloPort, GatewayPort) = (UpRunner.FreePort(), UpRunner.FreePort(), UpRunner.FreePort());
     }
 
     public string Region { get; }
@@ -105,11 +104,4 @@ internal sealed class NodeProcess : IDisposable
     }
 
     public void Dispose() => Kill();
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
