@@ -30,9 +30,13 @@ public static class NodeCommand
             Description = "Cluster membership: embedded (a file under --data-dir) or azurite (Azure Table Storage; the connection string from PLATFORM_AZURE_TABLES).",
             DefaultValueFactory = _ => "embedded",
         };
+        var adminTokenHash = new Option<string?>("--admin-token-sha256")
+        {
+            Description = "SHA-256 (hex) of the bootstrap admin token, which may do anything; platform up passes the hash of the token in cluster.json.",
+        };
         var command = new Command("node", "Run one node (an Orleans silo with its replicas, and the HTTP routes), or check a node's write-ahead log.")
         {
-            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering,
+            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash,
         };
         command.SetAction(parseResult =>
         {
@@ -79,6 +83,7 @@ public static class NodeCommand
                 DataDirectory = Path.Combine(data, regionName, nodeName),
                 RegionNodes = regionNodes,
                 Groups = parseResult.GetValue(groups),
+                AdminTokenHash = parseResult.GetValue(adminTokenHash),
             };
             var endpoints = new NodeEndpoints(parseResult.GetValue(httpPort), parseResult.GetValue(siloPort), parseResult.GetValue(gatewayPort));
             using var host = NodeHost.Build(options, endpoints, Path.Combine(data, regionName, "membership.json"), azureTables);

@@ -7,7 +7,7 @@ namespace Platform.Cli.Up;
 /// One node started by <c>platform up</c>: this same program re-run as <c>platform node</c>, its
 /// output appended to <c>&lt;data-dir&gt;/&lt;region&gt;/&lt;node&gt;/node.log</c>.
 /// </summary>
-public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regionNodes, string dataDirectory, int groups) : IDisposable
+public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regionNodes, string dataDirectory, int groups, string adminTokenHash) : IDisposable
 {
     private Process? process;
     private StreamWriter? log;
@@ -33,6 +33,7 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
             "--http-port", Node.HttpPort.ToString(CultureInfo.InvariantCulture),
             "--silo-port", Node.SiloPort.ToString(CultureInfo.InvariantCulture),
             "--gateway-port", Node.GatewayPort.ToString(CultureInfo.InvariantCulture),
+            "--admin-token-sha256", adminTokenHash,
         ]))
         {
             start.ArgumentList.Add(argument);

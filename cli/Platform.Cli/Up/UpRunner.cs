@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Platform.Regional.Security;
 
 namespace Platform.Cli.Up;
 
@@ -20,6 +21,8 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
         var regions = WithFreePorts(LocalTopology.Plan(options));
+        var clusterPath = Path.Combine(dataDirectory, "cluster.json");
+        var adminToken = AdminToken.ReuseOrCreate(clusterPath);
         using var stopped = new ManualResetEventSlim();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
@@ -39,7 +42,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 var names = region.Nodes.Select(n => n.Name).ToList();
                 foreach (var node in region.Nodes)
                 {
-                    var child = new ChildNode(node, names, dataDirectory, groups: 4);
+                    var child = new ChildNode(node, names, dataDirectory, groups: 4, TokenHash.Of(adminToken));
                     children.Add(child);
                     child.Start(OnExited);
                 }
@@ -51,9 +54,10 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 return stopped.IsSet ? ExitCodes.Ok : ExitCodes.Unavailable;
             }
 
-            var cluster = new ClusterFile(null, [.. regions.Select(r => new ClusterFileRegion(r.Name, [.. r.Nodes.Select(n => new ClusterFileNode(n.Name, n.HttpUrl, n.SiloPort, n.GatewayPort, children.Single(c => c.Node == n).Pid))]))]);
-            cluster.Write(Path.Combine(dataDirectory, "cluster.json"));
+            var cluster = new ClusterFile(adminToken, [.. regions.Select(r => new ClusterFileRegion(r.Name, [.. r.Nodes.Select(n => new ClusterFileNode(n.Name, n.HttpUrl, n.SiloPort, n.GatewayPort, children.Single(c => c.Node == n).Pid))]))]);
+            cluster.Write(clusterPath);
             PrintEndpoints(regions, dataDirectory);
+            output.WriteLine($"Admin token (shown here only; also in {clusterPath}): {adminToken}");
             stopped.Wait();
             return ExitCodes.Ok;
         }
@@ -127,7 +131,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
 
         output.WriteLine();
         output.WriteLine($"Every group has a leader. Wrote {Path.Combine(dataDirectory, "cluster.json")}. Press Ctrl+C to stop.");
-        output.WriteLine("Today each node serves /healthz and /readyz; the key-value API, tokens, edge proxies and the links between regions come with the next issues.");
+        output.WriteLine("Each node serves the /v1 API of its region; edge proxies and the links between regions come with the next issues.");
     }
 
     /// <summary>With --base-port 0 every endpoint gets a free port of its own.</summary>

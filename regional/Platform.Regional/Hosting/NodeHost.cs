@@ -5,9 +5,15 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Orleans.Configuration;
+using Platform.Regional.Api.Pipeline;
 using Platform.Regional.Clustering;
+using Platform.Regional.Observability;
 using Platform.Regional.Replication;
+using Platform.Regional.Security;
+using Platform.Regional.Service;
+using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.Hosting;
 
@@ -24,6 +30,9 @@ public sealed record NodeEndpoints(int HttpPort, int SiloPort, int GatewayPort, 
 /// </summary>
 public static class NodeHost
 {
+    /// <summary>Seconds: commits here take about a millisecond, so the default buckets (5 ms and up) would hide them.</summary>
+    private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2, 5];
+
     /// <summary>
     /// Builds the node. Membership lives in <paramref name="membershipFile"/> (embedded clustering)
     /// unless <paramref name="azureTableConnection"/> names an Azure Table Storage account (Azurite locally).
@@ -41,7 +50,13 @@ public static class NodeHost
         // Orleans logs each retry, which would drown the log while a node is away.
         builder.Logging.AddFilter("Polly", LogLevel.Error);
         builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(endpoints.ListenAddress, endpoints.HttpPort));
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(endpoints.ListenAddress, endpoints.HttpPort);
+
+            // Routes lower this per request (a value: 1 MiB); nothing may send more than a transaction's worth.
+            kestrel.Limits.MaxRequestBodySize = Api.Routes.HttpInput.MaxJsonBody + 1;
+        });
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -72,9 +87,25 @@ public static class NodeHost
             silo.Services.AddNodePinnedPlacement();
         });
         builder.Services.AddSingleton(node);
+        builder.Services.AddSingleton(MvccLimits.Default);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RegionalMetrics>();
         builder.Services.AddSingleton<NodeStorage>();
         builder.Services.AddSingleton<NodeReplicas>();
+        builder.Services.AddSingleton<GroupRouter>();
+        builder.Services.AddSingleton<NamespaceAccess>();
+        builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddHostedService<ReplicaActivator>();
+        builder.Services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Singleton;
+            options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(MetricsBehavior<,>)];
+        });
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(RegionalMetrics.MeterName)
+            .AddView("platform_commit_latency", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
+            .AddView("platform_http_request_duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
+            .AddPrometheusExporter());
         var app = builder.Build();
         NodeRoutes.Map(app);
         return app;

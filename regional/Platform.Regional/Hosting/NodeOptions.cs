@@ -22,6 +22,12 @@ public sealed record NodeOptions
 
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How long a request may wait for a leader, a commit or a read point before it is answered 503.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>SHA-256 (hex) of the bootstrap admin token, which holds admin over every namespace; null for none.</summary>
+    public string? AdminTokenHash { get; init; }
+
     /// <summary>The replica id of a node in every group: its position in <see cref="RegionNodes"/>, from 1.</summary>
     public ulong ReplicaIdOf(string node)
     {

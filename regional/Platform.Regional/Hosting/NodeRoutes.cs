@@ -1,27 +1,38 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Platform.Regional.Api.Problems;
+using Platform.Regional.Api.Routes;
 using Platform.Regional.Replication;
 
 namespace Platform.Regional.Hosting;
 
-/// <summary>The routes that need no token (shared/API.md): liveness and readiness.</summary>
+/// <summary>Every route of the node: the token-free ones (health, readiness, metrics) and the <c>/v1</c> API.</summary>
 public static class NodeRoutes
 {
     public static void Map(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<ProblemMiddleware>();
+        app.UseMiddleware<Authentication>();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", ReadyAsync);
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        KvRoutes.Map(app);
+        WatchRoutes.Map(app);
+        NamespaceRoutes.Map(app);
+        TokenRoutes.Map(app);
+        StatusRoutes.Map(app);
+        app.Map("/v1/{**rest}", (HttpContext context) => throw ApiProblemException.NotFound($"no route {context.Request.Method} {context.Request.Path}"));
     }
 
     /// <summary>Ready when every group's replica on this node knows a leader; the body lists each group's view.</summary>
-    private static async Task<IResult> ReadyAsync(IGrainFactory grains, NodeOptions node)
+    private static IResult ReadyAsync(NodeReplicas replicas, NodeOptions node)
     {
         var groups = new List<object>();
         var ready = true;
         for (ulong group = 0; group < (ulong)node.Groups; group++)
         {
-            var status = await grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node.NodeName)).Status();
+            var status = replicas.Get(group).Status();
             ready &= status.LeaderNode is not null;
             groups.Add(new { id = group, leader = status.LeaderNode, term = status.Term, commitIndex = status.CommitIndex, appliedIndex = status.AppliedIndex, role = status.Role });
         }

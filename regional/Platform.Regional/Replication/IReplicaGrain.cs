@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Platform.Regional.StateMachine;
 
 namespace Platform.Regional.Replication;
 
@@ -14,6 +15,9 @@ public interface IReplicaGrain : IGrainWithStringKey
 
     /// <summary>Proposes an encoded group command and answers once it is applied here (or why not).</summary>
     Task<ProposeReply> Propose(byte[] command);
+
+    /// <summary>A linearizable read point from this replica if it leads (ReadIndex, or its lease).</summary>
+    Task<ReadIndexReply> ReadIndex();
 
     Task<ReplicaStatus> Status();
 
@@ -37,10 +41,35 @@ public sealed record ProposeReply(
     [property: Id(0)] ProposeStatus Status,
     [property: Id(1)] string? LeaderNode,
     [property: Id(2)] long Index,
-    [property: Id(3)] bool Succeeded,
-    [property: Id(4)] long Revision,
-    [property: Id(5)] string? ErrorCode,
-    [property: Id(6)] string? Detail);
+    [property: Id(3)] WriteOutcome? Write,
+    [property: Id(4)] string? Problem)
+{
+    /// <summary>Applied, and the state machine refused nothing (for namespace writes: preconditions may still have failed).</summary>
+    public bool Succeeded => Status == ProposeStatus.Applied && Problem is null && (Write is null || Write.Succeeded);
+}
+
+public enum ReadIndexStatus
+{
+    Ready,
+    NotLeader,
+
+    /// <summary>The leader could not confirm its leadership in time (or lost it meanwhile).</summary>
+    Unavailable,
+}
+
+[GenerateSerializer]
+[Immutable]
+public sealed record ReadIndexReply(
+    [property: Id(0)] ReadIndexStatus Status,
+    [property: Id(1)] long Index,
+    [property: Id(2)] string? LeaderNode);
+
+[GenerateSerializer]
+[Immutable]
+public sealed record MemberStatus(
+    [property: Id(0)] string Node,
+    [property: Id(1)] string Role,
+    [property: Id(2)] long Match);
 
 [GenerateSerializer]
 [Immutable]
@@ -51,4 +80,5 @@ public sealed record ReplicaStatus(
     [property: Id(3)] string? LeaderNode,
     [property: Id(4)] long Term,
     [property: Id(5)] long CommitIndex,
-    [property: Id(6)] long AppliedIndex);
+    [property: Id(6)] long AppliedIndex,
+    [property: Id(7)] IReadOnlyList<MemberStatus> Members);

@@ -55,6 +55,7 @@ public sealed partial class ReplicaCore
                 lock (gate)
                 {
                     Apply(ready);
+                    ServeReads(ready);
                     raft.Advance(ready);
                     snapshot = MaybeSnapshot();
                 }
@@ -112,6 +113,11 @@ public sealed partial class ReplicaCore
             {
                 waiting.Done.TrySetResult(waiting.Term == entry.Term ? outcome : outcome with { Problem = LostProposal });
             }
+        }
+
+        if (ready.Snapshot is not null || ready.CommittedEntries.Length > 0)
+        {
+            SignalApplied();
         }
     }
 

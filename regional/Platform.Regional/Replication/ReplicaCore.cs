@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Platform.Consensus;
 using Platform.Regional.Hosting;
+using Platform.Regional.Observability;
 using Platform.Regional.StateMachine;
 using Platform.Regional.Transport;
 
@@ -30,16 +31,18 @@ public sealed partial class ReplicaCore
     private readonly NodeOptions options;
     private readonly ulong group;
     private readonly ILogger logger;
+    private readonly RegionalMetrics metrics;
     private readonly RaftNode raft;
     private GroupStateMachine stateMachine = new();
     private bool pumping;
     private long lastSnapshotIndex;
 
-    public ReplicaCore(ulong group, NodeStorage storage, ILogger logger)
+    public ReplicaCore(ulong group, NodeStorage storage, RegionalMetrics metrics, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(storage);
         this.group = group;
         this.storage = storage;
+        this.metrics = metrics;
         this.logger = logger;
         options = storage.Options;
         var restore = storage.Restore(group);
@@ -62,6 +65,8 @@ public sealed partial class ReplicaCore
     /// <summary>Sends a batch of messages to the replica of this group on another node.</summary>
     public Action<string, byte[]>? Transport { get; set; }
 
+    public ulong Group => group;
+
     private TimeSpan Now => TimeProvider.System.GetElapsedTime(startedAt);
 
     public Task TickAsync()
@@ -69,6 +74,7 @@ public sealed partial class ReplicaCore
         lock (gate)
         {
             raft.Tick(Now);
+            SpreadLeadership();
         }
 
         return PumpAsync();
@@ -113,25 +119,42 @@ public sealed partial class ReplicaCore
         if (done is null)
         {
             var status = result.Outcome == ProposeOutcome.NotLeader ? ProposeStatus.NotLeader : ProposeStatus.Refused;
-            return new ProposeReply(status, LeaderNode(result.LeaderHint), 0, false, 0, result.Outcome.ToString(), result.Problem);
+            return new ProposeReply(status, LeaderNode(result.LeaderHint), 0, null, result.Problem ?? result.Outcome.ToString());
         }
 
         _ = PumpAsync();
         var outcome = await done.Task;
         if (outcome.Problem == LostProposal)
         {
-            return new ProposeReply(ProposeStatus.Lost, LeaderNode(CurrentLeader), result.Index, false, 0, null, "another entry took the proposal's place in the log");
+            return new ProposeReply(ProposeStatus.Lost, LeaderNode(CurrentLeader), result.Index, null, "another entry took the proposal's place in the log");
         }
 
-        return new ProposeReply(ProposeStatus.Applied, options.NodeName, result.Index, outcome.Mvcc?.Succeeded ?? outcome.Problem is null,
-            outcome.Mvcc?.Revision ?? 0, outcome.Mvcc?.Error?.ToString(), outcome.Mvcc?.Detail ?? outcome.Problem);
+        return new ProposeReply(ProposeStatus.Applied, options.NodeName, result.Index, outcome.Write, outcome.Problem);
     }
 
     public ReplicaStatus Status()
     {
         lock (gate)
         {
-            return new ReplicaStatus(options.NodeName, storage.ReplicaId, raft.Role.ToString(), LeaderNode(raft.Leader), raft.Term, raft.CommitIndex, raft.AppliedIndex);
+            var progress = raft.Role == Role.Leader ? raft.ProgressSnapshot().ToDictionary(p => p.Replica) : [];
+            var members = raft.Configuration.Members
+                .Select(id => new MemberStatus(
+                    options.NodeOfReplica(id),
+                    id == raft.Leader ? "leader" : raft.Configuration.IsLearner(id) ? "learner" : "follower",
+                    id == raft.Id ? raft.LastIndex : progress.TryGetValue(id, out var p) ? p.Match : 0))
+                .ToList();
+            return new ReplicaStatus(options.NodeName, storage.ReplicaId, raft.Role.ToString(), LeaderNode(raft.Leader), raft.Term, raft.CommitIndex, stateMachine.AppliedIndex, members);
+        }
+    }
+
+    public long Term
+    {
+        get
+        {
+            lock (gate)
+            {
+                return raft.Term;
+            }
         }
     }
 

@@ -13,6 +13,9 @@ namespace Platform.Regional.Replication;
 [Reentrant]
 public sealed class ReplicaGrain : Grain, IReplicaGrain
 {
+    /// <summary>Below the grain call timeout, so a leader that cannot confirm itself answers rather than times out.</summary>
+    private static readonly TimeSpan ReadIndexTimeout = TimeSpan.FromSeconds(3);
+
     private ReplicaCore core = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -36,6 +39,8 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
     public Task Deliver(byte[] messages) => core.DeliverAsync(messages);
 
     public Task<ProposeReply> Propose(byte[] command) => core.ProposeAsync(command);
+
+    public Task<ReadIndexReply> ReadIndex() => core.ReadIndexAsync(ReadIndexTimeout);
 
     public Task<ReplicaStatus> Status() => Task.FromResult(core.Status());
 

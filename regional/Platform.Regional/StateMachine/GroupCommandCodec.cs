@@ -1,4 +1,6 @@
 using System.Text;
+using Platform.Regional.Namespaces;
+using Platform.Regional.Security;
 using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.StateMachine;
@@ -20,6 +22,8 @@ public static class GroupCommandCodec
         BeginEpoch = 5,
         CreateNamespace = 6,
         DeleteNamespace = 7,
+        PutToken = 8,
+        RevokeToken = 9,
     }
 
     public static byte[] Encode(GroupCommand command)
@@ -34,6 +38,7 @@ public static class GroupCommandCodec
                 case CreateNamespaceCommand create:
                     writer.Write((byte)Kind.CreateNamespace);
                     writer.Write(create.Namespace);
+                    WriteSettings(writer, create.Settings ?? NamespaceSettings.Default);
                     break;
                 case DeleteNamespaceCommand delete:
                     writer.Write((byte)Kind.DeleteNamespace);
@@ -41,6 +46,18 @@ public static class GroupCommandCodec
                     break;
                 case NamespaceCommand { Command: var inner } scoped:
                     WriteNamespaceCommand(writer, scoped.Namespace, inner);
+                    writer.Write(scoped.IdempotencyKey ?? string.Empty);
+                    writer.Write(scoped.ProposedAtMs);
+                    break;
+                case PutTokenCommand token:
+                    writer.Write((byte)Kind.PutToken);
+                    writer.Write(token.Name);
+                    writer.Write(token.Hash);
+                    WriteGrants(writer, token.Grants);
+                    break;
+                case RevokeTokenCommand revoke:
+                    writer.Write((byte)Kind.RevokeToken);
+                    writer.Write(revoke.Name);
                     break;
                 default:
                     throw new ArgumentException($"unknown group command {command.GetType().Name}");
@@ -122,13 +139,15 @@ public static class GroupCommandCodec
         var name = reader.ReadString();
         GroupCommand command = kind switch
         {
-            Kind.CreateNamespace => new CreateNamespaceCommand(name),
+            Kind.CreateNamespace => new CreateNamespaceCommand(name, ReadSettings(reader)),
             Kind.DeleteNamespace => new DeleteNamespaceCommand(name),
-            Kind.Put => new NamespaceCommand(name, ReadPut(reader)),
-            Kind.Delete => new NamespaceCommand(name, new DeleteCommand(reader.ReadString(), ReadPrecondition(reader))),
-            Kind.Txn => new NamespaceCommand(name, ReadTxn(reader)),
-            Kind.Compact => new NamespaceCommand(name, new CompactCommand(reader.ReadInt64())),
-            Kind.BeginEpoch => new NamespaceCommand(name, new BeginEpochCommand(reader.ReadInt64())),
+            Kind.PutToken => new PutTokenCommand(name, reader.ReadString(), ReadGrants(reader)),
+            Kind.RevokeToken => new RevokeTokenCommand(name),
+            Kind.Put => Scoped(reader, name, ReadPut(reader)),
+            Kind.Delete => Scoped(reader, name, new DeleteCommand(reader.ReadString(), ReadPrecondition(reader))),
+            Kind.Txn => Scoped(reader, name, ReadTxn(reader)),
+            Kind.Compact => Scoped(reader, name, new CompactCommand(reader.ReadInt64())),
+            Kind.BeginEpoch => Scoped(reader, name, new BeginEpochCommand(reader.ReadInt64())),
             _ => throw new InvalidDataException($"unknown group command kind {(byte)kind}"),
         };
 
@@ -138,6 +157,53 @@ public static class GroupCommandCodec
         }
 
         return command;
+    }
+
+    private static NamespaceCommand Scoped(BinaryReader reader, string name, MvccCommand command)
+    {
+        var idempotencyKey = reader.ReadString();
+        return new NamespaceCommand(name, command, idempotencyKey.Length == 0 ? null : idempotencyKey, reader.ReadInt64());
+    }
+
+    internal static void WriteSettings(BinaryWriter writer, NamespaceSettings settings)
+    {
+        writer.Write((byte)settings.Mode);
+        writer.Write(settings.HomeRegion ?? string.Empty);
+        writer.Write(settings.Rpo.Ticks);
+        writer.Write((byte)settings.RpoPolicy);
+        writer.Write(settings.AutoFailover);
+    }
+
+    internal static NamespaceSettings ReadSettings(BinaryReader reader)
+    {
+        var mode = (NamespaceMode)reader.ReadByte();
+        var home = reader.ReadString();
+        var rpo = TimeSpan.FromTicks(reader.ReadInt64());
+        var policy = (RpoPolicy)reader.ReadByte();
+        return new NamespaceSettings(mode, home.Length == 0 ? null : home, rpo, policy, reader.ReadBoolean());
+    }
+
+    internal static void WriteGrants(BinaryWriter writer, IReadOnlyList<Grant> grants)
+    {
+        writer.Write(grants.Count);
+        foreach (var grant in grants)
+        {
+            writer.Write(grant.Pattern);
+            writer.Write((byte)grant.Role);
+        }
+    }
+
+    internal static Grant[] ReadGrants(BinaryReader reader)
+    {
+        var grants = new Grant[ReadCount(reader)];
+        for (var i = 0; i < grants.Length; i++)
+        {
+            var pattern = reader.ReadString();
+            var role = (Role)reader.ReadByte();
+            grants[i] = Enum.IsDefined(role) ? new Grant(pattern, role) : throw new InvalidDataException($"unknown role {(byte)role}");
+        }
+
+        return grants;
     }
 
     private static PutCommand ReadPut(BinaryReader reader)

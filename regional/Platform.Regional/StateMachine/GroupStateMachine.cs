@@ -1,22 +1,22 @@
-using System.Text;
 using Platform.Consensus.Log;
+using Platform.Regional.Namespaces;
+using Platform.Regional.Security;
 using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.StateMachine;
 
-/// <summary>What applying one entry produced, handed to whoever proposed it.</summary>
-/// <param name="Mvcc">The namespace's answer, for namespace commands.</param>
-/// <param name="Problem">Why the command was refused (unknown namespace, bad bytes), for anything else.</param>
-public sealed record GroupApplyOutcome(long Index, ApplyResult? Mvcc, string? Problem = null);
+/// <summary>A token as the group keeps it: the hash, never the token.</summary>
+public sealed record StoredToken(string Name, string Hash, IReadOnlyList<Grant> Grants);
 
 /// <summary>
-/// The state machine of one regional group: the namespaces it holds, each an MVCC store. Entries
+/// The state machine of one regional group: the namespaces it holds (each an MVCC store with its
+/// settings and idempotency keys) and, in the group that keeps them, the region's tokens. Entries
 /// are applied in log order; no-ops and configuration entries only move the applied index.
 /// </summary>
-public sealed class GroupStateMachine
+public sealed partial class GroupStateMachine
 {
-    private const uint SnapshotMagic = 0x54534750; // "PGST"
-    private readonly SortedDictionary<string, NamespaceStore> namespaces = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, NamespaceState> namespaces = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, StoredToken> tokens = new(StringComparer.Ordinal);
     private readonly MvccLimits limits;
 
     public GroupStateMachine(MvccLimits? limits = null)
@@ -24,11 +24,25 @@ public sealed class GroupStateMachine
         this.limits = limits ?? MvccLimits.Default;
     }
 
+    /// <summary>One namespace: its settings, key-value state and remembered idempotency keys.</summary>
+    public sealed class NamespaceState(NamespaceSettings settings, NamespaceStore store, IdempotencyTable idempotency)
+    {
+        public NamespaceSettings Settings { get; set; } = settings;
+
+        public NamespaceStore Store { get; } = store;
+
+        public IdempotencyTable Idempotency { get; } = idempotency;
+    }
+
     public long AppliedIndex { get; private set; }
 
     public IReadOnlyCollection<string> Namespaces => namespaces.Keys;
 
-    public NamespaceStore? Namespace(string name) => namespaces.GetValueOrDefault(name);
+    public IReadOnlyCollection<StoredToken> Tokens => tokens.Values;
+
+    public NamespaceStore? Namespace(string name) => namespaces.GetValueOrDefault(name)?.Store;
+
+    public NamespaceState? State(string name) => namespaces.GetValueOrDefault(name);
 
     public GroupApplyOutcome Apply(Entry entry)
     {
@@ -61,66 +75,50 @@ public sealed class GroupStateMachine
 
         return command switch
         {
-            CreateNamespaceCommand create => Create(entry.Index, create.Namespace),
+            CreateNamespaceCommand create => Create(entry.Index, create),
             DeleteNamespaceCommand delete => new GroupApplyOutcome(entry.Index, null, namespaces.Remove(delete.Namespace) ? null : $"namespace '{delete.Namespace}' does not exist"),
-            NamespaceCommand scoped when namespaces.TryGetValue(scoped.Namespace, out var store) => new GroupApplyOutcome(entry.Index, store.Apply(entry.Index, scoped.Command)),
+            PutTokenCommand token => PutToken(entry.Index, token),
+            RevokeTokenCommand revoke => new GroupApplyOutcome(entry.Index, null, tokens.Remove(revoke.Name) ? null : $"token '{revoke.Name}' does not exist"),
+            NamespaceCommand scoped when namespaces.TryGetValue(scoped.Namespace, out var state) => ApplyScoped(entry.Index, state, scoped),
             NamespaceCommand scoped => new GroupApplyOutcome(entry.Index, null, $"namespace '{scoped.Namespace}' does not exist"),
             _ => new GroupApplyOutcome(entry.Index, null, $"unknown command {command.GetType().Name}"),
         };
     }
 
-    private GroupApplyOutcome Create(long index, string name)
+    private static GroupApplyOutcome ApplyScoped(long index, NamespaceState state, NamespaceCommand scoped)
     {
-        if (!namespaces.ContainsKey(name))
+        if (scoped.IdempotencyKey is { } key && state.Idempotency.Find(key) is { } first)
         {
-            namespaces[name] = new NamespaceStore(name, limits);
+            return new GroupApplyOutcome(index, first);
+        }
+
+        var outcome = WriteOutcome.From(state.Store.Apply(index, scoped.Command));
+        if (scoped.IdempotencyKey is { } remembered)
+        {
+            state.Idempotency.Remember(remembered, outcome, scoped.ProposedAtMs);
+        }
+
+        return new GroupApplyOutcome(index, outcome);
+    }
+
+    private GroupApplyOutcome Create(long index, CreateNamespaceCommand create)
+    {
+        var settings = create.Settings ?? NamespaceSettings.Default;
+        if (namespaces.TryGetValue(create.Namespace, out var existing))
+        {
+            existing.Settings = settings;
+        }
+        else
+        {
+            namespaces[create.Namespace] = new NamespaceState(settings, new NamespaceStore(create.Namespace, limits), new IdempotencyTable());
         }
 
         return new GroupApplyOutcome(index, null);
     }
 
-    public byte[] ToSnapshot()
+    private GroupApplyOutcome PutToken(long index, PutTokenCommand token)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(SnapshotMagic);
-            writer.Write(AppliedIndex);
-            writer.Write(namespaces.Count);
-            foreach (var store in namespaces.Values)
-            {
-                var bytes = store.ToSnapshot();
-                writer.Write(bytes.Length);
-                writer.Write(bytes);
-            }
-        }
-
-        return stream.ToArray();
-    }
-
-    public static GroupStateMachine FromSnapshot(ReadOnlyMemory<byte> bytes, MvccLimits? limits = null)
-    {
-        var machine = new GroupStateMachine(limits);
-        if (bytes.IsEmpty)
-        {
-            return machine;
-        }
-
-        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-        using var reader = new BinaryReader(stream, Encoding.UTF8);
-        if (reader.ReadUInt32() != SnapshotMagic)
-        {
-            throw new InvalidDataException("not a group state snapshot");
-        }
-
-        machine.AppliedIndex = reader.ReadInt64();
-        var count = reader.ReadInt32();
-        for (var i = 0; i < count; i++)
-        {
-            var store = NamespaceStore.FromSnapshot(reader.ReadBytes(reader.ReadInt32()), limits);
-            machine.namespaces[store.Name] = store;
-        }
-
-        return machine;
+        tokens[token.Name] = new StoredToken(token.Name, token.Hash, token.Grants);
+        return new GroupApplyOutcome(index, null);
     }
 }

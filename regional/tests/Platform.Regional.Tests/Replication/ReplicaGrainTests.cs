@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using Platform.Regional.Hosting;
+using Platform.Regional.Observability;
 using Platform.Regional.Replication;
 using Platform.Regional.StateMachine;
 using Platform.Storage.Mvcc;
@@ -36,6 +37,8 @@ public sealed class ReplicatedRegion : IAsyncLifetime
                 HeartbeatInterval = TimeSpan.FromMilliseconds(50),
                 TickInterval = TimeSpan.FromMilliseconds(10),
             });
+            silo.Services.AddMetrics();
+            silo.Services.AddSingleton<RegionalMetrics>();
             silo.Services.AddSingleton<NodeStorage>();
             silo.Services.AddSingleton<NodeReplicas>();
         });
@@ -91,7 +94,7 @@ public sealed class ReplicaGrainTests(ReplicatedRegion region) : IClassFixture<R
 
         Assert.Equal(ProposeStatus.Applied, created.Status);
         Assert.True(written.Succeeded);
-        Assert.Equal(1, written.Revision);
+        Assert.Equal(1, written.Write!.Revision);
         foreach (var node in ReplicatedRegion.Nodes)
         {
             var value = await Eventually(() => region.Replica(node).ReadLocal("payments", "limit"));

@@ -43,7 +43,7 @@ public sealed class GroupStateMachineTests
         var put = Apply(new NamespaceCommand("payments", new PutCommand("a", "1"u8.ToArray(), "text/plain")));
         var elsewhere = Apply(new NamespaceCommand("nowhere", new PutCommand("a", "1"u8.ToArray(), "text/plain")));
 
-        Assert.True(put.Mvcc!.Succeeded);
+        Assert.True(put.Write!.Succeeded);
         Assert.Equal(1, machine.Namespace("payments")!.Revision);
         Assert.Contains("does not exist", elsewhere.Problem, StringComparison.Ordinal);
         Assert.Equal(3, machine.AppliedIndex);

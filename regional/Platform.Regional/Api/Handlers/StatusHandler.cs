@@ -1,0 +1,44 @@
+using Mediator;
+using Platform.Regional.Api.Requests;
+using Platform.Regional.Replication;
+using Platform.Regional.Service;
+
+namespace Platform.Regional.Api.Handlers;
+
+/// <summary>
+/// The node's view of its region: each group as its leader sees it (members and how far each has
+/// matched the log are known only there), and the namespaces this node's replicas hold.
+/// </summary>
+public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces, IGrainFactory grains) : IRequestHandler<GetStatus, NodeStatus>
+{
+    private static readonly TimeSpan AskLeader = TimeSpan.FromSeconds(1);
+
+    public async ValueTask<NodeStatus> Handle(GetStatus request, CancellationToken cancellationToken)
+    {
+        var node = router.Node;
+        var groups = new List<(ulong, ReplicaStatus)>();
+        var views = new List<NamespaceView>();
+        for (ulong group = 0; group < (ulong)node.Groups; group++)
+        {
+            var local = router.Local(group).Status();
+            var status = local;
+            if (local.LeaderNode is { } leader && leader != node.NodeName)
+            {
+                try
+                {
+                    status = await grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, leader)).Status().WaitAsync(AskLeader, cancellationToken);
+                }
+                catch (Exception unreachable) when (unreachable is TimeoutException or OrleansException or SiloUnavailableException)
+                {
+                    // The leader is away: show this node's own view rather than nothing.
+                    status = local;
+                }
+            }
+
+            groups.Add((group, status));
+            views.AddRange(router.Local(group).Read(m => m.Namespaces.ToList()).Select(namespaces.View).OfType<NamespaceView>());
+        }
+
+        return new NodeStatus(node.Region, node.NodeName, groups, [.. views.OrderBy(v => v.Name, StringComparer.Ordinal)]);
+    }
+}

@@ -1,0 +1,42 @@
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Platform.Regional.Api.Requests;
+using Platform.Regional.Namespaces;
+
+namespace Platform.Regional.Api.Routes;
+
+/// <summary><c>GET /v1/status</c> in the contract's shape.</summary>
+public static class StatusRoutes
+{
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/v1/status", GetAsync);
+
+    private static async Task<IResult> GetAsync(HttpContext context, IMediator mediator)
+    {
+        var status = await mediator.Send(new GetStatus(Authentication.CallerOf(context)), context.RequestAborted);
+        return Results.Json(new
+        {
+            region = status.Region,
+            node = status.Node,
+            groups = status.Groups.Select(g => new
+            {
+                id = g.Group,
+                leader = g.Status.LeaderNode,
+                term = g.Status.Term,
+                commitIndex = g.Status.CommitIndex,
+                appliedIndex = g.Status.AppliedIndex,
+                members = g.Status.Members.Select(m => new { node = m.Node, role = m.Role, match = m.Match }),
+            }),
+            namespaces = status.Namespaces.Select(n => new
+            {
+                name = n.Name,
+                group = n.Group,
+                mode = NamespaceText.Mode(n.Settings.Mode),
+                homeRegion = n.Settings.HomeRegion,
+                epoch = n.Epoch,
+            }),
+            regions = new[] { new { name = status.Region, reachable = true, rttMs = 0.0 } },
+        });
+    }
+}

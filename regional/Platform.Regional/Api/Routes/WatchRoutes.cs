@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Platform.Regional.Api.Requests;
+using Platform.Regional.Hosting;
+using Platform.Regional.Observability;
+using Platform.Regional.Replication;
+using Platform.Regional.Service;
+using Platform.Storage.Mvcc;
+
+namespace Platform.Regional.Api.Routes;
+
+/// <summary>
+/// <c>GET /v1/ns/{ns}/watch</c>: Server-Sent Events (resumable by <c>Last-Event-ID</c>) or a JSON
+/// long poll. Events come from the namespace's MVCC change log on this node's replica, never
+/// from the Raft log; a watcher waits on the replica's apply signal, not on a timer.
+/// </summary>
+public static class WatchRoutes
+{
+    /// <summary>Events read per pass, so one watcher far behind does not hold the replica's lock for long.</summary>
+    private const int BatchSize = 512;
+
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan LongPollDefault = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LongPollMax = TimeSpan.FromSeconds(60);
+
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/v1/ns/{ns}/watch", WatchAsync);
+
+    private static async Task WatchAsync(HttpContext context, string ns, IMediator mediator, NamespaceAccess namespaces, NodeOptions node, RegionalMetrics metrics)
+    {
+        var request = context.Request;
+        var query = request.Query;
+        var since = HttpInput.ParseRevision(request.Headers["Last-Event-ID"].FirstOrDefault() is { Length: > 0 } resume ? resume : query["since"], "since");
+        var prefix = query["prefix"].ToString();
+        var start = await mediator.Send(new OpenWatch(Authentication.CallerOf(context), ns, prefix, since), context.RequestAborted);
+        var replica = namespaces.Replica(ns);
+        var cancel = context.RequestAborted;
+        if (request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            metrics.Watchers.Add(1);
+            try
+            {
+                await StreamAsync(context, ns, prefix, start.After, replica, node, cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                // The watcher went away.
+            }
+            finally
+            {
+                metrics.Watchers.Add(-1);
+            }
+
+            return;
+        }
+
+        await LongPollAsync(context, ns, prefix, start.After, replica, node, HttpInput.ParseWait(query["wait"], LongPollDefault, LongPollMax), cancel);
+    }
+
+    private static async Task StreamAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NodeOptions node, CancellationToken cancel)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Config-Region"] = node.Region;
+        await response.Body.FlushAsync(cancel);
+        var cursor = after;
+        var nextProgress = DateTime.UtcNow + Jittered(ProgressEvery);
+        while (!cancel.IsCancellationRequested)
+        {
+            var applied = replica.NextApply;
+            var batch = Next(replica, ns, prefix, cursor);
+            if (batch.Gone)
+            {
+                return;
+            }
+
+            if (batch.CompactedAt is { } compacted)
+            {
+                await WriteEventAsync(response, null, "compacted", JsonSerializer.Serialize(new { compactRevision = compacted }), cancel);
+                return;
+            }
+
+            foreach (var change in batch.Events)
+            {
+                await WriteEventAsync(response, change.Revision, change.Kind == ChangeKind.Put ? "put" : "delete", JsonSerializer.Serialize(Envelopes.Change(change)), cancel);
+                cursor = change.Revision;
+            }
+
+            // Unless more are waiting, every change up to the batch's revision was sent or did not match the prefix.
+            cursor = batch.More ? cursor : Math.Max(cursor, batch.Revision);
+            if (batch.Events.Count > 0)
+            {
+                await response.Body.FlushAsync(cancel);
+                if (batch.More)
+                {
+                    continue;
+                }
+            }
+
+            var untilProgress = nextProgress - DateTime.UtcNow;
+            if (untilProgress <= TimeSpan.Zero)
+            {
+                await WriteEventAsync(response, cursor, "progress", JsonSerializer.Serialize(new { revision = cursor }), cancel);
+                await response.Body.FlushAsync(cancel);
+                nextProgress = DateTime.UtcNow + Jittered(ProgressEvery);
+                continue;
+            }
+
+            await Task.WhenAny(applied, Task.Delay(untilProgress, cancel));
+        }
+    }
+
+    private static async Task LongPollAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NodeOptions node, TimeSpan wait, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            var applied = replica.NextApply;
+            var batch = Next(replica, ns, prefix, after);
+            if (batch.CompactedAt is { } compacted)
+            {
+                throw Problems.ApiProblemException.Compacted(compacted);
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (batch.Events.Count > 0 || batch.Gone || left <= TimeSpan.Zero)
+            {
+                KvRoutes.ReadHeaders(context, node, batch.Revision);
+                await Results.Json(batch.Events.Select(Envelopes.Change)).ExecuteAsync(context);
+                return;
+            }
+
+            await Task.WhenAny(applied, Task.Delay(left, cancel));
+            cancel.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>The next changes after <paramref name="cursor"/>, read with the revision they reach, under the replica's lock.</summary>
+    private static Batch Next(ReplicaCore replica, string ns, string prefix, long cursor) => replica.Read(m =>
+    {
+        if (m.Namespace(ns) is not { } store)
+        {
+            return new Batch([], 0, null, Gone: true, More: false);
+        }
+
+        try
+        {
+            var events = store.ChangesAfter(cursor, prefix, BatchSize);
+            if (events.Count < BatchSize)
+            {
+                return new Batch(events, store.Revision, null, Gone: false, More: false);
+            }
+
+            // A full batch may end inside a transaction's revision: hold that revision back whole,
+            // so resuming after the last sent revision misses none of its changes.
+            var last = events[^1].Revision;
+            var whole = events[0].Revision == last ? events : [.. events.Where(e => e.Revision != last)];
+            return new Batch(whole, store.Revision, null, Gone: false, More: true);
+        }
+        catch (MvccException compacted) when (compacted.Code == MvccErrorCode.Compacted)
+        {
+            return new Batch([], store.Revision, compacted.CompactRevision, Gone: false, More: false);
+        }
+    });
+
+    private static async Task WriteEventAsync(HttpResponse response, long? id, string kind, string data, CancellationToken cancel)
+    {
+        var text = new StringBuilder();
+        if (id is { } revision)
+        {
+            text.Append("id: ").Append(revision.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        text.Append("event: ").Append(kind).Append('\n').Append("data: ").Append(data).Append("\n\n");
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancel);
+    }
+
+    /// <summary>Spreads progress events between 80% and 100% of the period, so thousands of watchers do not tick together.</summary>
+    private static TimeSpan Jittered(TimeSpan period) => period * (0.8 + (0.2 * Random.Shared.NextDouble()));
+
+    private sealed record Batch(IReadOnlyList<ChangeEvent> Events, long Revision, long? CompactedAt, bool Gone, bool More);
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Platform.Regional.Api.Problems;
+using Platform.Regional.Hosting;
+using Platform.Regional.Replication;
+using Platform.Regional.StateMachine;
+
+namespace Platform.Regional.Service;
+
+/// <summary>
+/// Finds a group's leader for the node's API: proposals go to the local replica and, when it does
+/// not lead, are forwarded to the leader's replica grain on its node; linearizable reads get their
+/// read point from the leader and wait until the local replica has applied it. Clients never need
+/// to know which node leads.
+/// </summary>
+public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, NodeOptions node)
+{
+    /// <summary>Pause before asking again while a group elects a leader.</summary>
+    private static readonly TimeSpan ElectionPause = TimeSpan.FromMilliseconds(50);
+
+    public NodeOptions Node => node;
+
+    public ReplicaCore Local(ulong group) => replicas.Get(group);
+
+    /// <summary>
+    /// Commits a command in its group and returns once the leader applied it. Refusals before the
+    /// entry was accepted are retried until <see cref="NodeOptions.RequestTimeout"/>; a proposal
+    /// whose fate is unknown (the leader went silent after accepting it) is answered
+    /// <c>OutcomeUnknown</c>, never retried here.
+    /// </summary>
+    public async Task<ProposeReply> ProposeAsync(ulong group, GroupCommand command, CancellationToken cancellationToken)
+    {
+        var bytes = GroupCommandCodec.Encode(command);
+        var clock = Stopwatch.StartNew();
+        string? target = null;
+        string lastProblem = "no leader is known";
+        while (clock.Elapsed < node.RequestTimeout)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var left = node.RequestTimeout - clock.Elapsed;
+            ProposeReply reply;
+            try
+            {
+                reply = target is null || target == node.NodeName
+                    ? await Local(group).ProposeAsync(bytes).WaitAsync(left, cancellationToken)
+                    : await grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).Propose(bytes).WaitAsync(left, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                throw ApiProblemException.OutcomeUnknown($"group {group} accepted the write but did not apply it within {node.RequestTimeout.TotalSeconds:0.#} s");
+            }
+            catch (Exception unreachable) when (IsUndelivered(unreachable))
+            {
+                // The leader's node is gone: the call never reached it, so asking again is safe.
+                lastProblem = $"the leader's node {target} is unreachable";
+                target = null;
+                await Task.Delay(ElectionPause, cancellationToken);
+                continue;
+            }
+
+            switch (reply.Status)
+            {
+                case ProposeStatus.Applied:
+                    return reply;
+                case ProposeStatus.NotLeader when reply.LeaderNode is not null && reply.LeaderNode != target:
+                    target = reply.LeaderNode;
+                    continue;
+                default:
+                    lastProblem = reply.Problem ?? reply.Status.ToString();
+                    target = null;
+                    await Task.Delay(ElectionPause, cancellationToken);
+                    break;
+            }
+        }
+
+        throw ApiProblemException.NoLeader($"group {group} could not take the write within {node.RequestTimeout.TotalSeconds:0.#} s: {lastProblem}");
+    }
+
+    /// <summary>
+    /// Waits until the local replica reflects every write acknowledged before this call (ReadIndex
+    /// at the leader, or its lease), so a read of the local state after it is linearizable.
+    /// </summary>
+    public async Task LinearizableBarrierAsync(ulong group, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var local = Local(group);
+        string? target = null;
+        while (clock.Elapsed < node.RequestTimeout)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ReadIndexReply reply;
+            try
+            {
+                reply = target is null || target == node.NodeName
+                    ? await local.ReadIndexAsync(node.RequestTimeout - clock.Elapsed)
+                    : await grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).ReadIndex().WaitAsync(node.RequestTimeout - clock.Elapsed, cancellationToken);
+            }
+            catch (Exception unreachable) when (unreachable is TimeoutException || IsUndelivered(unreachable))
+            {
+                target = null;
+                await Task.Delay(ElectionPause, cancellationToken);
+                continue;
+            }
+
+            if (reply.Status == ReadIndexStatus.Ready)
+            {
+                if (await local.WaitAppliedAsync(reply.Index, node.RequestTimeout - clock.Elapsed, cancellationToken))
+                {
+                    return;
+                }
+
+                throw ApiProblemException.NotCaughtUp($"this node has not applied index {reply.Index} of group {group} in time");
+            }
+
+            if (reply.Status == ReadIndexStatus.NotLeader && reply.LeaderNode is not null && reply.LeaderNode != target)
+            {
+                target = reply.LeaderNode;
+                continue;
+            }
+
+            target = null;
+            await Task.Delay(ElectionPause, cancellationToken);
+        }
+
+        throw ApiProblemException.NoLeader($"group {group} could not confirm a leader within {node.RequestTimeout.TotalSeconds:0.#} s");
+    }
+
+    /// <summary>True for failures that prove the call never reached the other node.</summary>
+    private static bool IsUndelivered(Exception failure) =>
+        failure is SiloUnavailableException or Orleans.Runtime.Messaging.ConnectionFailedException
+        || (failure is OrleansException && failure.Message.Contains("not an active member", StringComparison.Ordinal));
+}

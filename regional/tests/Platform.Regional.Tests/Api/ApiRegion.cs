@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Platform.Regional.Hosting;
+using Platform.Regional.Security;
+
+namespace Platform.Regional.Tests.Api;
+
+/// <summary>
+/// A real three-node region in this test process: three node hosts (each an Orleans silo with its
+/// replicas, WAL and Kestrel on 127.0.0.1), embedded file clustering, one bootstrap admin token.
+/// </summary>
+public sealed class ApiRegion : IAsyncLifetime
+{
+    public static readonly string[] Nodes = ["node-1", "node-2", "node-3"];
+
+    private readonly List<WebApplication> hosts = [];
+    private readonly List<HttpClient> clients = [];
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "platform-tests", "api-" + Guid.NewGuid().ToString("N"));
+
+    public string AdminToken { get; } = TokenHash.NewToken();
+
+    public IReadOnlyList<Uri> Endpoints { get; private set; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        var endpoints = new List<Uri>();
+        foreach (var node in Nodes)
+        {
+            var ports = new NodeEndpoints(FreePort(), FreePort(), FreePort());
+            var options = new NodeOptions
+            {
+                Region = "test",
+                NodeName = node,
+                DataDirectory = Path.Combine(DataDirectory, node),
+                RegionNodes = Nodes,
+                Groups = 2,
+                AdminTokenHash = TokenHash.Of(AdminToken),
+            };
+            hosts.Add(NodeHost.Build(options, ports, Path.Combine(DataDirectory, "membership.json")));
+            endpoints.Add(new Uri($"http://127.0.0.1:{ports.HttpPort}"));
+        }
+
+        Endpoints = endpoints;
+        await Task.WhenAll(hosts.Select(h => h.StartAsync()));
+        foreach (var endpoint in endpoints)
+        {
+            clients.Add(Client(endpoint, AdminToken));
+        }
+
+        await WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>An admin client of node <paramref name="index"/> (0-based).</summary>
+    public HttpClient Admin(int index = 0) => clients[index];
+
+    public static HttpClient Client(Uri endpoint, string? token)
+    {
+        var client = new HttpClient { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan bound)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while (DateTime.UtcNow < deadline)
+        {
+            var ready = 0;
+            foreach (var client in clients)
+            {
+                try
+                {
+                    using var response = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+                    ready += response.IsSuccessStatusCode ? 1 : 0;
+                }
+                catch (HttpRequestException)
+                {
+                    // Still starting.
+                }
+            }
+
+            if (ready == clients.Count)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the region was not ready within {bound}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        foreach (var host in hosts)
+        {
+            await host.StopAsync();
+            await host.DisposeAsync();
+        }
+
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
