@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Platform.Regional.Tests.Api;
+
+[Trait("Category", "Integration")]
+public sealed class WatchApiTests(ApiRegion region) : IClassFixture<ApiRegion>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private HttpClient Admin => region.Admin();
+
+    /// <summary>Reads SSE events (id, event, data) from a stream until <paramref name="count"/> arrived.</summary>
+    private static async Task<List<(long? Id, string Kind, JsonElement Data)>> ReadEventsAsync(StreamReader reader, int count)
+    {
+        var events = new List<(long?, string, JsonElement)>();
+        long? id = null;
+        string kind = "message";
+        while (events.Count < count)
+        {
+            var line = await reader.ReadLineAsync(Cancel) ?? throw new EndOfStreamException("the watch ended early");
+            if (line.StartsWith("id: ", StringComparison.Ordinal))
+            {
+                id = long.Parse(line[4..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                kind = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add((id, kind, JsonDocument.Parse(line[6..]).RootElement.Clone()));
+                id = null;
+                kind = "message";
+            }
+        }
+
+        return events;
+    }
+
+    private static HttpRequestMessage Watch(string path, string? lastEventId = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (lastEventId is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+        }
+
+        return request;
+    }
+
+    [Fact]
+    public async Task A_watch_streams_changes_in_order_and_resumes_after_the_last_event_id()
+    {
+        await Admin.CreateNamespaceAsync("watched");
+        using var stream = await region.Admin(1).SendAsync(Watch("/v1/ns/watched/watch?prefix=app/&since=0"), HttpCompletionOption.ResponseHeadersRead, Cancel);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType!.MediaType);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(Cancel));
+
+        await Admin.PutTextAsync("watched", "app/a", "1");
+        await Admin.PutTextAsync("watched", "skip/b", "x");
+        await Admin.PutTextAsync("watched", "app/a", "2");
+        await Admin.DeleteAsync("/v1/ns/watched/kv/app/a", Cancel);
+        var events = await ReadEventsAsync(reader, 3);
+
+        Assert.Equal(["put", "put", "delete"], events.Select(e => e.Kind));
+        Assert.All(events, e => Assert.Equal("app/a", e.Data.GetProperty("key").GetString()));
+        Assert.Equal(events.Select(e => e.Id), events.Select(e => (long?)e.Data.GetProperty("revision").GetInt64()));
+        Assert.True(events[0].Id < events[1].Id && events[1].Id < events[2].Id);
+        Assert.Equal("Mg==", events[1].Data.GetProperty("value").GetString());
+
+        // Resuming after the first event replays exactly what followed it.
+        using var resumed = await region.Admin(2).SendAsync(Watch("/v1/ns/watched/watch?prefix=app/", events[0].Id!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)), HttpCompletionOption.ResponseHeadersRead, Cancel);
+        using var resumedReader = new StreamReader(await resumed.Content.ReadAsStreamAsync(Cancel));
+        var replayed = await ReadEventsAsync(resumedReader, 2);
+        Assert.Equal(events.Skip(1).Select(e => e.Id), replayed.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task A_long_poll_returns_as_soon_as_there_is_an_event_or_empty_when_the_wait_ends()
+    {
+        await Admin.CreateNamespaceAsync("polled");
+        var written = await Admin.PutTextAsync("polled", "k", "1");
+        var revision = written.GetProperty("revision").GetInt64();
+
+        using var empty = await Admin.GetAsync($"/v1/ns/polled/watch?since={revision}&wait=300ms", Cancel);
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.Equal(0, (await empty.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetArrayLength());
+
+        var poll = region.Admin(2).GetAsync($"/v1/ns/polled/watch?since={revision}&wait=20s", Cancel);
+        await Task.Delay(200, Cancel);
+        await Admin.PutTextAsync("polled", "k", "2");
+        using var answer = await poll;
+        var events = await answer.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal(1, events.GetArrayLength());
+        Assert.Equal(revision + 1, events[0].GetProperty("revision").GetInt64());
+    }
+}
