@@ -1,4 +1,6 @@
 using Platform.Consensus.Log;
+using Platform.Regional.Namespaces;
+using Platform.Regional.Security;
 using Platform.Regional.StateMachine;
 using Platform.Storage.Mvcc;
 
@@ -16,7 +18,11 @@ public sealed class GroupStateMachineTests
     {
         GroupCommand[] commands =
         [
-            new CreateNamespaceCommand("payments"),
+            new CreateNamespaceCommand("payments", NamespaceSettings.Default),
+            new CreateNamespaceCommand("payments", new NamespaceSettings(NamespaceMode.StrongGlobal, "eu-west", TimeSpan.FromMilliseconds(1500), RpoPolicy.Reject, true)),
+            new PutTokenCommand("ci", "ab12", [new Grant("pay*", Role.Writer), new Grant("*", Role.Reader)]),
+            new RevokeTokenCommand("ci"),
+            new NamespaceCommand("payments", new PutCommand("k", "v"u8.ToArray(), "t"), "retry-1", 1_700_000_000_000),
             new DeleteNamespaceCommand("payments"),
             new NamespaceCommand("payments", new PutCommand("a/b", "v"u8.ToArray(), "text/plain", new Precondition(7, false))),
             new NamespaceCommand("payments", new PutCommand("a", "v"u8.ToArray(), "x", new Precondition(null, true))),
@@ -83,10 +89,52 @@ public sealed class GroupStateMachineTests
 
     private static string Describe(GroupCommand command) => command switch
     {
-        NamespaceCommand { Command: PutCommand put } scoped => $"{scoped.Namespace} put {put.Key} {Convert.ToHexString(put.Value.Span)} {put.ContentType} {put.Precondition}",
+        NamespaceCommand { Command: PutCommand put } scoped => $"{scoped.Namespace} put {put.Key} {Convert.ToHexString(put.Value.Span)} {put.ContentType} {put.Precondition} {scoped.IdempotencyKey} {scoped.ProposedAtMs}",
+        PutTokenCommand token => $"token {token.Name} {token.Hash} {string.Join(',', token.Grants)}",
         NamespaceCommand { Command: TxnCommand txn } scoped => $"{scoped.Namespace} txn " +
             string.Join(';', txn.Compares.Select(c => $"{c.Key} {c.Target} {c.Operator} {c.Number} {Convert.ToHexString(c.Bytes.Span)}")) + "|" +
             string.Join(';', txn.Success.Concat(txn.Failure).Select(o => $"{o.Key} {o.IsDelete} {Convert.ToHexString(o.Value.Span)} {o.ContentType}")),
         _ => command.ToString(),
     };
+
+    [Fact]
+    public void An_idempotency_key_returns_the_first_outcome_until_it_ages_out()
+    {
+        Apply(new CreateNamespaceCommand("payments"));
+        var day = (long)TimeSpan.FromDays(1).TotalMilliseconds;
+        var first = Apply(new NamespaceCommand("payments", new PutCommand("a", "1"u8.ToArray(), "t"), "req", 1000));
+        var retry = Apply(new NamespaceCommand("payments", new PutCommand("a", "2"u8.ToArray(), "t"), "req", 2000));
+
+        Assert.False(first.Write!.Replayed);
+        Assert.True(retry.Write!.Replayed);
+        Assert.Equal(first.Write.Revision, retry.Write.Revision);
+        Assert.Equal(1, machine.Namespace("payments")!.Revision);
+
+        // Restored from a snapshot, the key is still remembered...
+        var restored = GroupStateMachine.FromSnapshot(machine.ToSnapshot());
+        Assert.NotNull(restored.State("payments")!.Idempotency.Find("req"));
+
+        // ...until commands proposed more than the retention later push it out.
+        Apply(new NamespaceCommand("payments", new PutCommand("b", "1"u8.ToArray(), "t"), "other", 1000 + day + (long)IdempotencyTable.Retention.TotalMilliseconds));
+        var late = Apply(new NamespaceCommand("payments", new PutCommand("a", "3"u8.ToArray(), "t"), "req", 3000 + day + (long)IdempotencyTable.Retention.TotalMilliseconds));
+        Assert.False(late.Write!.Replayed);
+        Assert.Equal(3, machine.Namespace("payments")!.Get("a")!.Version + 1);
+    }
+
+    [Fact]
+    public void Tokens_and_settings_survive_a_snapshot()
+    {
+        var settings = new NamespaceSettings(NamespaceMode.LocalCommit, "eu-west", TimeSpan.FromSeconds(3), RpoPolicy.Throttle, false);
+        Apply(new CreateNamespaceCommand("payments", settings));
+        Apply(new PutTokenCommand("ci", "ab12", [new Grant("pay*", Role.Writer)]));
+        Apply(new PutTokenCommand("gone", "cd34", [new Grant("*", Role.Reader)]));
+        Apply(new RevokeTokenCommand("gone"));
+
+        var restored = GroupStateMachine.FromSnapshot(machine.ToSnapshot());
+
+        Assert.Equal(settings, restored.State("payments")!.Settings);
+        var token = Assert.Single(restored.Tokens);
+        Assert.Equal("ci", token.Name);
+        Assert.Equal([new Grant("pay*", Role.Writer)], token.Grants);
+    }
 }
