@@ -204,7 +204,8 @@ public static class KvCommand
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                // Ctrl+C is how a watch ends.
+                // Ctrl+C is how a watch ends: no error message. System.CommandLine still makes the
+                // process exit 130 (128 + SIGINT), the shell convention for an interrupted command.
                 return ExitCodes.Ok;
             }
 
