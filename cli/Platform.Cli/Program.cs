@@ -14,6 +14,10 @@ public static class Program
         {
             UpCommand.Create(),
             NodeCommand.Create(),
+            KvCommand.Create(),
+            NsCommand.Create(),
+            StatusCommand.Create(),
+            TokenCommand.Create(),
         };
 
         var parseResult = root.Parse(args);

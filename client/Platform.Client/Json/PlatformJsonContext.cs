@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Platform.Client.Models;
+
+namespace Platform.Client.Json;
+
+/// <summary>
+/// Source-generated (de)serialization of the wire shapes: camelCase as the contract writes them,
+/// numbers accepted from strings too, unknown members ignored so a newer server does not break
+/// an older client.
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(KeyEnvelope))]
+[JsonSerializable(typeof(PutResult))]
+[JsonSerializable(typeof(DeleteResult))]
+[JsonSerializable(typeof(ListPage))]
+[JsonSerializable(typeof(List<KeyEnvelope>))]
+[JsonSerializable(typeof(NamespaceSpec))]
+[JsonSerializable(typeof(NamespaceInfo))]
+[JsonSerializable(typeof(List<NamespaceInfo>))]
+[JsonSerializable(typeof(StatusInfo))]
+[JsonSerializable(typeof(TokenRequest))]
+[JsonSerializable(typeof(TokenCreateResult))]
+internal sealed partial class PlatformJsonContext : JsonSerializerContext;
