@@ -23,52 +23,132 @@ public sealed partial class UpProcessTests : IDisposable
     [Fact]
     public async Task Up_starts_a_ready_region_writes_cluster_json_and_stops_every_child_on_sigterm()
     {
+        var clusterPath = Path.Combine(dataDirectory, "cluster.json");
+        string adminToken;
+        using (var up = StartUp())
+        {
+            var output = up.StandardOutput.ReadToEndAsync(Cancel);
+            try
+            {
+                var cluster = await WaitForClusterFileAsync(up, clusterPath);
+                var nodes = Assert.Single(cluster.Regions).Nodes;
+                Assert.Equal(["node-1", "node-2", "node-3"], nodes.Select(n => n.Name));
+                using var http = new HttpClient();
+                foreach (var node in nodes)
+                {
+                    var ready = await http.GetAsync(new Uri(new Uri(node.Http), "/readyz"), Cancel);
+                    Assert.True(ready.IsSuccessStatusCode);
+                    Assert.False(Process.GetProcessById(node.Pid).HasExited);
+                    Assert.True(File.Exists(Path.Combine(dataDirectory, "r1", node.Name, "node.log")));
+                }
+
+                Assert.False(string.IsNullOrEmpty(cluster.AdminToken));
+                adminToken = cluster.AdminToken!;
+                ClientCommandsWork(nodes[1].Http, adminToken);
+
+                Assert.Equal(0, Kill(up.Id, 15));
+                await up.WaitForExitAsync(Cancel);
+                Assert.Equal(0, up.ExitCode);
+                var printed = await output;
+                Assert.Contains("Every group has a leader", printed, StringComparison.Ordinal);
+                Assert.Contains(adminToken, printed, StringComparison.Ordinal);
+                foreach (var node in nodes)
+                {
+                    Assert.True(HasExited(node.Pid), $"node {node.Name} (pid {node.Pid}) outlived up");
+                    Assert.DoesNotContain(adminToken, await File.ReadAllTextAsync(Path.Combine(dataDirectory, "r1", node.Name, "node.log"), Cancel), StringComparison.Ordinal);
+                }
+            }
+            finally
+            {
+                if (!up.HasExited)
+                {
+                    up.Kill(entireProcessTree: true);
+                }
+            }
+        }
+
+        // A second up over the same data directory keeps the token and every acknowledged write.
+        File.Delete(clusterPath);
+        File.WriteAllText(clusterPath, System.Text.Json.JsonSerializer.Serialize(new { adminToken, regions = Array.Empty<object>() }));
+        using var again = StartUp();
+        _ = again.StandardOutput.ReadToEndAsync(Cancel);
+        try
+        {
+            var cluster = await WaitForClusterFileAsync(again, clusterPath, requireNodes: true);
+            Assert.Equal(adminToken, cluster.AdminToken);
+            var (code, json, error) = CliRunner.Run("kv", "get", "payments", "limits/daily", "--output", "json", "--endpoint", cluster.Regions[0].Nodes[2].Http, "--token", adminToken);
+            Assert.True(code == 0, error);
+            Assert.Equal("700", System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("value").GetString());
+        }
+        finally
+        {
+            Kill(again.Id, 15);
+            if (!again.WaitForExit(20_000))
+            {
+                again.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private Process StartUp()
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "platform.dll"), "up", "--regions", "r1", "--nodes", "3", "--base-port", "0", "--data-dir", dataDirectory })
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var up = Process.Start(start)!;
-        var output = up.StandardOutput.ReadToEndAsync(Cancel);
-        var clusterPath = Path.Combine(dataDirectory, "cluster.json");
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Waits (bounded) until up has written a cluster.json that lists the nodes.</summary>
+    private static async Task<ClusterFile> WaitForClusterFileAsync(Process up, string clusterPath, bool requireNodes = true)
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!File.Exists(clusterPath) && DateTime.UtcNow < deadline && !up.HasExited)
+        while (DateTime.UtcNow < deadline && !up.HasExited)
         {
+            if (File.Exists(clusterPath) && (!requireNodes || ClusterFile.Read(clusterPath).Regions.Count > 0))
+            {
+                return ClusterFile.Read(clusterPath);
+            }
+
             await Task.Delay(200, Cancel);
         }
 
-        try
-        {
-            Assert.True(File.Exists(clusterPath), "up never wrote cluster.json");
-            var cluster = ClusterFile.Read(clusterPath);
-            var nodes = Assert.Single(cluster.Regions).Nodes;
-            Assert.Equal(["node-1", "node-2", "node-3"], nodes.Select(n => n.Name));
-            using var http = new HttpClient();
-            foreach (var node in nodes)
-            {
-                var ready = await http.GetAsync(new Uri(new Uri(node.Http), "/readyz"), Cancel);
-                Assert.True(ready.IsSuccessStatusCode);
-                Assert.False(Process.GetProcessById(node.Pid).HasExited);
-                Assert.True(File.Exists(Path.Combine(dataDirectory, "r1", node.Name, "node.log")));
-            }
+        Assert.Fail("up never wrote cluster.json");
+        return null!;
+    }
 
-            Assert.Equal(0, Kill(up.Id, 15));
-            await up.WaitForExitAsync(Cancel);
-            Assert.Equal(0, up.ExitCode);
-            Assert.Contains("Every group has a leader", await output, StringComparison.Ordinal);
-            foreach (var node in nodes)
-            {
-                Assert.True(HasExited(node.Pid), $"node {node.Name} (pid {node.Pid}) outlived up");
-            }
-        }
-        finally
-        {
-            if (!up.HasExited)
-            {
-                up.Kill(entireProcessTree: true);
-            }
-        }
+    /// <summary>The client commands against the running platform, with the exit codes of shared/API.md.</summary>
+    private static void ClientCommandsWork(string endpoint, string token)
+    {
+        string[] Target(params string[] args) => [.. args, "--endpoint", endpoint, "--token", token];
+
+        Assert.Equal(0, CliRunner.Run(Target("ns", "create", "payments", "--mode", "local-commit", "--home", "r1")).ExitCode);
+        Assert.Equal(0, CliRunner.Run(Target("kv", "put", "payments", "limits/daily", "500")).ExitCode);
+        var (code, json, error) = CliRunner.Run(Target("kv", "get", "payments", "limits/daily", "--output", "json"));
+        Assert.True(code == 0, error);
+        var envelope = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.Equal("500", envelope.GetProperty("value").GetString());
+        Assert.Equal("limits/daily", envelope.GetProperty("key").GetString());
+        var modRevision = envelope.GetProperty("modRevision").GetInt64();
+
+        Assert.Equal(3, CliRunner.Run(Target("kv", "get", "payments", "absent")).ExitCode);
+        Assert.Equal(4, CliRunner.Run(Target("kv", "put", "payments", "limits/daily", "600", "--if-revision", (modRevision + 7).ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
+        Assert.Equal(0, CliRunner.Run(Target("kv", "put", "payments", "limits/daily", "600", "--if-revision", modRevision.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
+        Assert.Contains("limits/daily", CliRunner.Run(Target("kv", "ls", "payments")).Output, StringComparison.Ordinal);
+        Assert.Contains("500", CliRunner.Run(Target("kv", "history", "payments", "limits/daily")).Output, StringComparison.Ordinal);
+        var status = CliRunner.Run(Target("status"));
+        Assert.True(status.ExitCode == 0, status.Error);
+        Assert.Contains("payments", status.Output, StringComparison.Ordinal);
+        Assert.Contains("payments", CliRunner.Run(Target("ns", "get", "payments")).Output, StringComparison.Ordinal);
+        Assert.Equal(1, CliRunner.Run("kv", "get", "payments", "limits/daily", "--endpoint", endpoint, "--token", "pt_wrong").ExitCode);
+        var minted = CliRunner.Run(Target("token", "create", "ci", "--grant", "pay*=reader"));
+        Assert.True(minted.ExitCode == 0, minted.Error);
+        Assert.Equal(0, CliRunner.Run("kv", "get", "payments", "limits/daily", "--endpoint", endpoint, "--token", minted.Output.Trim()).ExitCode);
+        Assert.Equal(1, CliRunner.Run("kv", "put", "payments", "limits/daily", "1", "--endpoint", endpoint, "--token", minted.Output.Trim()).ExitCode);
+        Assert.Equal(0, CliRunner.Run(Target("kv", "del", "payments", "limits/daily")).ExitCode);
+        Assert.Equal(0, CliRunner.Run(Target("kv", "put", "payments", "limits/daily", "700")).ExitCode);
     }
 
     private static bool HasExited(int pid)
