@@ -90,6 +90,7 @@ public static class NodeHost
         builder.Services.AddSingleton(MvccLimits.Default);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RegionalMetrics>();
+        builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddSingleton<NodeStorage>();
         builder.Services.AddSingleton<NodeReplicas>();
         builder.Services.AddSingleton<GroupRouter>();

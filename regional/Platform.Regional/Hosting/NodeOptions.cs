@@ -28,13 +28,30 @@ public sealed record NodeOptions
     /// <summary>SHA-256 (hex) of the bootstrap admin token, which holds admin over every namespace; null for none.</summary>
     public string? AdminTokenHash { get; init; }
 
-    /// <summary>The replica id of a node in every group: its position in <see cref="RegionNodes"/>, from 1.</summary>
-    public ulong ReplicaIdOf(string node)
+    /// <summary>Bits of a replica id that hold the node's position; the bits above hold its incarnation.</summary>
+    private const int OrdinalBits = 8;
+
+    /// <summary>
+    /// A node's replica id in every group: its position in <see cref="RegionNodes"/> (from 1) in the
+    /// low bits, and above them the incarnation of its data directory: 0 for the region's first
+    /// start, a new number each time the node rejoins with a wiped disk (so the new replica never
+    /// answers for votes the lost one cast).
+    /// </summary>
+    public ulong ReplicaIdOf(string node, ulong incarnation = 0) => (incarnation << OrdinalBits) | OrdinalOf(node);
+
+    public ulong OrdinalOf(string node)
     {
         var position = RegionNodes.ToList().IndexOf(node);
         return position < 0 ? throw new ArgumentException($"'{node}' is not a node of region {Region}") : (ulong)(position + 1);
     }
 
-    public string NodeOfReplica(ulong replica) =>
-        replica >= 1 && replica <= (ulong)RegionNodes.Count ? RegionNodes[(int)replica - 1] : throw new ArgumentException($"no node hosts replica {replica}");
+    public static ulong OrdinalOfReplica(ulong replica) => replica & ((1UL << OrdinalBits) - 1);
+
+    public static ulong IncarnationOf(ulong replica) => replica >> OrdinalBits;
+
+    public string NodeOfReplica(ulong replica)
+    {
+        var ordinal = OrdinalOfReplica(replica);
+        return ordinal >= 1 && ordinal <= (ulong)RegionNodes.Count ? RegionNodes[(int)ordinal - 1] : throw new ArgumentException($"no node hosts replica {replica}");
+    }
 }

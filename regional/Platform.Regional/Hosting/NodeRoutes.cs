@@ -29,7 +29,12 @@ public static class NodeRoutes
     private static IResult ReadyAsync(NodeReplicas replicas, NodeOptions node)
     {
         var groups = new List<object>();
-        var ready = true;
+        var ready = replicas.IsReady;
+        if (!ready)
+        {
+            return Results.Json(new { region = node.Region, node = node.NodeName, ready, groups }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         for (ulong group = 0; group < (ulong)node.Groups; group++)
         {
             var status = replicas.Get(group).Status();

@@ -21,6 +21,9 @@ public interface IReplicaGrain : IGrainWithStringKey
 
     Task<ReplicaStatus> Status();
 
+    /// <summary>At the leader: the next step of adding a rejoining node's new incarnation to the group.</summary>
+    Task<JoinReply> RequestJoin(ulong replica);
+
     /// <summary>This replica's current value of a key (a serializable read), or null when absent.</summary>
     Task<byte[]?> ReadLocal(string ns, string key);
 }

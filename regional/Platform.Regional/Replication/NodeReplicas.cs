@@ -1,29 +1,52 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Regional.Hosting;
 using Platform.Regional.Observability;
 
 namespace Platform.Regional.Replication;
 
-/// <summary>The replicas hosted by this node process, one per group, created once and kept for the process's life.</summary>
+/// <summary>
+/// The replicas hosted by this node process, one per group, created once and kept for the process's
+/// life. None exists before the node's identity is settled: the disk is not even opened until then,
+/// so a request arriving early cannot make a fresh directory look like one with data.
+/// </summary>
 public sealed class NodeReplicas
 {
     private readonly ConcurrentDictionary<ulong, Lazy<ReplicaCore>> replicas = new();
-    private readonly NodeStorage storage;
+    private readonly IServiceProvider services;
+    private readonly NodeIdentity identity;
     private readonly RegionalMetrics metrics;
     private readonly ILoggerFactory loggers;
 
-    public NodeReplicas(NodeStorage storage, RegionalMetrics metrics, ILoggerFactory loggers)
+    public NodeReplicas(IServiceProvider services, NodeOptions options, NodeIdentity identity, RegionalMetrics metrics, ILoggerFactory loggers)
     {
-        this.storage = storage;
+        ArgumentNullException.ThrowIfNull(metrics);
+        this.services = services;
+        this.identity = identity;
         this.metrics = metrics;
         this.loggers = loggers;
+        Options = options;
         metrics.ObserveTerms(() => replicas.Values.Where(r => r.IsValueCreated).Select(r => new Measurement<long>(r.Value.Term, new KeyValuePair<string, object?>("group", r.Value.Group))));
     }
 
-    public NodeOptions Options => storage.Options;
+    public NodeOptions Options { get; }
 
-    public ReplicaCore Get(ulong group) =>
-        replicas.GetOrAdd(group, g => new Lazy<ReplicaCore>(() => new ReplicaCore(g, storage, metrics, loggers.CreateLogger<ReplicaCore>()))).Value;
+    /// <summary>True once the node knows its replica id and its replicas may run.</summary>
+    public bool IsReady => identity.IsDecided;
+
+    public ReplicaCore Get(ulong group)
+    {
+        if (!identity.IsDecided)
+        {
+            throw new NodeNotReadyException($"node {Options.NodeName} is still settling its replica identity with its peers");
+        }
+
+        return replicas.GetOrAdd(group, g => new Lazy<ReplicaCore>(() =>
+            new ReplicaCore(g, services.GetRequiredService<NodeStorage>(), metrics, loggers.CreateLogger<ReplicaCore>()))).Value;
+    }
 }
+
+/// <summary>The node cannot serve yet (it is starting); a retry later will succeed.</summary>
+public sealed class NodeNotReadyException(string message) : Exception(message);

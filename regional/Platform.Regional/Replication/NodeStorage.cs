@@ -14,58 +14,38 @@ namespace Platform.Regional.Replication;
 /// </summary>
 public sealed class NodeStorage : IDisposable
 {
-    private const string IdentityFile = "replica-id";
     private readonly WalRecovery recovery;
+    private readonly NodeIdentity identity;
 
-    public NodeStorage(NodeOptions options)
+    public NodeStorage(NodeOptions options, NodeIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(identity);
         Options = options;
+        this.identity = identity;
         Directory.CreateDirectory(options.DataDirectory);
-        ReplicaId = CheckIdentity(options);
         Wal = WriteAheadLog.Open(PhysicalFileSystem.Instance, Path.Combine(options.DataDirectory, "wal"), null, out recovery);
         Snapshots = new SnapshotStore(PhysicalFileSystem.Instance, Path.Combine(options.DataDirectory, "snap"));
     }
 
     public NodeOptions Options { get; }
 
-    /// <summary>This node's replica id in every group of the region.</summary>
-    public ulong ReplicaId { get; }
+    /// <summary>This node's replica id in every group of the region (decided by <see cref="NodeIdentity"/>).</summary>
+    public ulong ReplicaId => identity.ReplicaId;
 
     public WriteAheadLog Wal { get; }
 
     public SnapshotStore Snapshots { get; }
 
-    /// <summary>What a group's replica on this node restarts from; a new group starts with every region node as voter.</summary>
+    /// <summary>
+    /// What a group's replica on this node restarts from. A new group of a new region starts with
+    /// every node's first incarnation as voter; a rejoining incarnation starts with no configuration
+    /// and learns the group's from its leader once it is added.
+    /// </summary>
     public RaftRestoreState Restore(ulong group)
     {
-        var voters = Options.RegionNodes.Select(Options.ReplicaIdOf);
-        return GroupRestore.Build(recovery.Groups.GetValueOrDefault(group), Snapshots.LoadLatest(group), new ConfState(voters, []));
-    }
-
-    /// <summary>
-    /// The data directory names the replica id it was created for. A directory written as another
-    /// replica (a disk moved between nodes, or a configuration mistake) is refused rather than let
-    /// a replica vote twice under two names.
-    /// </summary>
-    private static ulong CheckIdentity(NodeOptions options)
-    {
-        var expected = options.ReplicaIdOf(options.NodeName);
-        var path = Path.Combine(options.DataDirectory, IdentityFile);
-        if (!File.Exists(path))
-        {
-            PhysicalFileSystem.Instance.WriteAllBytesDurably(path, System.Text.Encoding.UTF8.GetBytes($"{options.Region}/{options.NodeName}/{expected}\n"));
-            PhysicalFileSystem.Instance.SyncDirectory(options.DataDirectory);
-            return expected;
-        }
-
-        var recorded = File.ReadAllText(path).Trim();
-        if (recorded != $"{options.Region}/{options.NodeName}/{expected}")
-        {
-            throw new InvalidOperationException($"{path} says this data directory belongs to replica '{recorded}', not '{options.Region}/{options.NodeName}/{expected}'; refusing to start on it");
-        }
-
-        return expected;
+        var initial = identity.IsRejoining ? ConfState.Empty : new ConfState(Options.RegionNodes.Select(n => Options.ReplicaIdOf(n)), []);
+        return GroupRestore.Build(recovery.Groups.GetValueOrDefault(group), Snapshots.LoadLatest(group), initial);
     }
 
     public void Dispose() => Wal.Dispose();

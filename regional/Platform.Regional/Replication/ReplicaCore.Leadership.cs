@@ -16,8 +16,15 @@ public sealed partial class ReplicaCore
     private TimeSpan nextSpreadCheck = SpreadPause;
     private ulong lastSeenLeader;
 
-    /// <summary>The replica id that should lead this group when it is healthy.</summary>
-    private ulong PreferredLeader => (group % (ulong)options.RegionNodes.Count) + 1;
+    /// <summary>The voter that should lead this group when it is healthy: the current incarnation of node g mod N.</summary>
+    private ulong PreferredLeader
+    {
+        get
+        {
+            var ordinal = (group % (ulong)options.RegionNodes.Count) + 1;
+            return raft.Configuration.Voters.FirstOrDefault(v => Hosting.NodeOptions.OrdinalOfReplica(v) == ordinal);
+        }
+    }
 
     /// <summary>Called under the lock on every tick.</summary>
     private void SpreadLeadership()
@@ -32,7 +39,7 @@ public sealed partial class ReplicaCore
             }
         }
 
-        if (raft.Role != Role.Leader || Now < nextSpreadCheck || raft.Id == PreferredLeader || !raft.Configuration.IsVoter(PreferredLeader))
+        if (raft.Role != Role.Leader || Now < nextSpreadCheck || PreferredLeader == ReplicaId.None || raft.Id == PreferredLeader)
         {
             return;
         }

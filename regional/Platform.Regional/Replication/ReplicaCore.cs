@@ -75,6 +75,7 @@ public sealed partial class ReplicaCore
         {
             raft.Tick(Now);
             SpreadLeadership();
+            PromoteCaughtUpLearners();
         }
 
         return PumpAsync();
@@ -88,7 +89,11 @@ public sealed partial class ReplicaCore
             raft.Tick(Now);
             foreach (var message in decoded)
             {
-                raft.Step(message);
+                // Messages for this node's previous incarnation (a wiped disk) are not this replica's to answer.
+                if (message.To == raft.Id)
+                {
+                    raft.Step(message);
+                }
             }
         }
 

@@ -21,12 +21,53 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var group = ParseGroup(ReplicaKey.WhatOf(this.GetPrimaryKeyString()));
+        if (!ServiceProvider.GetRequiredService<NodeIdentity>().IsDecided)
+        {
+            // Until the node knows which replica its disk is, no replica of it may answer anyone.
+            throw new InvalidOperationException($"replica {this.GetPrimaryKeyString()} cannot activate before its node's identity is settled");
+        }
+
         core = ServiceProvider.GetRequiredService<NodeReplicas>().Get(group);
         var grains = GrainFactory;
         core.Transport ??= (node, batch) => grains.GetGrain<IReplicaGrain>(KeyFor(group, node)).Deliver(batch).Ignore();
         var tick = ServiceProvider.GetRequiredService<Hosting.NodeOptions>().TickInterval;
         this.RegisterGrainTimer(_ => core.TickAsync(), new GrainTimerCreationOptions { DueTime = tick, Period = tick, Interleave = true, KeepAlive = true });
+        var node = ServiceProvider.GetRequiredService<Hosting.NodeOptions>();
+        this.RegisterGrainTimer(_ => AskToJoinAsync(group, node), new GrainTimerCreationOptions { DueTime = JoinPeriod, Period = JoinPeriod, Interleave = true, KeepAlive = true });
         return Task.CompletedTask;
+    }
+
+    private static readonly TimeSpan JoinPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>A replica outside its group's configuration (a rejoining incarnation) asks the leader, found through any peer, to add it.</summary>
+    private async Task AskToJoinAsync(ulong group, Hosting.NodeOptions node)
+    {
+        if (!core.NeedsToJoin)
+        {
+            return;
+        }
+
+        var replica = core.Status().ReplicaId;
+        foreach (var peer in node.RegionNodes.Where(n => n != node.NodeName))
+        {
+            try
+            {
+                var reply = await GrainFactory.GetGrain<IReplicaGrain>(KeyFor(group, peer)).RequestJoin(replica);
+                if (reply is { Status: JoinStatus.NotLeader, LeaderNode: { } leader } && leader != node.NodeName)
+                {
+                    reply = await GrainFactory.GetGrain<IReplicaGrain>(KeyFor(group, leader)).RequestJoin(replica);
+                }
+
+                if (reply.Status != JoinStatus.NotLeader)
+                {
+                    return;
+                }
+            }
+            catch (Exception unreachable) when (unreachable is TimeoutException or OrleansException or SiloUnavailableException)
+            {
+                // Try the next peer; the timer asks again.
+            }
+        }
     }
 
     public static string KeyFor(ulong group, string node) => ReplicaKey.For($"g{group}", node);
@@ -41,6 +82,8 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
     public Task<ProposeReply> Propose(byte[] command) => core.ProposeAsync(command);
 
     public Task<ReadIndexReply> ReadIndex() => core.ReadIndexAsync(ReadIndexTimeout);
+
+    public Task<JoinReply> RequestJoin(ulong replica) => Task.FromResult(core.RequestJoin(replica));
 
     public Task<ReplicaStatus> Status() => Task.FromResult(core.Status());
 

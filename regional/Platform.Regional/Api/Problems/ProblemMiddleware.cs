@@ -19,6 +19,10 @@ public sealed class ProblemMiddleware(RequestDelegate next)
         {
             await ProblemWriter.WriteAsync(context, problem);
         }
+        catch (Replication.NodeNotReadyException starting) when (!context.Response.HasStarted)
+        {
+            await ProblemWriter.WriteAsync(context, ApiProblemException.NotCaughtUp(starting.Message));
+        }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
         {
             await ProblemWriter.WriteAsync(context, ApiProblemException.RequestTooLarge(tooLarge.Message));

@@ -15,7 +15,8 @@ public sealed class ApiRegion : IAsyncLifetime
 {
     public static readonly string[] Nodes = ["node-1", "node-2", "node-3"];
 
-    private readonly List<WebApplication> hosts = [];
+    private readonly List<WebApplication?> hosts = [];
+    private readonly List<(NodeOptions Options, NodeEndpoints Ports)> nodes = [];
     private readonly List<HttpClient> clients = [];
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "platform-tests", "api-" + Guid.NewGuid().ToString("N"));
@@ -39,18 +40,42 @@ public sealed class ApiRegion : IAsyncLifetime
                 Groups = 2,
                 AdminTokenHash = TokenHash.Of(AdminToken),
             };
-            hosts.Add(NodeHost.Build(options, ports, Path.Combine(DataDirectory, "membership.json")));
+            nodes.Add((options, ports));
+            hosts.Add(NodeHost.Build(options, ports, MembershipFile));
             endpoints.Add(new Uri($"http://127.0.0.1:{ports.HttpPort}"));
         }
 
         Endpoints = endpoints;
-        await Task.WhenAll(hosts.Select(h => h.StartAsync()));
+        await Task.WhenAll(hosts.Select(h => h!.StartAsync()));
         foreach (var endpoint in endpoints)
         {
             clients.Add(Client(endpoint, AdminToken));
         }
 
         await WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    private string MembershipFile => Path.Combine(DataDirectory, "membership.json");
+
+    /// <summary>The data directory of node <paramref name="index"/> (0-based).</summary>
+    public string NodeDirectory(int index) => nodes[index].Options.DataDirectory;
+
+    /// <summary>Stops node <paramref name="index"/>'s host (its silo leaves the cluster).</summary>
+    public async Task StopNodeAsync(int index)
+    {
+        var host = hosts[index] ?? throw new InvalidOperationException($"node {index} is not running");
+        hosts[index] = null;
+        await host.StopAsync();
+        await host.DisposeAsync();
+    }
+
+    /// <summary>Starts node <paramref name="index"/> again on the same ports, over whatever its data directory holds.</summary>
+    public async Task StartNodeAsync(int index)
+    {
+        var (options, ports) = nodes[index];
+        var host = NodeHost.Build(options, ports, MembershipFile);
+        hosts[index] = host;
+        await host.StartAsync();
     }
 
     /// <summary>An admin client of node <paramref name="index"/> (0-based).</summary>
@@ -97,11 +122,24 @@ public sealed class ApiRegion : IAsyncLifetime
         throw new TimeoutException($"the region was not ready within {bound}");
     }
 
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>A free port, never one already handed to another region of this test process.</summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -111,7 +149,7 @@ public sealed class ApiRegion : IAsyncLifetime
             client.Dispose();
         }
 
-        foreach (var host in hosts)
+        foreach (var host in hosts.OfType<WebApplication>())
         {
             await host.StopAsync();
             await host.DisposeAsync();
@@ -119,4 +157,11 @@ public sealed class ApiRegion : IAsyncLifetime
 
         Directory.Delete(DataDirectory, recursive: true);
     }
+}
+
+/// <summary>The API test classes share one region (each uses its own namespaces), started once.</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedApiRegion : ICollectionFixture<ApiRegion>
+{
+    public const string Name = "api-region";
 }

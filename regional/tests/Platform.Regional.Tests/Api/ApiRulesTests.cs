@@ -7,7 +7,8 @@ namespace Platform.Regional.Tests.Api;
 
 /// <summary>Bad input gets its exact problem code, and changes nothing (shared/API.md, Errors).</summary>
 [Trait("Category", "Integration")]
-public sealed class ApiRulesTests(ApiRegion region) : IClassFixture<ApiRegion>
+[Collection(SharedApiRegion.Name)]
+public sealed class ApiRulesTests(ApiRegion region)
 {
     private const string Ns = "rules";
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

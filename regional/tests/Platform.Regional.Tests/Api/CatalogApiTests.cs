@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace Platform.Regional.Tests.Api;
 
 [Trait("Category", "Integration")]
-public sealed class CatalogApiTests(ApiRegion region) : IClassFixture<ApiRegion>
+[Collection(SharedApiRegion.Name)]
+public sealed class CatalogApiTests(ApiRegion region)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace Platform.Regional.Tests.Api;
 
 [Trait("Category", "Integration")]
-public sealed class KvApiTests(ApiRegion region) : IClassFixture<ApiRegion>
+[Collection(SharedApiRegion.Name)]
+public sealed class KvApiTests(ApiRegion region)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -39,7 +40,8 @@ public sealed class KvApiTests(ApiRegion region) : IClassFixture<ApiRegion>
 }
 
 [Trait("Category", "Integration")]
-public sealed class KvSemanticsTests(ApiRegion region) : IClassFixture<ApiRegion>
+[Collection(SharedApiRegion.Name)]
+public sealed class KvSemanticsTests(ApiRegion region)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

@@ -26,7 +26,7 @@ public sealed class ReplicatedRegion : IAsyncLifetime
             var node = options.SiloName == "Primary" ? Nodes[0] : Nodes[int.Parse(options.SiloName.Split('_')[^1], System.Globalization.CultureInfo.InvariantCulture)];
             silo.Services.PostConfigure<SiloOptions>(o => o.SiloName = node);
             silo.Services.AddNodePinnedPlacement();
-            silo.Services.AddSingleton(new NodeOptions
+            var nodeOptions = new NodeOptions
             {
                 Region = "test",
                 NodeName = node,
@@ -36,7 +36,15 @@ public sealed class ReplicatedRegion : IAsyncLifetime
                 MinElectionTimeout = TimeSpan.FromMilliseconds(500),
                 HeartbeatInterval = TimeSpan.FromMilliseconds(50),
                 TickInterval = TimeSpan.FromMilliseconds(10),
-            });
+            };
+            silo.Services.AddSingleton(nodeOptions);
+            var identity = new NodeIdentity(nodeOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger<NodeIdentity>.Instance);
+            if (!identity.TryLoad())
+            {
+                identity.Decide(regionHasData: false);
+            }
+
+            silo.Services.AddSingleton(identity);
             silo.Services.AddMetrics();
             silo.Services.AddSingleton<RegionalMetrics>();
             silo.Services.AddSingleton<NodeStorage>();

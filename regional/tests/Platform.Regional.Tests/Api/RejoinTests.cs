@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Regional.Hosting;
+
+namespace Platform.Regional.Tests.Api;
+
+/// <summary>A node whose disk is wiped rejoins under a new replica id, as a learner first, and catches up.</summary>
+[Trait("Category", "Integration")]
+public sealed class RejoinTests : IAsyncLifetime
+{
+    private readonly ApiRegion region = new();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => region.InitializeAsync();
+
+    public ValueTask DisposeAsync() => region.DisposeAsync();
+
+    [Fact]
+    public async Task A_wiped_node_rejoins_as_a_new_incarnation_and_catches_up()
+    {
+        var admin = region.Admin(0);
+        await admin.CreateNamespaceAsync("rejoin");
+        for (var i = 0; i < 20; i++)
+        {
+            await admin.PutTextAsync("rejoin", $"k{i}", $"v{i}");
+        }
+
+        var identityPath = Path.Combine(region.NodeDirectory(2), "replica-id");
+        Assert.EndsWith("/3", File.ReadAllText(identityPath).Trim(), StringComparison.Ordinal);
+        await region.StopNodeAsync(2);
+        Directory.Delete(region.NodeDirectory(2), recursive: true);
+        await admin.PutTextAsync("rejoin", "while-away", "written");
+        await region.StartNodeAsync(2);
+
+        // The new incarnation has a new id on the same node...
+        var recorded = string.Empty;
+        await Eventually.HoldsAsync(() => Task.FromResult(TryRead(identityPath, out recorded) && recorded.EndsWith('\n')), seconds: 30);
+        var id = ulong.Parse(recorded.Trim().Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.NotEqual(0UL, NodeOptions.IncarnationOf(id));
+        Assert.Equal(3UL, NodeOptions.OrdinalOfReplica(id));
+
+        // ...replaces the old one as a voter in every group (one member per node again)...
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await admin.GetAsync("/v1/status", Cancel);
+            var status = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+            return status.GetProperty("groups").EnumerateArray().All(g =>
+            {
+                var members = g.GetProperty("members").EnumerateArray().ToList();
+                return members.Count == 3 && members.Count(m => m.GetProperty("node").GetString() == "node-3" && m.GetProperty("role").GetString() != "learner") == 1;
+            });
+        }, seconds: 60);
+
+        // ...and holds every write, old and new, in its own replica.
+        using var local = region.Admin(2);
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var read = await local.GetAsync("/v1/ns/rejoin/kv/while-away?consistency=serializable", Cancel);
+            return read.StatusCode == HttpStatusCode.OK;
+        }, seconds: 30);
+        using var old = await local.GetAsync("/v1/ns/rejoin/kv/k0?consistency=serializable", Cancel);
+        Assert.Equal("v0", await old.Content.ReadAsStringAsync(Cancel));
+        await local.PutTextAsync("rejoin", "after", "yes");
+    }
+
+    /// <summary>Reads a file the node may be writing right now (the runtime locks it while it does).</summary>
+    private static bool TryRead(string path, out string text)
+    {
+        try
+        {
+            text = File.ReadAllText(path);
+            return true;
+        }
+        catch (Exception busy) when (busy is IOException or UnauthorizedAccessException)
+        {
+            text = string.Empty;
+            return false;
+        }
+    }
+}
