@@ -57,10 +57,8 @@ public sealed class ProcessFaultTests(ProcessRegion region)
 
             leader.Kill();
             killedAt = RegionApi.Now;
-            await Until(
-                () => results.Count(r => r.Status == WriteStatus.Done && r.InvokedAt > killedAt) >= 60,
-                TimeSpan.FromSeconds(20),
-                "60 writes acknowledged after the kill");
+            // Bounded, and not fatal by itself: the assertions below say what happened when writes did not resume.
+            await Eventually(() => results.Count(r => r.Status == WriteStatus.Done && r.InvokedAt > killedAt) >= 60, TimeSpan.FromSeconds(20));
         }
         finally
         {
@@ -72,15 +70,13 @@ public sealed class ProcessFaultTests(ProcessRegion region)
         var done = all.Where(r => r.Status == WriteStatus.Done).ToList();
         var unknown = all.Where(r => r.Status == WriteStatus.Unknown).ToList();
         var refused = all.Where(r => r.Status == WriteStatus.Refused).ToList();
-        var resumed = done.Where(r => r.InvokedAt > killedAt).Min(r => r.CompletedAt);
-        var pause = TimeSpan.FromTicks((long)((resumed - killedAt) * (double)TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency));
-        Log($"{all.Count} writes: {done.Count} acknowledged, {unknown.Count} unknown, {refused.Count} refused; first write invoked after the kill acknowledged {pause.TotalMilliseconds:0} ms after it");
-        foreach (var problem in unknown.Concat(refused).GroupBy(r => r.Problem).Take(10))
-        {
-            Log($"  {problem.Count()} x {problem.Key}");
-        }
-
-        Assert.True(pause <= TimeSpan.FromSeconds(10), $"writes resumed only {pause} after the leader was killed");
+        var resumed = done.Where(r => r.InvokedAt > killedAt).Select(r => (long?)r.CompletedAt).Min();
+        var pause = resumed is { } at ? TimeSpan.FromTicks((long)((at - killedAt) * (double)TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency)) : (TimeSpan?)null;
+        var summary = $"{all.Count} writes: {done.Count} acknowledged, {unknown.Count} unknown, {refused.Count} refused; " +
+            $"first write invoked after the kill acknowledged {pause?.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) ?? "never"} ms after it; " +
+            string.Join("; ", unknown.Concat(refused).GroupBy(r => r.Problem?[..Math.Min(r.Problem.Length, 160)]).Select(g => $"{g.Count()} x {g.Key}"));
+        Log(summary);
+        Assert.True(pause <= TimeSpan.FromSeconds(10), $"writes did not resume within 10 s of the leader's kill. {summary}\n{string.Join('\n', survivors.Select(n => n.OutputTail(30)))}");
         Assert.Equal(done.Count, done.Select(r => r.Revision).Distinct().Count());
 
         // After recovery, one listing (one revision) through a survivor: every acknowledged write is there with
@@ -251,10 +247,9 @@ public sealed class ProcessFaultTests(ProcessRegion region)
             Volatile.Write(ref live, [.. region.Nodes.Where(n => n != leader)]);
             leader.Kill();
             killedAt = RegionApi.Now;
-            await Until(
+            await Eventually(
                 () => operations.Count(o => (o.Write?.InvokedAt ?? o.Read!.InvokedAt) > killedAt && (o.Write?.Status == WriteStatus.Done || o.Read?.Status == ReadStatus.Found)) >= 60,
-                TimeSpan.FromSeconds(20),
-                "60 answered operations after the kill");
+                TimeSpan.FromSeconds(20));
         }
         finally
         {
@@ -290,7 +285,10 @@ public sealed class ProcessFaultTests(ProcessRegion region)
         var puts = history.Count(o => o.Kind == KvOperationKind.Put && !o.IsPending);
         var gets = history.Count(o => o.Kind == KvOperationKind.Get);
         Log($"{operations.Count} operations; checked {puts} acknowledged writes, {history.Count(o => o.IsPending)} unknown, {gets} reads");
-        Assert.True(puts >= 10 && gets >= 10, "too few answered operations to mean anything");
+        var failures = operations.Select(o => o.Write is { Status: not WriteStatus.Done } w ? w.Problem : o.Read is { Status: ReadStatus.Failed } r ? $"{r.HttpStatus} {r.Problem}" : null)
+            .Where(p => p is not null).GroupBy(p => p![..Math.Min(p!.Length, 160)]).Select(g => $"{g.Count()} x {g.Key}");
+        Log(string.Join("\n", failures));
+        Assert.True(puts >= 10 && gets >= 10, "too few answered operations to mean anything: " + string.Join("; ", failures));
 
         var verdict = LinearizabilityChecker.Check(history);
         Assert.True(verdict.Verdict == LinearizabilityVerdict.Ok, verdict.Explanation);
@@ -322,6 +320,23 @@ public sealed class ProcessFaultTests(ProcessRegion region)
         }
 
         throw new TimeoutException($"no write of {key} acknowledged through {via.Name} within {bound}: {string.Join("; ", attempts.Select(a => a.Problem))}");
+    }
+
+    /// <summary>Waits for a condition within a bound and says whether it came; the caller's assertions judge.</summary>
+    private static async Task<bool> Eventually(Func<bool> condition, TimeSpan bound)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > bound)
+            {
+                return false;
+            }
+
+            await Task.Delay(50, Cancel);
+        }
+
+        return true;
     }
 
     private static Task Until(Func<bool> condition, TimeSpan bound, string what) => Until(() => Task.FromResult(condition()), bound, what);
