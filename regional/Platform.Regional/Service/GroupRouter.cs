@@ -127,5 +127,6 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
     /// <summary>True for failures that prove the call never reached the other node.</summary>
     private static bool IsUndelivered(Exception failure) =>
         failure is SiloUnavailableException or Orleans.Runtime.Messaging.ConnectionFailedException
+        || failure is OrleansMessageRejectionException { InnerException: Orleans.Runtime.Messaging.ConnectionFailedException }
         || (failure is OrleansException && failure.Message.Contains("not an active member", StringComparison.Ordinal));
 }

@@ -1,7 +1,10 @@
+using Platform.Regional.Security;
+
 namespace Platform.Cli.Tests.Processes;
 
 /// <summary>A region of three real nodes whose Orleans membership lives in Azure Table Storage (Azurite).</summary>
 [Trait("Category", "Integration")]
+[Collection(nameof(AzuriteClusteringTests))]
 public sealed class AzuriteClusteringTests : IDisposable
 {
     private static readonly string[] Names = ["node-1", "node-2", "node-3"];
@@ -9,6 +12,13 @@ public sealed class AzuriteClusteringTests : IDisposable
     private readonly AzuriteProcess azurite = new();
     private readonly List<NodeProcess> nodes = [];
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly string token = TokenHash.NewToken();
+    private readonly RegionApi api;
+
+    public AzuriteClusteringTests()
+    {
+        api = new RegionApi(token);
+    }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -20,6 +30,7 @@ public sealed class AzuriteClusteringTests : IDisposable
         }
 
         azurite.Dispose();
+        api.Dispose();
         http.Dispose();
         if (Directory.Exists(dataDirectory))
         {
@@ -28,10 +39,10 @@ public sealed class AzuriteClusteringTests : IDisposable
     }
 
     [Fact]
-    public async Task Three_nodes_on_azurite_clustering_form_a_region_and_elect_leaders()
+    public async Task Three_nodes_on_azurite_clustering_form_a_region_elect_leaders_and_serve_a_write_and_a_linearizable_read()
     {
         await azurite.WaitUntilListeningAsync(TimeSpan.FromSeconds(30), Cancel);
-        nodes.AddRange(Names.Select(name => new NodeProcess("az", name, Names, dataDirectory, groups: 2, azureTables: azurite.ConnectionString)));
+        nodes.AddRange(Names.Select(name => new NodeProcess("az", name, Names, dataDirectory, groups: 2, TokenHash.Of(token), azureTables: azurite.ConnectionString)));
         foreach (var node in nodes)
         {
             node.Start();
@@ -41,7 +52,7 @@ public sealed class AzuriteClusteringTests : IDisposable
         var leaders = new HashSet<string?>();
         while (DateTime.UtcNow < deadline)
         {
-            var views = new List<(bool Ready, IReadOnlyList<(long Id, string? Leader, long Term)> Groups)>();
+            var views = new List<ReadyView>();
             foreach (var node in nodes)
             {
                 if (await node.ReadyAsync(http, Cancel) is { Ready: true } view)
@@ -52,7 +63,7 @@ public sealed class AzuriteClusteringTests : IDisposable
 
             if (views.Count == nodes.Count)
             {
-                leaders = [.. views.Select(v => v.Groups.Single(g => g.Id == 0).Leader)];
+                leaders = [.. views.Select(v => v.Group(0).Leader)];
                 break;
             }
 
@@ -62,5 +73,18 @@ public sealed class AzuriteClusteringTests : IDisposable
         var leader = Assert.Single(leaders);
         Assert.Contains(leader, Names);
         Assert.False(File.Exists(Path.Combine(dataDirectory, "az", "membership.json")), "the embedded membership file must not be used");
+
+        // Through the API: create a namespace and write on one node, read it linearizably on another.
+        await api.CreateNamespaceAsync(nodes[0], "azns", "az", Cancel);
+        var written = await api.PutAsync(nodes[1], "azns", "greeting", "hello from azurite", Cancel);
+        Assert.True(written.Status == WriteStatus.Done, $"write: {written.Problem}");
+        var read = await api.GetAsync(nodes[2], "azns", "greeting", "linearizable", Cancel);
+        Assert.True(read.Status == ReadStatus.Found, $"read: {read.HttpStatus} {read.Problem}");
+        Assert.Equal("hello from azurite", read.Value);
+        Assert.Equal(written.Revision, read.ModRevision);
     }
 }
+
+/// <summary>Process collections run one at a time (shared/MACHINE-NOTES.md).</summary>
+[CollectionDefinition(nameof(AzuriteClusteringTests), DisableParallelization = true)]
+public sealed class AzuriteClusteringSuite;

@@ -1,16 +1,25 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Platform.Cli.Up;
 
 namespace Platform.Cli.Tests.Processes;
 
-/// <summary>A real `platform node` process of a test region, started from the built CLI next to the tests.</summary>
-internal sealed class NodeProcess : IDisposable
+/// <summary>
+/// A real `platform node` process of a test region, started from the built CLI next to the tests. Its
+/// ports stay the same across restarts, so a restarted node is the same member on the same data directory.
+/// </summary>
+internal sealed partial class NodeProcess : IDisposable
 {
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+    private const int OutputLinesKept = 200;
+
+    private readonly Queue<string> output = new();
     private Process? process;
 
-    public NodeProcess(string region, string name, IReadOnlyList<string> nodes, string dataDirectory, int groups, string? azureTables = null)
+    public NodeProcess(string region, string name, IReadOnlyList<string> nodes, string dataDirectory, int groups, string adminTokenHash, string? azureTables = null)
     {
         AzureTables = azureTables;
         Region = region;
@@ -18,6 +27,7 @@ internal sealed class NodeProcess : IDisposable
         Nodes = nodes;
         DataDirectory = dataDirectory;
         Groups = groups;
+        AdminTokenHash = adminTokenHash;
         (HttpPort, SiloPort, GatewayPort) = (UpRunner.FreePort(), UpRunner.FreePort(), UpRunner.FreePort());
     }
 
@@ -34,6 +44,9 @@ internal sealed class NodeProcess : IDisposable
 
     public int Groups { get; }
 
+    /// <summary>SHA-256 (hex) of the admin token, passed as --admin-token-sha256.</summary>
+    public string AdminTokenHash { get; }
+
     public int HttpPort { get; }
 
     public int SiloPort { get; }
@@ -42,8 +55,22 @@ internal sealed class NodeProcess : IDisposable
 
     public Uri Http => new($"http://127.0.0.1:{HttpPort}");
 
+    /// <summary>True while the process exists (running or frozen).</summary>
+    public bool IsRunning => process is { HasExited: false };
+
+    /// <summary>True between <see cref="Freeze"/> and <see cref="Thaw"/>.</summary>
+    public bool IsFrozen { get; private set; }
+
+    /// <summary>This node's own directory: &lt;data-dir&gt;/&lt;region&gt;/&lt;name&gt;/.</summary>
+    public string NodeDirectory => Path.Combine(DataDirectory, Region, Name);
+
     public void Start()
     {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException($"{Name} is already running");
+        }
+
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -56,6 +83,7 @@ internal sealed class NodeProcess : IDisposable
             "--data-dir", DataDirectory, "--groups", Groups.ToString(CultureInfo.InvariantCulture),
             "--http-port", HttpPort.ToString(CultureInfo.InvariantCulture), "--silo-port", SiloPort.ToString(CultureInfo.InvariantCulture),
             "--gateway-port", GatewayPort.ToString(CultureInfo.InvariantCulture),
+            "--admin-token-sha256", AdminTokenHash,
         })
         {
             start.ArgumentList.Add(argument);
@@ -68,11 +96,13 @@ internal sealed class NodeProcess : IDisposable
             start.Environment["PLATFORM_AZURE_TABLES"] = AzureTables;
         }
 
+        start.Environment.Remove("ASPNETCORE_URLS");
         process = Process.Start(start) ?? throw new InvalidOperationException("could not start a node");
+        IsFrozen = false;
 
-        // Drain the output so a chatty node never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Drain the output so a chatty node never blocks on a full pipe; keep the tail for failure messages.
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -80,28 +110,113 @@ internal sealed class NodeProcess : IDisposable
     /// <summary>SIGKILL: the process gets no chance to flush or say goodbye.</summary>
     public void Kill()
     {
-        process?.Kill(entireProcessTree: true);
-        process?.WaitForExit();
-        process?.Dispose();
+        if (process is null)
+        {
+            return;
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.WaitForExit();
+        process.Dispose();
         process = null;
+        IsFrozen = false;
+    }
+
+    /// <summary>SIGSTOP: the process stops where it is, sockets open, until <see cref="Thaw"/>.</summary>
+    public void Freeze()
+    {
+        Signal(SigStop);
+        IsFrozen = true;
+    }
+
+    /// <summary>SIGCONT: the process resumes as if no time had passed, as far as it can tell.</summary>
+    public void Thaw()
+    {
+        Signal(SigCont);
+        IsFrozen = false;
+    }
+
+    /// <summary>The last lines the node printed, for assertion messages.</summary>
+    public string OutputTail(int lines = 40)
+    {
+        lock (output)
+        {
+            return $"--- last output of {Name} ---\n" + string.Join('\n', output.TakeLast(lines));
+        }
     }
 
     /// <summary>The node's readiness answer (status, and per group its leader and term), or null when it does not answer.</summary>
-    public async Task<(bool Ready, IReadOnlyList<(long Id, string? Leader, long Term)> Groups)?> ReadyAsync(HttpClient http, CancellationToken cancel)
+    public async Task<ReadyView?> ReadyAsync(HttpClient http, CancellationToken cancel)
     {
         try
         {
             using var response = await http.GetAsync(new Uri(Http, "/readyz"), cancel);
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancel));
             var groups = body.RootElement.GetProperty("groups").EnumerateArray()
-                .Select(g => (g.GetProperty("id").GetInt64(), g.GetProperty("leader").GetString(), g.GetProperty("term").GetInt64())).ToList();
-            return (response.IsSuccessStatusCode, groups);
+                .Select(g => new GroupView(g.GetProperty("id").GetInt64(), g.GetProperty("leader").GetString(), g.GetProperty("term").GetInt64(), g.GetProperty("role").ToString()))
+                .ToList();
+            return new ReadyView(response.IsSuccessStatusCode, groups);
         }
-        catch (Exception problem) when (problem is HttpRequestException or TaskCanceledException or JsonException)
+        catch (Exception problem) when (problem is HttpRequestException or TaskCanceledException or JsonException && !cancel.IsCancellationRequested)
         {
             return null;
         }
     }
 
-    public void Dispose() => Kill();
+    public void Dispose()
+    {
+        if (IsFrozen && IsRunning)
+        {
+            // A stopped process still dies of SIGKILL, but resume it first so nothing lingers half-way.
+            Thaw();
+        }
+
+        Kill();
+    }
+
+    private void Signal(int signal)
+    {
+        if (process is not { HasExited: false })
+        {
+            throw new InvalidOperationException($"{Name} is not running");
+        }
+
+        if (SendSignal(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.Enqueue(line);
+            while (output.Count > OutputLinesKept)
+            {
+                output.Dequeue();
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
 }
+
+/// <summary>One node's /readyz answer.</summary>
+internal sealed record ReadyView(bool Ready, IReadOnlyList<GroupView> Groups)
+{
+    public GroupView Group(long id) => Groups.Single(g => g.Id == id);
+}
+
+/// <summary>One group as a node's /readyz shows it: the leader's node name (null when unknown), the term, this replica's role.</summary>
+internal sealed record GroupView(long Id, string? Leader, long Term, string? Role);

@@ -1,3 +1,5 @@
+using Platform.Regional.Security;
+
 namespace Platform.Cli.Tests.Processes;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace Platform.Cli.Tests.Processes;
 /// on grains, WAL on disk): it elects leaders, survives SIGKILL of a leader, and takes the node back.
 /// </summary>
 [Trait("Category", "Integration")]
+[Collection(nameof(RegionFaultTests))]
 public sealed class RegionFaultTests : IDisposable
 {
     private const int Groups = 2;
@@ -15,7 +18,7 @@ public sealed class RegionFaultTests : IDisposable
 
     public RegionFaultTests()
     {
-        nodes = [.. Names.Select(name => new NodeProcess("test", name, Names, dataDirectory, Groups))];
+        nodes = [.. Names.Select(name => new NodeProcess("test", name, Names, dataDirectory, Groups, TokenHash.Of(TokenHash.NewToken())))];
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -61,13 +64,12 @@ public sealed class RegionFaultTests : IDisposable
     }
 
     /// <summary>Polls /readyz on every node until all answer ready (and satisfy <paramref name="also"/>), within a bound.</summary>
-    private async Task<List<(bool Ready, IReadOnlyList<(long Id, string? Leader, long Term)> Groups)>> UntilReady(
-        IReadOnlyList<NodeProcess> which, TimeSpan bound, Func<(bool Ready, IReadOnlyList<(long Id, string? Leader, long Term)> Groups), bool>? also = null)
+    private async Task<List<ReadyView>> UntilReady(IReadOnlyList<NodeProcess> which, TimeSpan bound, Func<ReadyView, bool>? also = null)
     {
         var deadline = DateTime.UtcNow + bound;
         while (DateTime.UtcNow < deadline)
         {
-            var views = new List<(bool Ready, IReadOnlyList<(long Id, string? Leader, long Term)> Groups)>();
+            var views = new List<ReadyView>();
             foreach (var node in which)
             {
                 if (await node.ReadyAsync(http, Cancel) is { Ready: true } view && (also?.Invoke(view) ?? true))
@@ -87,3 +89,7 @@ public sealed class RegionFaultTests : IDisposable
         throw new TimeoutException($"nodes {string.Join(',', which.Select(n => n.Name))} were not ready within {bound}");
     }
 }
+
+/// <summary>Process collections run one at a time (shared/MACHINE-NOTES.md): two regions at once starve a 2-core machine.</summary>
+[CollectionDefinition(nameof(RegionFaultTests), DisableParallelization = true)]
+public sealed class RegionFaultSuite;

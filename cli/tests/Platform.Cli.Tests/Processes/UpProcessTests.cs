@@ -6,6 +6,7 @@ namespace Platform.Cli.Tests.Processes;
 
 /// <summary>`platform up` as a user runs it: child nodes, readiness, cluster.json, and a clean stop on SIGTERM.</summary>
 [Trait("Category", "Integration")]
+[Collection(nameof(UpProcessTests))]
 public sealed partial class UpProcessTests : IDisposable
 {
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "platform-tests", Guid.NewGuid().ToString("N"));
@@ -167,3 +168,7 @@ public sealed partial class UpProcessTests : IDisposable
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }
+
+/// <summary>Process collections run one at a time (shared/MACHINE-NOTES.md).</summary>
+[CollectionDefinition(nameof(UpProcessTests), DisableParallelization = true)]
+public sealed class UpProcessSuite;

@@ -1,4 +1,4 @@
-using Platform.Consensus.Tests.Simulation.Linearizability;
+using Platform.Testing.Linearizability;
 
 namespace Platform.Consensus.Tests.Simulation;
 

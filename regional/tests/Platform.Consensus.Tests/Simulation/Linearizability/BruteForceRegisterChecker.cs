@@ -1,3 +1,5 @@
+using Platform.Testing.Linearizability;
+
 namespace Platform.Consensus.Tests.Simulation.Linearizability;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>The sequential specification of one key: a register whose state is an interned value.</summary>
 internal static class RegisterModel

@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>
 /// One operation of a single key, with values interned. <see cref="HistoryIndex"/> points back into the caller's

@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>
 /// The checker's answer. <see cref="Key"/> names the key that was not linearizable (or that exhausted the budget);

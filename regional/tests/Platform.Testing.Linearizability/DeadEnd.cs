@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>
 /// Where the search got stuck: an order of operations that was possible (<see cref="Prefix"/>, leaving

@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>
 /// The result of searching one key. On a violation, <see cref="LongestDeadEnd"/> is the dead end with the longest

@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>
 /// Decides whether a history of Put, Get and Cas operations on independent keys is linearizable. Linearizability

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>
 /// Turns the search's longest dead end into text a developer can check by hand: the order that worked, the

@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>
 /// What the client heard back. <see cref="ReadValue"/> matters for a Get only (null: absent),

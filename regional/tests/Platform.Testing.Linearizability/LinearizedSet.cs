@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>The set of operations already placed in the order, as a bitset so it hashes and compares fast.</summary>
 internal sealed class LinearizedSet(int operationCount)

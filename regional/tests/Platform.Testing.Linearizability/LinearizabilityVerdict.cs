@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 public enum LinearizabilityVerdict
 {

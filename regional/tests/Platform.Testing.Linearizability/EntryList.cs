@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>
 /// The doubly linked list of calls and responses ordered by time, behind a sentinel head. Linearizing an operation

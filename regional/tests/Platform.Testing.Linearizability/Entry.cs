@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>
 /// A node of the time-ordered list of invocations and responses. A call's <see cref="Match"/> is its response,

@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>Renders operations and values the same way everywhere in reports.</summary>
 internal static class OperationText

@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>
 /// Wing and Gong's search with Lowe's just-in-time linearization and memoization, as in Porcupine, for one key.

@@ -1,4 +1,4 @@
-namespace Platform.Consensus.Tests.Simulation.Linearizability;
+namespace Platform.Testing.Linearizability;
 
 /// <summary>What a client asked of one key. Every key is an independent register.</summary>
 public enum KvOperationKind
