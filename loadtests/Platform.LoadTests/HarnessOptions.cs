@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Platform.LoadTests;
 
@@ -96,5 +97,6 @@ public sealed record RunParameters(double Seconds, double WarmupSeconds, int Seq
     /// <summary>Sequential warm-up writes before each measured sequence: a tenth of it, at least 50.</summary>
     public int SequentialWarmup => Math.Max(50, SequentialWrites / 10);
 
+    [JsonIgnore]
     public bool IsFullRun => this == Defaults;
 }

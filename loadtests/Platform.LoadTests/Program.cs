@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Platform.LoadTests.Report;
 using Platform.LoadTests.Scenarios;
 
@@ -56,7 +55,7 @@ public static class Program
         Directory.CreateDirectory(directory);
         var markdown = RegionalMarkdown.Render(report);
         await File.WriteAllTextAsync(Path.Combine(directory, "regional-report.md"), markdown, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, "regional-report.json"), JsonSerializer.Serialize(report, ReportJsonContext.Default.RegionalReport) + "\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "regional-report.json"), ReportJsonContext.Serialize(report) + "\n", cancellationToken);
         await WriteUpReportAsync(options, up, machine, cancellationToken);
         Console.WriteLine();
         Console.WriteLine(markdown);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using Platform.Client.Http;
@@ -11,7 +12,9 @@ namespace Platform.LoadTests.Load;
 /// </summary>
 public sealed class LoadHttp : IDisposable
 {
+    private const int SampleChars = 300;
     private readonly HttpClient client;
+    private readonly ConcurrentDictionary<int, string> refusals = new();
 
     public LoadHttp(string token, int connectionsPerServer)
     {
@@ -44,7 +47,7 @@ public sealed class LoadHttp : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Put, uri) { Content = new ReadOnlyMemoryContent(value) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        return (int)response.StatusCode;
+        return await StatusOfAsync(response, cancellationToken);
     }
 
     /// <summary>Reads the value; returns the HTTP status once the whole answer has been read.</summary>
@@ -52,7 +55,25 @@ public sealed class LoadHttp : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        return (int)response.StatusCode;
+        return await StatusOfAsync(response, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first answer of each non-2xx status seen (its problem+json body, shortened), so a report can
+    /// say why requests were refused, not only how many.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> RefusalSamples => refusals;
+
+    private async Task<int> StatusOfAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (!response.IsSuccessStatusCode && !refusals.ContainsKey(status))
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            refusals.TryAdd(status, body.Length > SampleChars ? body[..SampleChars] + "..." : body);
+        }
+
+        return status;
     }
 
     public void Dispose() => client.Dispose();

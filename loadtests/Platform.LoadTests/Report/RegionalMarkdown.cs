@@ -43,7 +43,7 @@ public static class RegionalMarkdown
             md.Append(UpMarkdown.RenderFigures(up)).Append('\n');
         }
 
-        AppendErrors(md, report.Phases);
+        AppendErrors(md, report.Phases, report.RefusalSamples);
         var notes = report.Notes.Concat(report.Phases.Where(p => p.Note is not null).Select(p => $"({p.Id}) {p.Note}")).ToList();
         if (notes.Count > 0)
         {
@@ -60,7 +60,7 @@ public static class RegionalMarkdown
         return md.ToString();
     }
 
-    private static void AppendErrors(StringBuilder md, IReadOnlyList<PhaseResult> phases)
+    private static void AppendErrors(StringBuilder md, IReadOnlyList<PhaseResult> phases, IReadOnlyDictionary<string, string> refusals)
     {
         var failing = phases.Where(p => p.Errors > 0 || p.WarmupErrors > 0).ToList();
         md.Append("## Errors\n\n");
@@ -74,6 +74,11 @@ public static class RegionalMarkdown
         {
             var statuses = string.Join(", ", phase.ErrorsByStatus.Select(e => $"{(e.Key == "0" ? "no answer" : "HTTP " + e.Key)}: {Units.Count(e.Value)}"));
             md.Append($"- ({phase.Id}) {Units.Count(phase.Errors)} error(s) measured ({statuses}), {Units.Count(phase.WarmupErrors)} during warm-up; first: {phase.FirstFailure}\n");
+        }
+
+        foreach (var (status, body) in refusals.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            md.Append($"- First answer with HTTP {status}: `{body.ReplaceLineEndings(" ").Replace('`', '\'')}`\n");
         }
 
         md.Append('\n');

@@ -12,4 +12,5 @@ public sealed record RegionalReport(
     string? Leader,
     IReadOnlyList<PhaseResult> Phases,
     UpResult? Up,
+    IReadOnlyDictionary<string, string> RefusalSamples,
     IReadOnlyList<string> Notes);

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -12,4 +13,16 @@ namespace Platform.LoadTests.Report;
     WriteIndented = true,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(RegionalReport))]
-internal sealed partial class ReportJsonContext : JsonSerializerContext;
+internal sealed partial class ReportJsonContext : JsonSerializerContext
+{
+    // The report is a file for people and tools, not HTML: '+', '<' and '>' stay as they are.
+    private static readonly JsonSerializerOptions Readable = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = Default,
+    };
+
+    public static string Serialize(RegionalReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(RegionalReport)));
+}

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Platform.Client;
 using Platform.Client.Models;
 using Platform.LoadTests.Cluster;
@@ -98,6 +99,7 @@ public sealed class RegionalScenario
             leader.Name,
             phases,
             Up: null,
+            http.RefusalSamples.ToDictionary(r => r.Key.ToString(CultureInfo.InvariantCulture), r => r.Value),
             notes);
     }
 
