@@ -55,7 +55,7 @@ public static class Program
         Directory.CreateDirectory(directory);
         var markdown = RegionalMarkdown.Render(report);
         await File.WriteAllTextAsync(Path.Combine(directory, "regional-report.md"), markdown, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, "regional-report.json"), ReportJsonContext.Serialize(report) + "\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "regional-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
         await WriteUpReportAsync(options, up, machine, cancellationToken);
         Console.WriteLine();
         Console.WriteLine(markdown);
