@@ -12,6 +12,8 @@ public delegate Task<int> LoadOperation(int loop, long iteration, CancellationTo
 /// </summary>
 public static class ClosedLoop
 {
+    private static readonly TimeSpan NoAnswerPause = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Runs <paramref name="loops"/> loops until <paramref name="length"/> has passed; a request in flight then still completes and counts.</summary>
     public static Task<LoadRun> ForDurationAsync(int loops, TimeSpan length, LoadOperation operation, CancellationToken cancellationToken) =>
         RunAsync(loops, Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency), long.MaxValue, operation, cancellationToken);
@@ -64,11 +66,16 @@ public static class ClosedLoop
             if (status is >= 200 and < 300)
             {
                 tally.Latencies.Add(took);
+                continue;
             }
-            else
+
+            tally.Errors[status] = tally.Errors.GetValueOrDefault(status) + 1;
+            tally.FirstFailure ??= status == 0 ? null : $"HTTP {status}";
+            if (status == 0)
             {
-                tally.Errors[status] = tally.Errors.GetValueOrDefault(status) + 1;
-                tally.FirstFailure ??= status == 0 ? null : $"HTTP {status}";
+                // A dead node refuses at once: without a pause the loop would spin and starve the live nodes
+                // sharing these cores, distorting the figures of the other loops.
+                await Task.Delay(NoAnswerPause, cancellationToken);
             }
         }
 
