@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Platform.LoadTests.Cluster;
+
+/// <summary>Signals and liveness of processes by pid, through kill(2) and /proc (Linux).</summary>
+public static partial class ProcessSignals
+{
+    private const int SigTerm = 15;
+    private const int SigKill = 9;
+
+    /// <summary>Asks a process to stop cleanly; <c>platform up</c> then stops its nodes itself.</summary>
+    public static void Terminate(int pid) => _ = Kill(pid, SigTerm);
+
+    public static void ForceKill(int pid) => _ = Kill(pid, SigKill);
+
+    /// <summary>The pids under /proc right now.</summary>
+    public static IEnumerable<int> RunningPids() =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Select(name => int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 0);
+
+    /// <summary>The process's arguments joined by spaces, or empty once it is gone.</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,102 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json.Serialization;
+
+namespace Platform.LoadTests;
+
+/// <summary>
+/// <c>Platform.LoadTests regional|up --platform PATH/platform.dll --results DIR [--repo DIR]</c>, plus the
+/// run's parameters from the environment so a short trial needs no other command line:
+/// LOADTEST_SECONDS (each concurrent phase, default 15), LOADTEST_WARMUP_SECONDS (default 3),
+/// LOADTEST_WRITES (sequential writes per target, default 2000), LOADTEST_CONCURRENCY (default 64),
+/// LOADTEST_DATA_ROOT (where the fresh data directories go, default the temp directory).
+/// </summary>
+public sealed record HarnessOptions(
+    string Scenario,
+    string PlatformDll,
+    string ResultsDirectory,
+    string? RepositoryRoot,
+    string DataRoot,
+    RunParameters Parameters)
+{
+    public const string Usage = "usage: Platform.LoadTests regional|up --platform PATH/platform.dll --results DIR [--repo DIR]";
+
+    /// <summary>The options, or null (with the reason in <paramref name="error"/>) when the command line is wrong.</summary>
+    public static HarnessOptions? Parse(IReadOnlyList<string> args, IDictionary environment, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        error = null;
+        if (args.Count == 0 || args[0] is not ("regional" or "up"))
+        {
+            error = Usage;
+            return null;
+        }
+
+        var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i < args.Count; i += 2)
+        {
+            if (i + 1 >= args.Count || args[i] is not ("--platform" or "--results" or "--repo"))
+            {
+                error = $"unexpected argument '{args[i]}'; {Usage}";
+                return null;
+            }
+
+            named[args[i]] = args[i + 1];
+        }
+
+        if (!named.TryGetValue("--platform", out var platform) || !File.Exists(platform))
+        {
+            error = $"--platform must name the built platform.dll (given: '{platform}'); {Usage}";
+            return null;
+        }
+
+        if (!named.TryGetValue("--results", out var results))
+        {
+            error = Usage;
+            return null;
+        }
+
+        try
+        {
+            var parameters = new RunParameters(
+                Seconds: Number(environment, "LOADTEST_SECONDS", RunParameters.Defaults.Seconds),
+                WarmupSeconds: Number(environment, "LOADTEST_WARMUP_SECONDS", RunParameters.Defaults.WarmupSeconds),
+                SequentialWrites: (int)Number(environment, "LOADTEST_WRITES", RunParameters.Defaults.SequentialWrites),
+                Concurrency: (int)Number(environment, "LOADTEST_CONCURRENCY", RunParameters.Defaults.Concurrency));
+            var dataRoot = environment["LOADTEST_DATA_ROOT"] as string is { Length: > 0 } root ? root : Path.GetTempPath();
+            return new HarnessOptions(args[0], Path.GetFullPath(platform), Path.GetFullPath(results), named.GetValueOrDefault("--repo"), Path.GetFullPath(dataRoot), parameters);
+        }
+        catch (FormatException problem)
+        {
+            error = problem.Message;
+            return null;
+        }
+    }
+
+    private static double Number(IDictionary environment, string name, double fallback)
+    {
+        if (environment[name] is not string { Length: > 0 } text)
+        {
+            return fallback;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new FormatException($"{name} must be a positive number, not '{text}'");
+    }
+}
+
+/// <summary>The knobs of one run; <see cref="Defaults"/> are those of a full measurement.</summary>
+/// <param name="ValueBytes">Bytes of every written value.</param>
+/// <param name="ReadKeys">Keys written before the read phases, which read them at random.</param>
+public sealed record RunParameters(double Seconds, double WarmupSeconds, int SequentialWrites, int Concurrency, int ValueBytes = 100, int ReadKeys = 1000)
+{
+    public static RunParameters Defaults { get; } = new(Seconds: 15, WarmupSeconds: 3, SequentialWrites: 2000, Concurrency: 64);
+
+    /// <summary>Sequential warm-up writes before each measured sequence: a tenth of it, at least 50.</summary>
+    public int SequentialWarmup => Math.Max(50, SequentialWrites / 10);
+
+    [JsonIgnore]
+    public bool IsFullRun => this == Defaults;
+}

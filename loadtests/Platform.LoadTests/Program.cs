@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using Platform.LoadTests.Report;
+using Platform.LoadTests.Scenarios;
+
+namespace Platform.LoadTests;
+
+/// <summary>
+/// The regional load test (loadtests/run.sh regional|up): starts real platforms with `platform up`,
+/// drives them with closed loops and writes the reports under the results directory. Exit code 0 when
+/// everything was measured without an error, 1 when a report holds errors or a figure could not be
+/// measured (the report is still written), 2 on a wrong command line, 130 when interrupted.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var options = HarnessOptions.Parse(args, Environment.GetEnvironmentVariables(), out var error);
+        if (options is null)
+        {
+            Console.Error.WriteLine(error);
+            return 2;
+        }
+
+        // Ctrl+C or SIGTERM cancels the run, so every `finally` stops its platform and deletes its data.
+        using var cancel = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        var machine = MachineInfo.Capture(options.RepositoryRoot);
+        try
+        {
+            return options.Scenario == "up"
+                ? await RunUpAsync(options, machine, cancel.Token)
+                : await RunRegionalAsync(options, machine, cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("interrupted: every platform started was stopped and its data deleted; no report written");
+            return 130;
+        }
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        }
+    }
+
+    private static async Task<int> RunRegionalAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var regional = await RegionalScenario.RunAsync(options, machine, cancellationToken);
+        var up = await UpScenario.RunAsync(options, cancellationToken);
+        var report = regional with { Up = up };
+
+        var directory = Path.Combine(options.ResultsDirectory, "regional");
+        Directory.CreateDirectory(directory);
+        var markdown = RegionalMarkdown.Render(report);
+        await File.WriteAllTextAsync(Path.Combine(directory, "regional-report.md"), markdown, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "regional-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
+        await WriteUpReportAsync(options, up, machine, cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Console.WriteLine($"==> reports in {directory} and {Path.Combine(options.ResultsDirectory, "up")}");
+        var failed = report.Phases.Any(p => p.Errors > 0 || p.WarmupErrors > 0) || up.Failure is not null;
+        return failed ? 1 : 0;
+    }
+
+    private static async Task<int> RunUpAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var up = await UpScenario.RunAsync(options, cancellationToken);
+        await WriteUpReportAsync(options, up, machine, cancellationToken);
+        Console.WriteLine($"==> report in {Path.Combine(options.ResultsDirectory, "up")}");
+        return up.Failure is null ? 0 : 1;
+    }
+
+    private static async Task WriteUpReportAsync(HarnessOptions options, UpResult up, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(options.ResultsDirectory, "up");
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "up-report.md"), UpMarkdown.Render(up, machine, options.Parameters), cancellationToken);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Platform.LoadTests.Report;
+
+/// <summary>
+/// The JSON report, camelCase like the platform's API. Latencies with no sample are NaN, which JSON
+/// cannot hold as a number: they are written as the string "NaN".
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    WriteIndented = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(RegionalReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;
+
+/// <summary>Writes the report through <see cref="ReportJsonContext"/>, indented and without HTML escaping.</summary>
+public static class ReportJson
+{
+    // The report is a file for people and tools, not HTML: '+', '<' and '>' stay as they are. (A separate
+    // class, so the generated context's Default exists when these options are built.)
+    private static readonly JsonSerializerOptions Readable = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = ReportJsonContext.Default,
+    };
+
+    public static string Serialize(RegionalReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(RegionalReport)));
+}
