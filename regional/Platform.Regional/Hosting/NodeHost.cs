@@ -68,8 +68,11 @@ public static class NodeHost
             silo.ConfigureEndpoints(endpoints.ListenAddress, endpoints.SiloPort, endpoints.GatewayPort, listenOnAnyHostAddress: false);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
+                // Raft needs nothing from membership but placement, so detection can afford to let a
+                // node frozen for a few seconds (a GC pause, a stopped VM) come back alive: a silo
+                // declared dead shuts itself down when it wakes.
+                o.ProbeTimeout = TimeSpan.FromSeconds(2);
+                o.NumMissedProbesLimit = 3;
                 o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
                 o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
@@ -97,6 +100,7 @@ public static class NodeHost
         builder.Services.AddSingleton<NamespaceAccess>();
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddHostedService<ReplicaActivator>();
+        builder.Services.AddHostedService<ReplicaTicker>();
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;

@@ -69,14 +69,20 @@ public sealed partial class ReplicaActivator(IGrainFactory grains, NodeOptions n
         {
             return await grains.GetGrain<INodeGrain>(NodeGrain.KeyFor(peer)).Probe().WaitAsync(ProbeTimeout);
         }
-        catch (Exception unreachable) when (unreachable is TimeoutException or OrleansException or SiloUnavailableException)
+#pragma warning disable CA1031 // Any failure means "no answer yet": the loop asks again.
+        catch (Exception unreachable) when (unreachable is not OperationCanceledException)
+#pragma warning restore CA1031
         {
+            LogProbeFailed(logger, peer, unreachable);
             return null;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "replica of group {Group} not active yet: {Problem}")]
     private static partial void LogRetry(ILogger logger, ulong group, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "identity probe of {Peer} failed")]
+    private static partial void LogProbeFailed(ILogger logger, string peer, Exception failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "fresh data directory: waiting for {Peers} to answer before choosing this node's replica id")]
     private static partial void LogWaiting(ILogger logger, string peers);

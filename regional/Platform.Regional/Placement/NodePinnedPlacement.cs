@@ -16,7 +16,12 @@ public sealed class NodePinnedPlacement : PlacementStrategy
 {
     public static readonly NodePinnedPlacement Instance = new();
 
-    public override bool IsUsingGrainDirectory => true;
+    /// <summary>
+    /// No directory: the key names the node, so every caller finds the activation by placement
+    /// alone. A directory entry would live on whichever silo owns its hash range, and a frozen
+    /// silo would then stall messages between two healthy replicas (Raft liveness waiting on Orleans).
+    /// </summary>
+    public override bool IsUsingGrainDirectory => false;
 }
 
 /// <summary>Marks a grain class as pinned to the node its key names.</summary>

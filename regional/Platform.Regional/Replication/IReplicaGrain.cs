@@ -36,6 +36,9 @@ public enum ProposeStatus
 
     /// <summary>Another entry took the proposal's index: it never committed, retrying is safe.</summary>
     Lost,
+
+    /// <summary>The entry's outcome cannot be read back here (a snapshot covered it): it may have committed.</summary>
+    Unknown,
 }
 
 [GenerateSerializer]

@@ -20,10 +20,13 @@ public sealed class NodeReplicas
     private readonly RegionalMetrics metrics;
     private readonly ILoggerFactory loggers;
 
-    public NodeReplicas(IServiceProvider services, NodeOptions options, NodeIdentity identity, RegionalMetrics metrics, ILoggerFactory loggers)
+    private readonly IGrainFactory grains;
+
+    public NodeReplicas(IServiceProvider services, IGrainFactory grains, NodeOptions options, NodeIdentity identity, RegionalMetrics metrics, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         this.services = services;
+        this.grains = grains;
         this.identity = identity;
         this.metrics = metrics;
         this.loggers = loggers;
@@ -43,8 +46,15 @@ public sealed class NodeReplicas
             throw new NodeNotReadyException($"node {Options.NodeName} is still settling its replica identity with its peers");
         }
 
-        return replicas.GetOrAdd(group, g => new Lazy<ReplicaCore>(() =>
-            new ReplicaCore(g, services.GetRequiredService<NodeStorage>(), metrics, loggers.CreateLogger<ReplicaCore>()))).Value;
+        return replicas.GetOrAdd(group, g => new Lazy<ReplicaCore>(() => Create(g))).Value;
+    }
+
+    /// <summary>A replica with its transport: one-way calls to the group's replica grain on each destination node.</summary>
+    private ReplicaCore Create(ulong group)
+    {
+        var core = new ReplicaCore(group, services.GetRequiredService<NodeStorage>(), metrics, loggers.CreateLogger<ReplicaCore>());
+        core.Transport = (node, batch) => grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node)).Deliver(batch).Ignore();
+        return core;
     }
 }
 

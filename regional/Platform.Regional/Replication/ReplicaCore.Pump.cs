@@ -100,9 +100,10 @@ public sealed partial class ReplicaCore
             lastSnapshotIndex = installed.Metadata.Index;
             foreach (var index in proposals.Keys.Where(i => i <= installed.Metadata.Index).ToList())
             {
-                // An entry folded into a snapshot has no outcome to read back here: a retry must decide.
+                // An entry folded into a snapshot has no outcome to read back here: it may have
+                // committed, so only the client (with its idempotency key) may retry it.
                 proposals.Remove(index, out var waiting);
-                waiting.Done.TrySetResult(new GroupApplyOutcome(index, null, LostProposal));
+                waiting.Done.TrySetResult(new GroupApplyOutcome(index, null, UnknownProposal));
             }
         }
 

@@ -23,6 +23,7 @@ public sealed partial class ReplicaCore
     /// <summary>Applied entries between snapshots of the group's state (which let the log be compacted).</summary>
     private const long SnapshotEveryEntries = 10_000;
     private const string LostProposal = "lost";
+    private const string UnknownProposal = "unknown";
 
     private readonly Lock gate = new();
     private readonly Dictionary<long, (long Term, TaskCompletionSource<GroupApplyOutcome> Done)> proposals = [];
@@ -129,6 +130,11 @@ public sealed partial class ReplicaCore
 
         _ = PumpAsync();
         var outcome = await done.Task;
+        if (outcome.Problem == UnknownProposal)
+        {
+            return new ProposeReply(ProposeStatus.Unknown, LeaderNode(CurrentLeader), result.Index, null, "a snapshot replaced the log before this replica saw the entry's outcome");
+        }
+
         if (outcome.Problem == LostProposal)
         {
             return new ProposeReply(ProposeStatus.Lost, LeaderNode(CurrentLeader), result.Index, null, "another entry took the proposal's place in the log");

@@ -5,8 +5,9 @@ using Platform.Regional.Placement;
 namespace Platform.Regional.Replication;
 
 /// <summary>
-/// The grain face of a group's replica on its node: it ticks the replica on a timer and hands it
-/// messages and proposals. The replica itself (<see cref="ReplicaCore"/>) outlives any activation.
+/// The grain face of a group's replica on its node: it hands the replica messages, proposals and
+/// questions. The replica itself (<see cref="ReplicaCore"/>) outlives any activation, and its clock
+/// and outgoing messages do not depend on one (<see cref="ReplicaTicker"/>, <see cref="NodeReplicas"/>).
 /// Reentrant, so a proposal waiting for its entry to apply does not block the messages that commit it.
 /// </summary>
 [NodePinnedPlacement]
@@ -28,46 +29,7 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
         }
 
         core = ServiceProvider.GetRequiredService<NodeReplicas>().Get(group);
-        var grains = GrainFactory;
-        core.Transport ??= (node, batch) => grains.GetGrain<IReplicaGrain>(KeyFor(group, node)).Deliver(batch).Ignore();
-        var tick = ServiceProvider.GetRequiredService<Hosting.NodeOptions>().TickInterval;
-        this.RegisterGrainTimer(_ => core.TickAsync(), new GrainTimerCreationOptions { DueTime = tick, Period = tick, Interleave = true, KeepAlive = true });
-        var node = ServiceProvider.GetRequiredService<Hosting.NodeOptions>();
-        this.RegisterGrainTimer(_ => AskToJoinAsync(group, node), new GrainTimerCreationOptions { DueTime = JoinPeriod, Period = JoinPeriod, Interleave = true, KeepAlive = true });
         return Task.CompletedTask;
-    }
-
-    private static readonly TimeSpan JoinPeriod = TimeSpan.FromSeconds(1);
-
-    /// <summary>A replica outside its group's configuration (a rejoining incarnation) asks the leader, found through any peer, to add it.</summary>
-    private async Task AskToJoinAsync(ulong group, Hosting.NodeOptions node)
-    {
-        if (!core.NeedsToJoin)
-        {
-            return;
-        }
-
-        var replica = core.Status().ReplicaId;
-        foreach (var peer in node.RegionNodes.Where(n => n != node.NodeName))
-        {
-            try
-            {
-                var reply = await GrainFactory.GetGrain<IReplicaGrain>(KeyFor(group, peer)).RequestJoin(replica);
-                if (reply is { Status: JoinStatus.NotLeader, LeaderNode: { } leader } && leader != node.NodeName)
-                {
-                    reply = await GrainFactory.GetGrain<IReplicaGrain>(KeyFor(group, leader)).RequestJoin(replica);
-                }
-
-                if (reply.Status != JoinStatus.NotLeader)
-                {
-                    return;
-                }
-            }
-            catch (Exception unreachable) when (unreachable is TimeoutException or OrleansException or SiloUnavailableException)
-            {
-                // Try the next peer; the timer asks again.
-            }
-        }
     }
 
     public static string KeyFor(ulong group, string node) => ReplicaKey.For($"g{group}", node);

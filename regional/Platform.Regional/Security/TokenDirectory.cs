@@ -1,20 +1,24 @@
 using Platform.Regional.Hosting;
 using Platform.Regional.Replication;
+using Platform.Regional.Service;
 
 namespace Platform.Regional.Security;
 
 /// <summary>
 /// Resolves bearer tokens: the bootstrap admin token (its hash given to the node at start) and
-/// the tokens kept in the region's token group, read from this node's replica.
+/// the tokens kept in the region's token group, read from this node's replica. A token this
+/// replica does not know may have been created through another node a moment ago, so a miss is
+/// confirmed through the leader before it is refused; revocations reach every node within the
+/// replication lag.
 /// </summary>
-public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node)
+public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node, GroupRouter router)
 {
     /// <summary>The group whose state holds the region's tokens.</summary>
     public const ulong TokenGroup = 0;
 
     public static readonly Caller BootstrapAdmin = new("admin", [new Grant("*", Role.Admin)]);
 
-    public Caller? Resolve(string token)
+    public async Task<Caller?> ResolveAsync(string token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
         var hash = TokenHash.Of(token);
@@ -23,6 +27,17 @@ public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node)
             return BootstrapAdmin;
         }
 
+        if (Find(hash) is { } known)
+        {
+            return known;
+        }
+
+        await router.LinearizableBarrierAsync(TokenGroup, cancellationToken);
+        return Find(hash);
+    }
+
+    private Caller? Find(string hash)
+    {
         var stored = replicas.Get(TokenGroup).Read(m => m.Tokens.FirstOrDefault(t => TokenHash.Same(t.Hash, hash)));
         return stored is null ? null : new Caller(stored.Name, stored.Grants);
     }

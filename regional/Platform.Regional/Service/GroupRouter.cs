@@ -61,6 +61,8 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
             {
                 case ProposeStatus.Applied:
                     return reply;
+                case ProposeStatus.Unknown:
+                    throw ApiProblemException.OutcomeUnknown($"group {group} may have committed the write: {reply.Problem}");
                 case ProposeStatus.NotLeader when reply.LeaderNode is not null && reply.LeaderNode != target:
                     target = reply.LeaderNode;
                     continue;

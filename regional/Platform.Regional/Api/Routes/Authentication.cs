@@ -25,7 +25,8 @@ public sealed class Authentication(RequestDelegate next)
                 throw ApiProblemException.Unauthorized("send Authorization: Bearer <token>");
             }
 
-            context.Items[CallerItem] = tokens.Resolve(header[7..].Trim()) ?? throw ApiProblemException.Unauthorized("the token is not known or was revoked");
+            context.Items[CallerItem] = await tokens.ResolveAsync(header[7..].Trim(), context.RequestAborted)
+                ?? throw ApiProblemException.Unauthorized("the token is not known or was revoked");
         }
 
         await next(context);

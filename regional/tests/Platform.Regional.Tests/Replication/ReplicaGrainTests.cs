@@ -49,6 +49,7 @@ public sealed class ReplicatedRegion : IAsyncLifetime
             silo.Services.AddSingleton<RegionalMetrics>();
             silo.Services.AddSingleton<NodeStorage>();
             silo.Services.AddSingleton<NodeReplicas>();
+            silo.Services.AddHostedService<ReplicaTicker>();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
