@@ -84,9 +84,9 @@ public static class UpCommand
                 return ExitCodes.Usage;
             }
 
-            if (options.Clustering != ClusteringKind.Embedded || options.Chaos)
+            if (options.Chaos)
             {
-                error.WriteLine("platform up: --clustering azurite and --chaos are not available yet; the embedded clustering is.");
+                error.WriteLine("platform up: --chaos is not available yet.");
                 return ExitCodes.Usage;
             }
 

@@ -7,7 +7,7 @@ namespace Platform.Cli.Up;
 /// One node started by <c>platform up</c>: this same program re-run as <c>platform node</c>, its
 /// output appended to <c>&lt;data-dir&gt;/&lt;region&gt;/&lt;node&gt;/node.log</c>.
 /// </summary>
-public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regionNodes, string dataDirectory, int groups, string adminTokenHash) : IDisposable
+public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regionNodes, string dataDirectory, int groups, string adminTokenHash, string? azureTables = null) : IDisposable
 {
     private Process? process;
     private StreamWriter? log;
@@ -34,9 +34,16 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
             "--silo-port", Node.SiloPort.ToString(CultureInfo.InvariantCulture),
             "--gateway-port", Node.GatewayPort.ToString(CultureInfo.InvariantCulture),
             "--admin-token-sha256", adminTokenHash,
+            "--clustering", azureTables is null ? "embedded" : "azurite",
         ]))
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (azureTables is not null)
+        {
+            // In the environment, not the arguments: a connection string holds an account key.
+            start.Environment["PLATFORM_AZURE_TABLES"] = azureTables;
         }
 
         // Children must not inherit a launch profile's URLs (shared/MACHINE-NOTES.md).

@@ -23,6 +23,15 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         var regions = WithFreePorts(LocalTopology.Plan(options));
         var clusterPath = Path.Combine(dataDirectory, "cluster.json");
         var adminToken = AdminToken.ReuseOrCreate(clusterPath);
+        using var azurite = options.Clustering == ClusteringKind.Azurite && Environment.GetEnvironmentVariable("PLATFORM_AZURE_TABLES") is not { Length: > 0 }
+            ? AzuriteChild.Start(TimeSpan.FromSeconds(30))
+            : null;
+        var azureTables = options.Clustering == ClusteringKind.Azurite ? azurite?.ConnectionString ?? Environment.GetEnvironmentVariable("PLATFORM_AZURE_TABLES") : null;
+        if (azurite is not null)
+        {
+            output.WriteLine($"platform up: Azurite (Table Storage for cluster membership) on 127.0.0.1:{azurite.Port}, pid {azurite.Pid}");
+        }
+
         using var stopped = new ManualResetEventSlim();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
@@ -42,7 +51,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 var names = region.Nodes.Select(n => n.Name).ToList();
                 foreach (var node in region.Nodes)
                 {
-                    var child = new ChildNode(node, names, dataDirectory, groups: 4, TokenHash.Of(adminToken));
+                    var child = new ChildNode(node, names, dataDirectory, groups: 4, TokenHash.Of(adminToken), azureTables);
                     children.Add(child);
                     child.Start(OnExited);
                 }

@@ -1,3 +1,4 @@
+using Platform.Cli.Up;
 using Platform.Regional.Security;
 
 namespace Platform.Cli.Tests.Processes;
@@ -9,7 +10,7 @@ public sealed class AzuriteClusteringTests : IDisposable
 {
     private static readonly string[] Names = ["node-1", "node-2", "node-3"];
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "platform-tests", Guid.NewGuid().ToString("N"));
-    private readonly AzuriteProcess azurite = new();
+    private readonly AzuriteChild azurite = AzuriteChild.Start(TimeSpan.FromSeconds(30));
     private readonly List<NodeProcess> nodes = [];
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly string token = TokenHash.NewToken();
@@ -41,7 +42,6 @@ public sealed class AzuriteClusteringTests : IDisposable
     [Fact]
     public async Task Three_nodes_on_azurite_clustering_form_a_region_elect_leaders_and_serve_a_write_and_a_linearizable_read()
     {
-        await azurite.WaitUntilListeningAsync(TimeSpan.FromSeconds(30), Cancel);
         nodes.AddRange(Names.Select(name => new NodeProcess("az", name, Names, dataDirectory, groups: 2, TokenHash.Of(token), azureTables: azurite.ConnectionString)));
         foreach (var node in nodes)
         {

@@ -91,14 +91,48 @@ public sealed partial class UpProcessTests : IDisposable
         }
     }
 
-    private Process StartUp()
+    [Fact]
+    public async Task Up_with_azurite_clustering_starts_azurite_and_serves_writes()
+    {
+        var clusterPath = Path.Combine(dataDirectory, "cluster.json");
+        using var up = StartUp("--clustering", "azurite");
+        var output = up.StandardOutput.ReadToEndAsync(Cancel);
+        try
+        {
+            var cluster = await WaitForClusterFileAsync(up, clusterPath);
+            var endpoint = cluster.Regions[0].Nodes[0].Http;
+            string[] Target(params string[] args) => [.. args, "--endpoint", endpoint, "--token", cluster.AdminToken!];
+            Assert.Equal(0, CliRunner.Run(Target("ns", "create", "az", "--mode", "local-commit", "--home", "r1")).ExitCode);
+            Assert.Equal(0, CliRunner.Run(Target("kv", "put", "az", "k", "v")).ExitCode);
+            Assert.Equal("v", System.Text.Json.JsonDocument.Parse(CliRunner.Run(Target("kv", "get", "az", "k", "--output", "json")).Output).RootElement.GetProperty("value").GetString());
+
+            Assert.Equal(0, Kill(up.Id, 15));
+            await up.WaitForExitAsync(Cancel);
+            var printed = await output;
+            var azurite = System.Text.RegularExpressions.Regex.Match(printed, @"Azurite .* pid (\d+)");
+            Assert.True(azurite.Success, printed);
+            Assert.True(HasExited(int.Parse(azurite.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)), "Azurite outlived up");
+        }
+        finally
+        {
+            if (!up.HasExited)
+            {
+                up.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private Process StartUp(params string[] extra)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "platform.dll"), "up", "--regions", "r1", "--nodes", "3", "--base-port", "0", "--data-dir", dataDirectory })
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "platform.dll"), "up", "--regions", "r1", "--nodes", "3", "--base-port", "0", "--data-dir", dataDirectory }.Concat(extra))
         {
             start.ArgumentList.Add(argument);
         }
 
+        // Azurite is found from the working directory (the repository's tools/).
+        start.WorkingDirectory = AppContext.BaseDirectory;
+        start.Environment.Remove("PLATFORM_AZURE_TABLES");
         return Process.Start(start)!;
     }
 
