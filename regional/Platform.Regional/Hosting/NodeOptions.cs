@@ -22,6 +22,9 @@ public sealed record NodeOptions
 
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Applied entries between snapshots of a group's state, which let its log be compacted.</summary>
+    public long SnapshotEveryEntries { get; init; } = 10_000;
+
     /// <summary>How long a request may wait for a leader, a commit or a read point before it is answered 503.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

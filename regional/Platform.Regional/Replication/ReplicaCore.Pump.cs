@@ -139,7 +139,7 @@ public sealed partial class ReplicaCore
     /// <summary>Takes a snapshot of the state machine when due (under the lock); the caller saves it and compacts.</summary>
     private Snapshot? MaybeSnapshot()
     {
-        if (raft.AppliedIndex - lastSnapshotIndex < SnapshotEveryEntries)
+        if (raft.AppliedIndex - lastSnapshotIndex < options.SnapshotEveryEntries)
         {
             return null;
         }

@@ -20,8 +20,6 @@ namespace Platform.Regional.Replication;
 /// </remarks>
 public sealed partial class ReplicaCore
 {
-    /// <summary>Applied entries between snapshots of the group's state (which let the log be compacted).</summary>
-    private const long SnapshotEveryEntries = 10_000;
     private const string LostProposal = "lost";
     private const string UnknownProposal = "unknown";
 

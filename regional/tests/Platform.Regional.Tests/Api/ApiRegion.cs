@@ -11,8 +11,11 @@ namespace Platform.Regional.Tests.Api;
 /// A real three-node region in this test process: three node hosts (each an Orleans silo with its
 /// replicas, WAL and Kestrel on 127.0.0.1), embedded file clustering, one bootstrap admin token.
 /// </summary>
-public sealed class ApiRegion : IAsyncLifetime
+public class ApiRegion : IAsyncLifetime
 {
+    /// <summary>Applied entries between snapshots; a small number makes a catching-up replica need one.</summary>
+    protected virtual long SnapshotEveryEntries => 10_000;
+
     public static readonly string[] Nodes = ["node-1", "node-2", "node-3"];
 
     private readonly List<WebApplication?> hosts = [];
@@ -39,6 +42,7 @@ public sealed class ApiRegion : IAsyncLifetime
                 RegionNodes = Nodes,
                 Groups = 2,
                 AdminTokenHash = TokenHash.Of(AdminToken),
+                SnapshotEveryEntries = SnapshotEveryEntries,
             };
             nodes.Add((options, ports));
             hosts.Add(NodeHost.Build(options, ports, MembershipFile));
@@ -156,6 +160,7 @@ public sealed class ApiRegion : IAsyncLifetime
         }
 
         Directory.Delete(DataDirectory, recursive: true);
+        GC.SuppressFinalize(this);
     }
 }
 

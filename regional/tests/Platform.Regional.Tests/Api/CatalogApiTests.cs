@@ -92,4 +92,16 @@ public sealed class CatalogApiTests(ApiRegion region)
         Assert.Contains("platform_raft_term{", text, StringComparison.Ordinal);
         Assert.Contains("platform_raft_leader_changes_total{", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Group_leaders_spread_to_their_preferred_nodes()
+    {
+        // Group g prefers node g mod 3: with two groups, node-1 and node-2 lead one each.
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await region.Admin(2).GetAsync("/v1/status", Cancel);
+            var groups = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("groups").EnumerateArray().ToList();
+            return groups[0].GetProperty("leader").GetString() == "node-1" && groups[1].GetProperty("leader").GetString() == "node-2";
+        }, seconds: 30);
+    }
 }

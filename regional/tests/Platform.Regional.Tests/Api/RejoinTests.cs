@@ -9,7 +9,13 @@ namespace Platform.Regional.Tests.Api;
 [Trait("Category", "Integration")]
 public sealed class RejoinTests : IAsyncLifetime
 {
-    private readonly ApiRegion region = new();
+    private readonly SnapshottingRegion region = new();
+
+    /// <summary>Snapshots (and compacts the log) every 16 entries, so a replica starting from nothing must be sent a snapshot.</summary>
+    private sealed class SnapshottingRegion : ApiRegion
+    {
+        protected override long SnapshotEveryEntries => 16;
+    }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -18,13 +24,21 @@ public sealed class RejoinTests : IAsyncLifetime
     public ValueTask DisposeAsync() => region.DisposeAsync();
 
     [Fact]
-    public async Task A_wiped_node_rejoins_as_a_new_incarnation_and_catches_up()
+    public async Task A_wiped_node_rejoins_as_a_new_incarnation_and_catches_up_from_a_snapshot()
     {
         var admin = region.Admin(0);
         await admin.CreateNamespaceAsync("rejoin");
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 60; i++)
         {
             await admin.PutTextAsync("rejoin", $"k{i}", $"v{i}");
+        }
+
+        // The other nodes have compacted the namespace group's log: a replica starting from nothing
+        // cannot be sent the entries from index 1, only a snapshot.
+        var group = Platform.Regional.Namespaces.NamespacePlacement.GroupOf("rejoin", 2);
+        foreach (var survivor in new[] { 0, 1 })
+        {
+            Assert.Contains(Directory.GetFiles(Path.Combine(region.NodeDirectory(survivor), "snap")), f => Path.GetFileName(f).StartsWith($"{group:D20}-", StringComparison.Ordinal));
         }
 
         var identityPath = Path.Combine(region.NodeDirectory(2), "replica-id");
@@ -62,6 +76,8 @@ public sealed class RejoinTests : IAsyncLifetime
         }, seconds: 30);
         using var old = await local.GetAsync("/v1/ns/rejoin/kv/k0?consistency=serializable", Cancel);
         Assert.Equal("v0", await old.Content.ReadAsStringAsync(Cancel));
+
+
         await local.PutTextAsync("rejoin", "after", "yes");
     }
 
