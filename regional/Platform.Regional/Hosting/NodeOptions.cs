@@ -25,6 +25,9 @@ public sealed record NodeOptions
     /// <summary>Applied entries between snapshots of a group's state, which let its log be compacted.</summary>
     public long SnapshotEveryEntries { get; init; } = 10_000;
 
+    /// <summary>Bytes per chunk when a snapshot is streamed to a replica that fell behind the log.</summary>
+    public int SnapshotChunkBytes { get; init; } = 256 * 1024;
+
     /// <summary>How long a request may wait for a leader, a commit or a read point before it is answered 503.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -13,6 +13,9 @@ public interface IReplicaGrain : IGrainWithStringKey
     [OneWay]
     Task Deliver(byte[] messages);
 
+    /// <summary>One chunk of a snapshot streamed by the leader; answers the bytes staged so far (where to continue).</summary>
+    Task<long> ReceiveSnapshotChunk(Transport.SnapshotChunk chunk);
+
     /// <summary>Proposes an encoded group command and answers once it is applied here (or why not).</summary>
     Task<ProposeReply> Propose(byte[] command);
 

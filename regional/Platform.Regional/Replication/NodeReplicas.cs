@@ -54,6 +54,7 @@ public sealed class NodeReplicas
     {
         var core = new ReplicaCore(group, services.GetRequiredService<NodeStorage>(), metrics, loggers.CreateLogger<ReplicaCore>());
         core.Transport = (node, batch) => grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node)).Deliver(batch).Ignore();
+        core.SnapshotStreamer = new Transport.SnapshotStreamer(group, Options.SnapshotChunkBytes, node => grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node)), loggers.CreateLogger<Transport.SnapshotStreamer>());
         return core;
     }
 }

@@ -26,6 +26,7 @@ public sealed class NodeStorage : IDisposable
         Directory.CreateDirectory(options.DataDirectory);
         Wal = WriteAheadLog.Open(PhysicalFileSystem.Instance, Path.Combine(options.DataDirectory, "wal"), null, out recovery);
         Snapshots = new SnapshotStore(PhysicalFileSystem.Instance, Path.Combine(options.DataDirectory, "snap"));
+        SnapshotReceiver = new SnapshotReceiver(PhysicalFileSystem.Instance, Snapshots);
     }
 
     public NodeOptions Options { get; }
@@ -36,6 +37,9 @@ public sealed class NodeStorage : IDisposable
     public WriteAheadLog Wal { get; }
 
     public SnapshotStore Snapshots { get; }
+
+    /// <summary>Stages snapshots streamed from a leader in fsynced chunks and installs them atomically.</summary>
+    public SnapshotReceiver SnapshotReceiver { get; }
 
     /// <summary>
     /// What a group's replica on this node restarts from. A new group of a new region starts with

@@ -122,7 +122,7 @@ public sealed partial class ReplicaCore
         }
     }
 
-    /// <summary>Messages go out as one batch per destination node.</summary>
+    /// <summary>Messages go out as one batch per destination node; snapshots as a stream of chunks of their own.</summary>
     private void Send(IReadOnlyList<Message> messages)
     {
         if (Transport is not { } transport)
@@ -132,7 +132,17 @@ public sealed partial class ReplicaCore
 
         foreach (var batch in messages.GroupBy(m => m.To))
         {
-            transport(options.NodeOfReplica(batch.Key), RaftMessageCodec.Encode([.. batch]));
+            var node = options.NodeOfReplica(batch.Key);
+            var inline = batch.Where(m => m.Snapshot is null).ToList();
+            if (inline.Count > 0)
+            {
+                transport(node, RaftMessageCodec.Encode(inline));
+            }
+
+            foreach (var install in batch.Where(m => m.Snapshot is not null))
+            {
+                SnapshotStreamer?.Send(node, install);
+            }
         }
     }
 

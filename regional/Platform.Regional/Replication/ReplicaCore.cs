@@ -64,6 +64,56 @@ public sealed partial class ReplicaCore
     /// <summary>Sends a batch of messages to the replica of this group on another node.</summary>
     public Action<string, byte[]>? Transport { get; set; }
 
+    /// <summary>Streams InstallSnapshot messages to another node in chunks.</summary>
+    public Transport.SnapshotStreamer? SnapshotStreamer { get; set; }
+
+    /// <summary>
+    /// Stages one chunk of a snapshot streamed to this replica (fsynced before the answer); once the
+    /// last one is in and the file verifies, installs it and steps the InstallSnapshot message.
+    /// Returns the bytes staged, where the sender continues.
+    /// </summary>
+    public async Task<long> ReceiveSnapshotChunkAsync(Transport.SnapshotChunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        var receiver = storage.SnapshotReceiver;
+        var staged = receiver.StagedBytes(group, chunk.Index);
+        if (chunk.Offset != staged)
+        {
+            return staged;
+        }
+
+        // Off the caller's turn: the chunk is synced before it is acknowledged.
+        staged = await Task.Run(() => receiver.AcceptChunk(group, chunk.Index, chunk.Offset, chunk.Bytes));
+        if (staged < chunk.TotalBytes || chunk.Header is null)
+        {
+            return staged;
+        }
+
+        Snapshot snapshot;
+        try
+        {
+            snapshot = await Task.Run(() => receiver.Complete(group, chunk.Index));
+        }
+        catch (Platform.Storage.Snapshots.SnapshotCorruptedException)
+        {
+            receiver.Discard(group, chunk.Index);
+            return 0;
+        }
+
+        var message = RaftMessageCodec.Decode(chunk.Header).Single() with { Snapshot = snapshot };
+        lock (gate)
+        {
+            raft.Tick(Now);
+            if (message.To == raft.Id)
+            {
+                raft.Step(message);
+            }
+        }
+
+        await PumpAsync();
+        return staged;
+    }
+
     public ulong Group => group;
 
     private TimeSpan Now => TimeProvider.System.GetElapsedTime(startedAt);

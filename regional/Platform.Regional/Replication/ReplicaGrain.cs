@@ -45,6 +45,8 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
 
     public Task<ReadIndexReply> ReadIndex() => core.ReadIndexAsync(ReadIndexTimeout);
 
+    public Task<long> ReceiveSnapshotChunk(Transport.SnapshotChunk chunk) => core.ReceiveSnapshotChunkAsync(chunk);
+
     public Task<JoinReply> RequestJoin(ulong replica) => Task.FromResult(core.RequestJoin(replica));
 
     public Task<ReplicaStatus> Status() => Task.FromResult(core.Status());

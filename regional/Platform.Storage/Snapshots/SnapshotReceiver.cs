@@ -43,6 +43,16 @@ public sealed class SnapshotReceiver
         return staged + chunk.Length;
     }
 
+    /// <summary>Drops a staged transfer (it failed verification): the sender starts again from zero.</summary>
+    public void Discard(ulong group, long index)
+    {
+        var path = StagingPath(group, index);
+        if (files.FileExists(path))
+        {
+            files.Delete(path);
+        }
+    }
+
     /// <summary>Verifies the staged file and installs it; returns the snapshot for the state machine.</summary>
     public Snapshot Complete(ulong group, long index)
     {

@@ -16,6 +16,9 @@ public class ApiRegion : IAsyncLifetime
     /// <summary>Applied entries between snapshots; a small number makes a catching-up replica need one.</summary>
     protected virtual long SnapshotEveryEntries => 10_000;
 
+    /// <summary>Bytes per streamed snapshot chunk; a small number makes a transfer take many.</summary>
+    protected virtual int SnapshotChunkBytes => 256 * 1024;
+
     public static readonly string[] Nodes = ["node-1", "node-2", "node-3"];
 
     private readonly List<WebApplication?> hosts = [];
@@ -43,6 +46,7 @@ public class ApiRegion : IAsyncLifetime
                 Groups = 2,
                 AdminTokenHash = TokenHash.Of(AdminToken),
                 SnapshotEveryEntries = SnapshotEveryEntries,
+                SnapshotChunkBytes = SnapshotChunkBytes,
             };
             nodes.Add((options, ports));
             hosts.Add(NodeHost.Build(options, ports, MembershipFile));

@@ -11,10 +11,15 @@ public sealed class RejoinTests : IAsyncLifetime
 {
     private readonly SnapshottingRegion region = new();
 
-    /// <summary>Snapshots (and compacts the log) every 16 entries, so a replica starting from nothing must be sent a snapshot.</summary>
+    /// <summary>
+    /// Snapshots (and compacts the log) every 16 entries, so a replica starting from nothing must be
+    /// sent a snapshot, streamed in chunks of 512 bytes, so it takes several.
+    /// </summary>
     private sealed class SnapshottingRegion : ApiRegion
     {
         protected override long SnapshotEveryEntries => 16;
+
+        protected override int SnapshotChunkBytes => 512;
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging;
+using Platform.Consensus.Messages;
+using Platform.Regional.Replication;
+using Platform.Storage.Snapshots;
+
+namespace Platform.Regional.Transport;
+
+/// <summary>
+/// Sends a group's InstallSnapshot messages as a stream of chunks, one request at a time (so a
+/// slow receiver paces the sender), instead of one message holding the whole state. The receiver
+/// stages each chunk durably; a transfer that breaks off resumes from what it staged. At most one
+/// transfer per destination runs at a time; the core's repeated InstallSnapshot for the same index
+/// while it runs is dropped.
+/// </summary>
+public sealed partial class SnapshotStreamer(ulong group, int chunkBytes, Func<string, IReplicaGrain> replicaOn, ILogger logger)
+{
+    private readonly Dictionary<string, long> running = [];
+
+    public void Send(string node, Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var snapshot = message.Snapshot ?? throw new ArgumentException("not an InstallSnapshot message", nameof(message));
+        lock (running)
+        {
+            if (running.TryGetValue(node, out var index) && index >= snapshot.Metadata.Index)
+            {
+                return;
+            }
+
+            running[node] = snapshot.Metadata.Index;
+        }
+
+        _ = StreamAsync(node, message);
+    }
+
+    private async Task StreamAsync(string node, Message message)
+    {
+        var snapshot = message.Snapshot!;
+        var index = snapshot.Metadata.Index;
+        try
+        {
+            var bytes = SnapshotFile.Encode(group, snapshot);
+            var header = RaftMessageCodec.Encode([message with { Snapshot = null }]);
+            var target = replicaOn(node);
+            long offset = 0;
+            var attempts = 0;
+            while (offset < bytes.Length && attempts++ < 4 * ((bytes.Length / chunkBytes) + 2))
+            {
+                var length = (int)Math.Min(chunkBytes, bytes.Length - offset);
+                var last = offset + length == bytes.Length;
+                var staged = await target.ReceiveSnapshotChunk(new SnapshotChunk(index, offset, bytes.AsSpan((int)offset, length).ToArray(), bytes.Length, last ? header : null));
+                offset = staged;
+            }
+
+            LogSent(logger, group, index, node, bytes.Length);
+        }
+#pragma warning disable CA1031 // Any failure ends this attempt; the core resends the snapshot after an election timeout.
+        catch (Exception failure)
+#pragma warning restore CA1031
+        {
+            LogFailed(logger, group, index, node, failure);
+        }
+        finally
+        {
+            lock (running)
+            {
+                if (running.TryGetValue(node, out var current) && current == index)
+                {
+                    running.Remove(node);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "group {Group}: snapshot at {Index} sent to {Node} ({Bytes} bytes)")]
+    private static partial void LogSent(ILogger logger, ulong group, long index, string node, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "group {Group}: sending the snapshot at {Index} to {Node} broke off")]
+    private static partial void LogFailed(ILogger logger, ulong group, long index, string node, Exception failure);
+}
