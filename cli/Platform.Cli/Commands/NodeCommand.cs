@@ -34,9 +34,13 @@ public static class NodeCommand
         {
             Description = "SHA-256 (hex) of the bootstrap admin token, which may do anything; platform up passes the hash of the token in cluster.json.",
         };
+        var interRegionPort = new Option<int?>("--inter-region-port") { Description = "Port of this node's inter-region endpoint (HTTP/2 on 127.0.0.1); with it the node joins the other regions (secret from PLATFORM_INTER_REGION_SECRET)." };
+        var peers = new Option<string?>("--peers") { Description = "Every node's inter-region address: region/node=http://host:port,..." };
+        var wanRtt = new Option<string>("--wan-rtt") { Description = "Round trip added to every cross-region call (e.g. 80ms).", DefaultValueFactory = _ => "0ms" };
+        var wanRttPair = new Option<string[]>("--wan-rtt-pair") { Description = "Round trip for one pair of regions, overriding --wan-rtt: a:b=120ms (repeatable).", AllowMultipleArgumentsPerToken = false };
         var command = new Command("node", "Run one node (an Orleans silo with its replicas, and the HTTP routes), or check a node's write-ahead log.")
         {
-            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash,
+            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, interRegionPort, peers, wanRtt, wanRttPair,
         };
         command.SetAction(parseResult =>
         {
@@ -86,7 +90,20 @@ public static class NodeCommand
                 AdminTokenHash = parseResult.GetValue(adminTokenHash),
             };
             var endpoints = new NodeEndpoints(parseResult.GetValue(httpPort), parseResult.GetValue(siloPort), parseResult.GetValue(gatewayPort));
-            using var host = NodeHost.Build(options, endpoints, Path.Combine(data, regionName, "membership.json"), azureTables);
+            INodeExtension? extension = null;
+            if (parseResult.GetValue(interRegionPort) is { } port)
+            {
+                var links = InterRegionArguments.Parse(regionName, nodeName, port, parseResult.GetValue(peers), parseResult.GetValue(wanRtt), parseResult.GetValue(wanRttPair) ?? [], Environment.GetEnvironmentVariable(Up.RegionLinks.SecretVariable));
+                if (links.Problem is { } problem)
+                {
+                    error.WriteLine(problem);
+                    return ExitCodes.Usage;
+                }
+
+                extension = new Platform.Global.Hosting.GlobalNodeExtension(links.Options!);
+            }
+
+            using var host = NodeHost.Build(options, endpoints, Path.Combine(data, regionName, "membership.json"), azureTables, extension);
             host.Run();
             return ExitCodes.Ok;
         });

@@ -92,7 +92,7 @@ public static class UpCommand
 
             if (options.Regions.Count > 1 || options.WanRoundTrip > TimeSpan.Zero)
             {
-                output.WriteLine("note: regions run as independent clusters until the global layer connects them; --wan-rtt has no effect yet.");
+                output.WriteLine("note: the regions are linked (signed HTTP/2, with --wan-rtt on every cross-region call) and report each other's reachability; namespaces and data are not shared between regions yet.");
             }
 
             return new UpRunner(options, output, error).Run();

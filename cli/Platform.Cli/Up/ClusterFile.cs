@@ -23,7 +23,8 @@ public sealed record ClusterFile(
 
 public sealed record ClusterFileRegion(
     [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("nodes")] IReadOnlyList<ClusterFileNode> Nodes);
+    [property: JsonPropertyName("nodes")] IReadOnlyList<ClusterFileNode> Nodes,
+    [property: JsonPropertyName("interRegion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InterRegion = null);
 
 public sealed record ClusterFileNode(
     [property: JsonPropertyName("name")] string Name,

@@ -1,22 +1,27 @@
 namespace Platform.Cli.Up;
 
 /// <summary>One node of a local platform and the ports it binds on 127.0.0.1.</summary>
-public sealed record LocalNode(string Region, string Name, int HttpPort, int SiloPort, int GatewayPort)
+public sealed record LocalNode(string Region, string Name, int HttpPort, int SiloPort, int GatewayPort, int InterRegionPort)
 {
     public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
+
+    public string InterRegionUrl => $"http://127.0.0.1:{InterRegionPort}";
 }
 
-/// <summary>One region of a local platform: its nodes, its inter-region endpoint and its edge proxy port.</summary>
-public sealed record LocalRegion(string Name, IReadOnlyList<LocalNode> Nodes, int InterRegionPort, int EdgePort)
+/// <summary>One region of a local platform: its nodes, its inter-region endpoint (node-1's) and its edge proxy port.</summary>
+public sealed record LocalRegion(string Name, IReadOnlyList<LocalNode> Nodes, int EdgePort)
 {
+    public int InterRegionPort => Nodes[0].InterRegionPort;
+
     public string InterRegionUrl => $"http://127.0.0.1:{InterRegionPort}";
     public string EdgeUrl => $"http://127.0.0.1:{EdgePort}";
 }
 
 /// <summary>
 /// The port layout of <c>platform up</c> (shared/API.md, cluster.json): region r (from 0) and node i
-/// (from 1) get HTTP base+100r+i, silo base+4000+100r+i, gateway base+5000+100r+i, and the region's
-/// inter-region endpoint base+100r+99; edge proxies take consecutive ports from the edge port.
+/// (from 1) get HTTP base+100r+i, silo base+4000+100r+i, gateway base+5000+100r+i, and an
+/// inter-region endpoint base+100r+100-i (so node-1's, base+100r+99, is the region's entry in
+/// cluster.json); edge proxies take consecutive ports from the edge port.
 /// Fixed arithmetic keeps every endpoint predictable across restarts, so data directories and
 /// operators' bookmarks stay valid.
 /// </summary>
@@ -42,10 +47,11 @@ public static class LocalTopology
                     $"node-{i}",
                     regionBase + i,
                     regionBase + SiloPortOffset + i,
-                    regionBase + GatewayPortOffset + i));
+                    regionBase + GatewayPortOffset + i,
+                    regionBase + InterRegionPortIndex + 1 - i));
             }
 
-            regions.Add(new LocalRegion(options.Regions[r], nodes, regionBase + InterRegionPortIndex, options.EdgePort + r));
+            regions.Add(new LocalRegion(options.Regions[r], nodes, options.EdgePort + r));
         }
 
         return regions;

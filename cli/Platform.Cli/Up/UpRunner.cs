@@ -23,6 +23,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         var regions = WithFreePorts(LocalTopology.Plan(options));
         var clusterPath = Path.Combine(dataDirectory, "cluster.json");
         var adminToken = AdminToken.ReuseOrCreate(clusterPath);
+        var links = new RegionLinks(regions, options.WanRoundTrip, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         using var azurite = options.Clustering == ClusteringKind.Azurite && Environment.GetEnvironmentVariable("PLATFORM_AZURE_TABLES") is not { Length: > 0 }
             ? AzuriteChild.Start(TimeSpan.FromSeconds(30))
             : null;
@@ -51,7 +52,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 var names = region.Nodes.Select(n => n.Name).ToList();
                 foreach (var node in region.Nodes)
                 {
-                    var child = new ChildNode(node, names, dataDirectory, groups: 4, TokenHash.Of(adminToken), azureTables);
+                    var child = new ChildNode(node, names, dataDirectory, groups: 4, TokenHash.Of(adminToken), azureTables, links);
                     children.Add(child);
                     child.Start(OnExited);
                 }
@@ -63,7 +64,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 return stopped.IsSet ? ExitCodes.Ok : ExitCodes.Unavailable;
             }
 
-            var cluster = new ClusterFile(adminToken, [.. regions.Select(r => new ClusterFileRegion(r.Name, [.. r.Nodes.Select(n => new ClusterFileNode(n.Name, n.HttpUrl, n.SiloPort, n.GatewayPort, children.Single(c => c.Node == n).Pid))]))]);
+            var cluster = new ClusterFile(adminToken, [.. regions.Select(r => new ClusterFileRegion(r.Name, [.. r.Nodes.Select(n => new ClusterFileNode(n.Name, n.HttpUrl, n.SiloPort, n.GatewayPort, children.Single(c => c.Node == n).Pid))], r.InterRegionUrl))]);
             cluster.Write(clusterPath);
             PrintEndpoints(regions, dataDirectory);
             output.WriteLine($"Admin token (shown here only; also in {clusterPath}): {adminToken}");
@@ -147,7 +148,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
     private IReadOnlyList<LocalRegion> WithFreePorts(IReadOnlyList<LocalRegion> planned) =>
         options.BasePort != 0
             ? planned
-            : [.. planned.Select(r => r with { Nodes = [.. r.Nodes.Select(n => n with { HttpPort = FreePort(), SiloPort = FreePort(), GatewayPort = FreePort() })] })];
+            : [.. planned.Select(r => r with { Nodes = [.. r.Nodes.Select(n => n with { HttpPort = FreePort(), SiloPort = FreePort(), GatewayPort = FreePort(), InterRegionPort = FreePort() })] })];
 
     /// <summary>A port the system says is free on 127.0.0.1 right now.</summary>
     public static int FreePort()

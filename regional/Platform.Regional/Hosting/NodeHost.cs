@@ -37,7 +37,7 @@ public static class NodeHost
     /// Builds the node. Membership lives in <paramref name="membershipFile"/> (embedded clustering)
     /// unless <paramref name="azureTableConnection"/> names an Azure Table Storage account (Azurite locally).
     /// </summary>
-    public static WebApplication Build(NodeOptions node, NodeEndpoints endpoints, string membershipFile, string? azureTableConnection = null)
+    public static WebApplication Build(NodeOptions node, NodeEndpoints endpoints, string membershipFile, string? azureTableConnection = null, INodeExtension? extension = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -56,6 +56,7 @@ public static class NodeHost
 
             // Routes lower this per request (a value: 1 MiB); nothing may send more than a transaction's worth.
             kestrel.Limits.MaxRequestBodySize = Api.Routes.HttpInput.MaxJsonBody + 1;
+            extension?.ConfigureKestrel(kestrel);
         });
         builder.UseOrleans(silo =>
         {
@@ -101,6 +102,8 @@ public static class NodeHost
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddHostedService<ReplicaActivator>();
         builder.Services.AddHostedService<ReplicaTicker>();
+        builder.Services.AddSingleton<IRegionView, LoneRegionView>();
+        extension?.ConfigureServices(builder.Services);
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -112,7 +115,9 @@ public static class NodeHost
             .AddView("platform_http_request_duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
             .AddPrometheusExporter());
         var app = builder.Build();
+        extension?.UseMiddleware(app);
         NodeRoutes.Map(app);
+        extension?.MapRoutes(app);
         return app;
     }
 }

@@ -9,7 +9,7 @@ namespace Platform.Regional.Api.Handlers;
 /// The node's view of its region: each group as its leader sees it (members and how far each has
 /// matched the log are known only there), and the namespaces this node's replicas hold.
 /// </summary>
-public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces, IGrainFactory grains) : IRequestHandler<GetStatus, NodeStatus>
+public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces, IGrainFactory grains, Hosting.IRegionView regions) : IRequestHandler<GetStatus, NodeStatus>
 {
     private static readonly TimeSpan AskLeader = TimeSpan.FromSeconds(1);
 
@@ -39,6 +39,6 @@ public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces
             views.AddRange(router.Local(group).Read(m => m.Namespaces.ToList()).Select(namespaces.View).OfType<NamespaceView>());
         }
 
-        return new NodeStatus(node.Region, node.NodeName, groups, [.. views.OrderBy(v => v.Name, StringComparer.Ordinal)]);
+        return new NodeStatus(node.Region, node.NodeName, groups, [.. views.OrderBy(v => v.Name, StringComparer.Ordinal)], regions.Regions);
     }
 }

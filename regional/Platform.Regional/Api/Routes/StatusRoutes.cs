@@ -36,7 +36,7 @@ public static class StatusRoutes
                 homeRegion = n.Settings.HomeRegion,
                 epoch = n.Epoch,
             }),
-            regions = new[] { new { name = status.Region, reachable = true, rttMs = 0.0 } },
+            regions = status.Regions.Select(r => new { name = r.Name, reachable = r.Reachable, rttMs = Math.Round(r.RoundTripMs, 2) }),
         });
     }
 }

@@ -1,0 +1,38 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Global.Transport;
+using Platform.Regional.Hosting;
+
+namespace Platform.Global.Hosting;
+
+/// <summary>
+/// Connects a node to the other regions: the inter-region HTTP/2 listener (signed requests only),
+/// the client that calls the other regions with the simulated WAN delay, and the monitor of their
+/// reachability that <c>/v1/status</c> reports.
+/// </summary>
+public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExtension
+{
+    public void ConfigureKestrel(KestrelServerOptions kestrel)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+    }
+
+    public void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<InterRegionClient>();
+        services.AddSingleton<PeerMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());
+        services.RemoveAll<IRegionView>();
+        services.AddSingleton<IRegionView>(sp => sp.GetRequiredService<PeerMonitor>());
+    }
+
+    public void UseMiddleware(WebApplication app) => app.UseInterRegionAuthentication(options);
+
+    public void MapRoutes(WebApplication app) => InterRegionEndpoint.MapPing(app, options);
+}

@@ -1,0 +1,45 @@
+namespace Platform.Global.Transport;
+
+/// <summary>One node's inter-region endpoint, as the other regions reach it.</summary>
+public sealed record PeerEndpoint(string Region, string Node, Uri Address);
+
+/// <summary>
+/// How this node talks to the other regions: its own inter-region port, every peer's address, the
+/// deployment's shared secret, and the simulated wide-area round trip (<c>--wan-rtt</c>, with
+/// per-pair overrides) added to every cross-region call.
+/// </summary>
+public sealed record InterRegionOptions
+{
+    public required string Region { get; init; }
+
+    public required string NodeName { get; init; }
+
+    /// <summary>The inter-region listener's port on 127.0.0.1 (HTTP/2 without TLS).</summary>
+    public required int Port { get; init; }
+
+    /// <summary>The per-deployment secret every inter-region request is signed with.</summary>
+    public required byte[] Secret { get; init; }
+
+    /// <summary>Every node of every region (this node's own entry included or not).</summary>
+    public IReadOnlyList<PeerEndpoint> Peers { get; init; } = [];
+
+    /// <summary>Round trip added between any two different regions.</summary>
+    public TimeSpan WanRoundTrip { get; init; }
+
+    /// <summary>Round trips for particular pairs of regions (either order), overriding <see cref="WanRoundTrip"/>.</summary>
+    public IReadOnlyDictionary<(string, string), TimeSpan> PairRoundTrips { get; init; } = new Dictionary<(string, string), TimeSpan>();
+
+    /// <summary>The simulated round trip between this region and <paramref name="other"/>: zero inside a region.</summary>
+    public TimeSpan RoundTripTo(string other)
+    {
+        if (other == Region)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return PairRoundTrips.TryGetValue((Region, other), out var pair) || PairRoundTrips.TryGetValue((other, Region), out pair) ? pair : WanRoundTrip;
+    }
+
+    /// <summary>The regions other than this one, in the order the peers list them.</summary>
+    public IReadOnlyList<string> OtherRegions => [.. Peers.Select(p => p.Region).Where(r => r != Region).Distinct()];
+}

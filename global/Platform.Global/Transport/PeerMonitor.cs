@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Platform.Regional.Hosting;
+
+namespace Platform.Global.Transport;
+
+/// <summary>
+/// Pings a node of every other region every <see cref="Period"/> over the inter-region transport:
+/// a region is reachable while some node of it answered within <see cref="Stale"/>, and its round
+/// trip is the last one measured (the simulated WAN delay included). What <c>/v1/status</c> shows.
+/// </summary>
+public sealed class PeerMonitor(InterRegionClient client, NodeOptions node) : BackgroundService, IRegionView
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Stale = TimeSpan.FromSeconds(6);
+    private readonly ConcurrentDictionary<string, (DateTime At, double RoundTripMs)> lastAnswer = new();
+
+    public IReadOnlyList<RegionReach> Regions
+    {
+        get
+        {
+            var now = DateTime.UtcNow;
+            var others = client.Options.OtherRegions.Select(region => lastAnswer.TryGetValue(region, out var seen) && now - seen.At < Stale
+                ? new RegionReach(region, true, seen.RoundTripMs)
+                : new RegionReach(region, false, seen.RoundTripMs));
+            return [new RegionReach(node.Region, true, 0), .. others];
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period);
+        do
+        {
+            await Task.WhenAll(client.Options.OtherRegions.Select(region => PingAsync(region, stoppingToken)));
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Tries the region's nodes in turn until one answers.</summary>
+    private async Task PingAsync(string region, CancellationToken cancellationToken)
+    {
+        foreach (var peer in client.Options.Peers.Where(p => p.Region == region))
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var (status, _) = await client.PostAsync(peer, InterRegionEndpoint.Prefix + "/ping", [], cancellationToken);
+                if (status == HttpStatusCode.OK)
+                {
+                    lastAnswer[region] = (DateTime.UtcNow, clock.Elapsed.TotalMilliseconds);
+                    return;
+                }
+            }
+            catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Try the next node of that region.
+            }
+        }
+    }
+}
