@@ -12,8 +12,19 @@ public sealed record ClusterFile(
 
     public void Write(string path)
     {
+        // Owner-only: the file holds the admin token.
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
+        {
+            writer.Write(JsonSerializer.Serialize(this, Json));
+        }
+
         File.Move(temporary, path, overwrite: true);
     }
 

@@ -25,6 +25,9 @@ public sealed record NodeOptions
     /// <summary>Applied entries between snapshots of a group's state, which let its log be compacted.</summary>
     public long SnapshotEveryEntries { get; init; } = 10_000;
 
+    /// <summary>Log entries kept before each snapshot when the log is compacted, for followers slightly behind.</summary>
+    public long SnapshotCatchUpEntries { get; init; } = 1000;
+
     /// <summary>Bytes per chunk when a snapshot is streamed to a replica that fell behind the log.</summary>
     public int SnapshotChunkBytes { get; init; } = 256 * 1024;
 

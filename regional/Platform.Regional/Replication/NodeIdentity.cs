@@ -35,14 +35,22 @@ public sealed partial class NodeIdentity(NodeOptions options, ILogger<NodeIdenti
             return true;
         }
 
+        var wal = Path.Combine(options.DataDirectory, "wal");
+        var hasLog = Directory.Exists(wal) && Directory.EnumerateFiles(wal, "*.wal").Any();
         if (!File.Exists(IdentityPath))
         {
-            var wal = Path.Combine(options.DataDirectory, "wal");
-            if (Directory.Exists(wal) && Directory.EnumerateFiles(wal, "*.wal").Any())
+            if (hasLog)
             {
                 throw new InvalidOperationException($"{options.DataDirectory} holds a write-ahead log but no {IdentityFile} file; refusing to guess whose log it is");
             }
 
+            return false;
+        }
+
+        if (!hasLog)
+        {
+            // The identity survived but its log did not (wal/ deleted or lost): the votes it cast
+            // are gone, so it must not come back under the same id. Decide afresh, like a wiped node.
             return false;
         }
 

@@ -56,6 +56,7 @@ public sealed partial class ReplicaCore
                 {
                     Apply(ready);
                     ServeReads(ready);
+                    AbandonProposalsOnStepDown(ready);
                     raft.Advance(ready);
                     snapshot = MaybeSnapshot();
                 }
@@ -78,17 +79,27 @@ public sealed partial class ReplicaCore
         }
     }
 
-    /// <summary>Writes the snapshot file (outside the lock: it syncs), then compacts the log and records it.</summary>
+    /// <summary>
+    /// Writes the snapshot file (outside the lock: it syncs), then compacts the log and records it,
+    /// keeping <see cref="Hosting.NodeOptions.SnapshotCatchUpEntries"/> entries before the snapshot so a
+    /// follower only a little behind catches up from the log rather than by a whole snapshot.
+    /// </summary>
     private async Task CompactAsync(Snapshot snapshot)
     {
         var index = snapshot.Metadata.Index;
         storage.Snapshots.Save(group, snapshot);
+        var through = index - options.SnapshotCatchUpEntries;
         lock (gate)
         {
-            raft.CompactLog(index);
+            if (through <= raft.CompactedIndex)
+            {
+                return;
+            }
+
+            raft.CompactLog(through);
         }
 
-        await storage.Wal.PersistAsync(new GroupWrite(group) { CompactedThrough = index });
+        await storage.Wal.PersistAsync(new GroupWrite(group) { CompactedThrough = through });
         LogSnapshot(logger, group, index);
     }
 
@@ -120,6 +131,26 @@ public sealed partial class ReplicaCore
         {
             SignalApplied();
         }
+    }
+
+    /// <summary>
+    /// A replica that stopped leading will not see its pending proposals through: whether they
+    /// commit is now up to the new leader's log, so their callers are told the outcome is unknown
+    /// (and retry with their idempotency key) instead of waiting without end.
+    /// </summary>
+    private void AbandonProposalsOnStepDown(Ready ready)
+    {
+        if (ready.SoftState is not { Role: not Role.Leader } || proposals.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (index, waiting) in proposals)
+        {
+            waiting.Done.TrySetResult(new GroupApplyOutcome(index, null, UnknownProposal));
+        }
+
+        proposals.Clear();
     }
 
     /// <summary>Messages go out as one batch per destination node; snapshots as a stream of chunks of their own.</summary>

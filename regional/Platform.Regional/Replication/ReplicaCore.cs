@@ -25,7 +25,7 @@ public sealed partial class ReplicaCore
 
     private readonly Lock gate = new();
     private readonly Dictionary<long, (long Term, TaskCompletionSource<GroupApplyOutcome> Done)> proposals = [];
-    private readonly long startedAt = TimeProvider.System.GetTimestamp();
+    private readonly TimeSpan startedAt = BootClock.Now;
     private readonly NodeStorage storage;
     private readonly NodeOptions options;
     private readonly ulong group;
@@ -34,6 +34,8 @@ public sealed partial class ReplicaCore
     private readonly RaftNode raft;
     private GroupStateMachine stateMachine = new();
     private bool pumping;
+    private long lastProposalStamp;
+    private TimeSpan lastLeaderContact;
     private long lastSnapshotIndex;
 
     public ReplicaCore(ulong group, NodeStorage storage, RegionalMetrics metrics, ILogger logger)
@@ -82,8 +84,12 @@ public sealed partial class ReplicaCore
             return staged;
         }
 
-        // Off the caller's turn: the chunk is synced before it is acknowledged.
-        staged = await Task.Run(() => receiver.AcceptChunk(group, chunk.Index, chunk.Offset, chunk.Bytes));
+        if (chunk.Bytes.Length > 0)
+        {
+            // Off the caller's turn: the chunk is synced before it is acknowledged.
+            staged = await Task.Run(() => receiver.AcceptChunk(group, chunk.Index, chunk.Offset, chunk.Bytes));
+        }
+
         if (staged < chunk.TotalBytes || chunk.Header is null)
         {
             return staged;
@@ -116,7 +122,8 @@ public sealed partial class ReplicaCore
 
     public ulong Group => group;
 
-    private TimeSpan Now => TimeProvider.System.GetElapsedTime(startedAt);
+    /// <summary>The replica's time for the consensus core: CLOCK_BOOTTIME, which suspend does not stop.</summary>
+    private TimeSpan Now => BootClock.Now - startedAt;
 
     public Task TickAsync()
     {
@@ -142,6 +149,10 @@ public sealed partial class ReplicaCore
                 if (message.To == raft.Id)
                 {
                     raft.Step(message);
+                    if (message.From == raft.Leader)
+                    {
+                        lastLeaderContact = Now;
+                    }
                 }
             }
         }
@@ -156,6 +167,13 @@ public sealed partial class ReplicaCore
         lock (gate)
         {
             raft.Tick(Now);
+            if (raft.Role == Role.Leader)
+            {
+                // The leader's clock, never going backwards, dates the proposal (idempotency key ageing).
+                lastProposalStamp = Math.Max(lastProposalStamp, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+                command = GroupCommandCodec.StampProposalTime(command, lastProposalStamp);
+            }
+
             result = raft.Propose(command);
             if (result.IsAccepted)
             {
@@ -203,6 +221,18 @@ public sealed partial class ReplicaCore
                     id == raft.Id ? raft.LastIndex : progress.TryGetValue(id, out var p) ? p.Match : 0))
                 .ToList();
             return new ReplicaStatus(options.NodeName, storage.ReplicaId, raft.Role.ToString(), LeaderNode(raft.Leader), raft.Term, raft.CommitIndex, stateMachine.AppliedIndex, members);
+        }
+    }
+
+    /// <summary>How long since this replica last heard from its leader (zero while it leads): how stale its state may be.</summary>
+    public TimeSpan SinceLeaderContact
+    {
+        get
+        {
+            lock (gate)
+            {
+                return raft.Role == Role.Leader ? TimeSpan.Zero : raft.Leader == ReplicaId.None ? TimeSpan.MaxValue : Now - lastLeaderContact;
+            }
         }
     }
 

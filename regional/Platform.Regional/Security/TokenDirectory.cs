@@ -18,6 +18,13 @@ public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node, Grou
 
     public static readonly Caller BootstrapAdmin = new("admin", [new Grant("*", Role.Admin)]);
 
+    /// <summary>
+    /// The most a node's view of tokens may lag: a replica that has not heard from its leader for
+    /// longer confirms through the leader first, so a revoked token stops working everywhere within
+    /// this bound (or is answered 503 where no leader is reachable), even on a node cut off.
+    /// </summary>
+    public static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(5);
+
     public async Task<Caller?> ResolveAsync(string token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
@@ -27,7 +34,7 @@ public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node, Grou
             return BootstrapAdmin;
         }
 
-        if (Find(hash) is { } known)
+        if (replicas.Get(TokenGroup).SinceLeaderContact <= MaxStaleness && Find(hash) is { } known)
         {
             return known;
         }

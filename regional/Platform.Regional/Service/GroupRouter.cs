@@ -56,6 +56,11 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
                 await Task.Delay(ElectionPause, cancellationToken);
                 continue;
             }
+            catch (OrleansException failed)
+            {
+                // Delivered or not, we cannot tell: the write may have committed.
+                throw ApiProblemException.OutcomeUnknown($"forwarding the write to {target} failed: {failed.Message}");
+            }
 
             switch (reply.Status)
             {

@@ -114,6 +114,24 @@ public static class GroupCommandCodec
         }
     }
 
+    /// <summary>
+    /// Writes the proposal time into an encoded namespace command (its last 8 bytes) and returns
+    /// the bytes; other commands are returned unchanged. The leader stamps every proposal with its
+    /// own clock, so the time that ages idempotency keys out never comes from whichever node took
+    /// the HTTP request (whose clock may be far off).
+    /// </summary>
+    public static byte[] StampProposalTime(byte[] encoded, long unixMs)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        if (encoded.Length < 2 + sizeof(long) || encoded[0] != FormatVersion || (Kind)encoded[1] is not (Kind.Put or Kind.Delete or Kind.Txn or Kind.Compact or Kind.BeginEpoch))
+        {
+            return encoded;
+        }
+
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(encoded.AsSpan(encoded.Length - sizeof(long)), unixMs);
+        return encoded;
+    }
+
     public static GroupCommand Decode(ReadOnlyMemory<byte> bytes)
     {
         try

@@ -6,7 +6,7 @@ namespace Platform.Regional.StateMachine;
 /// <summary>The group's whole state as one snapshot: namespaces with settings and idempotency keys, and tokens.</summary>
 public sealed partial class GroupStateMachine
 {
-    private const uint SnapshotMagic = 0x32534750; // "PGS2"
+    private const uint SnapshotMagic = 0x33534750; // "PGS3"
 
     public byte[] ToSnapshot()
     {
@@ -31,6 +31,13 @@ public sealed partial class GroupStateMachine
                 writer.Write(token.Name);
                 writer.Write(token.Hash);
                 GroupCommandCodec.WriteGrants(writer, token.Grants);
+            }
+
+            writer.Write(retiredEpochs.Count);
+            foreach (var (name, epoch) in retiredEpochs)
+            {
+                writer.Write(name);
+                writer.Write(epoch);
             }
         }
 
@@ -66,6 +73,12 @@ public sealed partial class GroupStateMachine
         {
             var name = reader.ReadString();
             machine.tokens[name] = new StoredToken(name, reader.ReadString(), GroupCommandCodec.ReadGrants(reader));
+        }
+
+        var retiredCount = reader.ReadInt32();
+        for (var i = 0; i < retiredCount; i++)
+        {
+            machine.retiredEpochs[reader.ReadString()] = reader.ReadInt64();
         }
 
         return machine;

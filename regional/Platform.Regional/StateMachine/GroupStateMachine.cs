@@ -17,6 +17,9 @@ public sealed partial class GroupStateMachine
 {
     private readonly SortedDictionary<string, NamespaceState> namespaces = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, StoredToken> tokens = new(StringComparer.Ordinal);
+
+    /// <summary>The last epoch of each deleted namespace: a namespace created again under that name starts a later one, so no revision is handed out twice.</summary>
+    private readonly SortedDictionary<string, long> retiredEpochs = new(StringComparer.Ordinal);
     private readonly MvccLimits limits;
 
     public GroupStateMachine(MvccLimits? limits = null)
@@ -76,7 +79,7 @@ public sealed partial class GroupStateMachine
         return command switch
         {
             CreateNamespaceCommand create => Create(entry.Index, create),
-            DeleteNamespaceCommand delete => new GroupApplyOutcome(entry.Index, null, namespaces.Remove(delete.Namespace) ? null : $"namespace '{delete.Namespace}' does not exist"),
+            DeleteNamespaceCommand delete => Delete(entry.Index, delete.Namespace),
             PutTokenCommand token => PutToken(entry.Index, token),
             RevokeTokenCommand revoke => new GroupApplyOutcome(entry.Index, null, tokens.Remove(revoke.Name) ? null : $"token '{revoke.Name}' does not exist"),
             NamespaceCommand scoped when namespaces.TryGetValue(scoped.Namespace, out var state) => ApplyScoped(entry.Index, state, scoped),
@@ -106,13 +109,35 @@ public sealed partial class GroupStateMachine
         var settings = create.Settings ?? NamespaceSettings.Default;
         if (namespaces.TryGetValue(create.Namespace, out var existing))
         {
+            // Checked here, where every replica decides alike: two creates that raced past the
+            // HTTP layer's check cannot switch a namespace's mode or home without a switchover.
+            if (existing.Settings.Mode != settings.Mode || existing.Settings.HomeRegion != settings.HomeRegion)
+            {
+                return new GroupApplyOutcome(index, null, $"namespace '{create.Namespace}' already exists with another mode or home region; changing them is a switchover");
+            }
+
             existing.Settings = settings;
-        }
-        else
-        {
-            namespaces[create.Namespace] = new NamespaceState(settings, new NamespaceStore(create.Namespace, limits), new IdempotencyTable());
+            return new GroupApplyOutcome(index, null);
         }
 
+        var store = new NamespaceStore(create.Namespace, limits);
+        if (retiredEpochs.Remove(create.Namespace, out var lastEpoch))
+        {
+            store.Apply(index, new BeginEpochCommand(lastEpoch + 1));
+        }
+
+        namespaces[create.Namespace] = new NamespaceState(settings, store, new IdempotencyTable());
+        return new GroupApplyOutcome(index, null);
+    }
+
+    private GroupApplyOutcome Delete(long index, string name)
+    {
+        if (!namespaces.Remove(name, out var deleted))
+        {
+            return new GroupApplyOutcome(index, null, $"namespace '{name}' does not exist");
+        }
+
+        retiredEpochs[name] = Math.Max(deleted.Store.Epoch, Revisions.Epoch(deleted.Store.Revision));
         return new GroupApplyOutcome(index, null);
     }
 

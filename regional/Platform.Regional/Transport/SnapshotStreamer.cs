@@ -30,7 +30,8 @@ public sealed partial class SnapshotStreamer(ulong group, int chunkBytes, Func<s
             running[node] = snapshot.Metadata.Index;
         }
 
-        _ = StreamAsync(node, message);
+        // Off the caller's thread: encoding the whole state must not hold up the Ready loop.
+        _ = Task.Run(() => StreamAsync(node, message));
     }
 
     private async Task StreamAsync(string node, Message message)
@@ -43,16 +44,27 @@ public sealed partial class SnapshotStreamer(ulong group, int chunkBytes, Func<s
             var header = RaftMessageCodec.Encode([message with { Snapshot = null }]);
             var target = replicaOn(node);
             long offset = 0;
-            var attempts = 0;
-            while (offset < bytes.Length && attempts++ < 4 * ((bytes.Length / chunkBytes) + 2))
+            var budget = 4 * ((bytes.Length / chunkBytes) + 2);
+            for (var round = 0; round < 3; round++)
             {
-                var length = (int)Math.Min(chunkBytes, bytes.Length - offset);
-                var last = offset + length == bytes.Length;
-                var staged = await target.ReceiveSnapshotChunk(new SnapshotChunk(index, offset, bytes.AsSpan((int)offset, length).ToArray(), bytes.Length, last ? header : null));
-                offset = staged;
+                // Data first, from wherever the receiver's staging stands (it answers its staged length)...
+                while (offset < bytes.Length && budget-- > 0)
+                {
+                    var length = (int)Math.Min(chunkBytes, bytes.Length - offset);
+                    offset = await target.ReceiveSnapshotChunk(new SnapshotChunk(index, offset, bytes.AsSpan((int)offset, length).ToArray(), bytes.Length, null));
+                }
+
+                // ...then always a closing chunk with the message: even when every byte was staged
+                // by an earlier, interrupted transfer, this is what installs it.
+                offset = await target.ReceiveSnapshotChunk(new SnapshotChunk(index, bytes.Length, [], bytes.Length, header));
+                if (offset == bytes.Length)
+                {
+                    LogSent(logger, group, index, node, bytes.Length);
+                    return;
+                }
             }
 
-            LogSent(logger, group, index, node, bytes.Length);
+            LogFailed(logger, group, index, node, new InvalidDataException($"the receiver kept refusing the staged snapshot (staged {offset} of {bytes.Length} bytes)"));
         }
 #pragma warning disable CA1031 // Any failure ends this attempt; the core resends the snapshot after an election timeout.
         catch (Exception failure)

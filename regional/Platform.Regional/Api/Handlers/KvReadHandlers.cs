@@ -84,8 +84,15 @@ public sealed class KvReadHandlers(NamespaceAccess namespaces)
     {
         var replica = namespaces.Replica(ns);
         var deadline = DateTime.UtcNow + wait;
-        while (replica.Read(m => m.Namespace(ns)?.Revision ?? 0) < revision)
+        while (true)
         {
+            // The signal is taken before the check, so an apply between the two still wakes us.
+            var applied = replica.NextApply;
+            if (replica.Read(m => m.Namespace(ns)?.Revision ?? 0) >= revision)
+            {
+                return;
+            }
+
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
             {
@@ -94,7 +101,7 @@ public sealed class KvReadHandlers(NamespaceAccess namespaces)
 
             try
             {
-                await replica.NextApply.WaitAsync(left, cancellationToken);
+                await applied.WaitAsync(left, cancellationToken);
             }
             catch (TimeoutException)
             {

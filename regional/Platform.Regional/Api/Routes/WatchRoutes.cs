@@ -111,8 +111,18 @@ public static class WatchRoutes
                 continue;
             }
 
-            await Task.WhenAny(applied, Task.Delay(untilProgress, cancel));
+            await WaitAsync(applied, untilProgress, cancel);
         }
+    }
+
+    /// <summary>Waits for the next apply or the time to run out, without leaving a timer behind when the apply wins.</summary>
+    private static async Task WaitAsync(Task applied, TimeSpan most, CancellationToken cancel)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var delay = Task.Delay(most, timer.Token);
+        await Task.WhenAny(applied, delay);
+        await timer.CancelAsync();
+        cancel.ThrowIfCancellationRequested();
     }
 
     private static async Task LongPollAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NodeOptions node, TimeSpan wait, CancellationToken cancel)
@@ -130,13 +140,14 @@ public static class WatchRoutes
             var left = deadline - DateTime.UtcNow;
             if (batch.Events.Count > 0 || batch.Gone || left <= TimeSpan.Zero)
             {
-                KvRoutes.ReadHeaders(context, node, batch.Revision);
+                // The revision this answer covers: a client resuming from it misses nothing.
+                var covered = batch.More ? batch.Events[^1].Revision : Math.Max(after, batch.Revision);
+                KvRoutes.ReadHeaders(context, node, covered);
                 await Results.Json(batch.Events.Select(Envelopes.Change)).ExecuteAsync(context);
                 return;
             }
 
-            await Task.WhenAny(applied, Task.Delay(left, cancel));
-            cancel.ThrowIfCancellationRequested();
+            await WaitAsync(applied, left, cancel);
         }
     }
 

@@ -16,6 +16,9 @@ public class ApiRegion : IAsyncLifetime
     /// <summary>Applied entries between snapshots; a small number makes a catching-up replica need one.</summary>
     protected virtual long SnapshotEveryEntries => 10_000;
 
+    /// <summary>Entries kept before a snapshot when the log is compacted.</summary>
+    protected virtual long SnapshotCatchUpEntries => 1000;
+
     /// <summary>Bytes per streamed snapshot chunk; a small number makes a transfer take many.</summary>
     protected virtual int SnapshotChunkBytes => 256 * 1024;
 
@@ -47,6 +50,7 @@ public class ApiRegion : IAsyncLifetime
                 AdminTokenHash = TokenHash.Of(AdminToken),
                 SnapshotEveryEntries = SnapshotEveryEntries,
                 SnapshotChunkBytes = SnapshotChunkBytes,
+                SnapshotCatchUpEntries = SnapshotCatchUpEntries,
             };
             nodes.Add((options, ports));
             hosts.Add(NodeHost.Build(options, ports, MembershipFile));

@@ -20,6 +20,8 @@ public sealed class RejoinTests : IAsyncLifetime
         protected override long SnapshotEveryEntries => 16;
 
         protected override int SnapshotChunkBytes => 512;
+
+        protected override long SnapshotCatchUpEntries => 4;
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

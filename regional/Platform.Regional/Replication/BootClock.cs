@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Platform.Regional.Replication;
+
+/// <summary>
+/// The replicas' clock: CLOCK_BOOTTIME on Linux, which keeps counting while the machine is
+/// suspended (shared/ARCHITECTURE.md, Clocks). Stopwatch reads CLOCK_MONOTONIC, which stops
+/// during suspend: a leader waking from a suspended VM would think its lease still held.
+/// </summary>
+internal static partial class BootClock
+{
+    private const int ClockBoottime = 7;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    private static readonly bool Available = OperatingSystem.IsLinux() && ClockGetTime(ClockBoottime, out _) == 0;
+
+    /// <summary>Time since an arbitrary fixed point (boot, on Linux).</summary>
+    public static TimeSpan Now
+    {
+        get
+        {
+            if (Available && ClockGetTime(ClockBoottime, out var now) == 0)
+            {
+                return TimeSpan.FromTicks((now.Seconds * TimeSpan.TicksPerSecond) + (now.Nanoseconds / 100));
+            }
+
+            return Stopwatch.GetElapsedTime(0);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out Timespec time);
+}
