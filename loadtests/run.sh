@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The benchmarks (shared/API.md, Developer commands):
-#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | all (default)
+#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | all (default)
 # Builds in Release, runs BenchmarkDotNet in its default (full) job (or the storage harness) and
 # writes each report to loadtests/results/<scenario>/, so the figures are committed with the code
 # that produced them. The storage harness writes in $BENCH_SCRATCH (default: loadtests/.scratch,
 # on the same disk as the repository) and needs about 1.2 GB free there.
 # regional: the load-test harness (Platform.LoadTests) against real `platform up` clusters: write
 # latency at the leader and through a follower, write and read throughput at concurrency 64, and
-# `platform up` with 3 regions x 3 nodes (also written to results/up/); about 3 minutes. `up` runs
-# only that last part. LOADTEST_SECONDS (default 15), LOADTEST_WARMUP_SECONDS (3), LOADTEST_WRITES
-# (2000), LOADTEST_CONCURRENCY (64) shorten a trial; LOADTEST_RESULTS sends its reports elsewhere
-# (default loadtests/results); LOADTEST_DATA_ROOT holds the temporary data directories.
+# `platform up` with 3 regions x 3 nodes (also written to results/up/), then (last, as it kills a
+# node) leader failover: 3 fresh 3-node clusters, each SIGKILLs its group's leader under 8 writers
+# (also written to results/failover/); about 5 minutes. `up` and `failover` each run only that
+# part. LOADTEST_SECONDS (default 15), LOADTEST_WARMUP_SECONDS (3; also the writing before each kill),
+# LOADTEST_WRITES (2000), LOADTEST_CONCURRENCY (64) shorten a trial; LOADTEST_RESULTS sends its
+# reports elsewhere (default loadtests/results); LOADTEST_DATA_ROOT holds the temporary data directories.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,8 +27,8 @@ declare -A filters=(
 
 case "$scenario" in
   all) scenarios=(consensus fsync storage regional) ;;
-  consensus|fsync|storage|regional|up) scenarios=("$scenario") ;;
-  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|all]" >&2; exit 2 ;;
+  consensus|fsync|storage|regional|up|failover) scenarios=("$scenario") ;;
+  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|all]" >&2; exit 2 ;;
 esac
 
 case " ${scenarios[*]} " in
@@ -34,14 +36,14 @@ case " ${scenarios[*]} " in
     dotnet build "$here/Platform.Benchmarks/Platform.Benchmarks.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
 case " ${scenarios[*]} " in
-  *" regional "*|*" up "*)
+  *" regional "*|*" up "*|*" failover "*)
     # The harness starts the CLI's release build as `dotnet platform.dll up ...`.
     dotnet build "$root/cli/Platform.Cli/Platform.Cli.csproj" -c Release -nologo -clp:ErrorsOnly
     dotnet build "$here/Platform.LoadTests/Platform.LoadTests.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
 
 for s in "${scenarios[@]}"; do
-  if [ "$s" = regional ] || [ "$s" = up ]; then
+  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ]; then
     echo "==> load test: $s"
     dotnet "$here/Platform.LoadTests/bin/Release/net10.0/Platform.LoadTests.dll" "$s" \
       --platform "$root/cli/Platform.Cli/bin/Release/net10.0/platform.dll" \

@@ -5,9 +5,10 @@ using System.Text.Json.Serialization;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// <c>Platform.LoadTests regional|up --platform PATH/platform.dll --results DIR [--repo DIR]</c>, plus the
+/// <c>Platform.LoadTests regional|up|failover --platform PATH/platform.dll --results DIR [--repo DIR]</c>, plus the
 /// run's parameters from the environment so a short trial needs no other command line:
-/// LOADTEST_SECONDS (each concurrent phase, default 15), LOADTEST_WARMUP_SECONDS (default 3),
+/// LOADTEST_SECONDS (each concurrent phase, default 15), LOADTEST_WARMUP_SECONDS (default 3; also the
+/// writing before the failover's kill),
 /// LOADTEST_WRITES (sequential writes per target, default 2000), LOADTEST_CONCURRENCY (default 64),
 /// LOADTEST_DATA_ROOT (where the fresh data directories go, default the temp directory).
 /// </summary>
@@ -19,7 +20,7 @@ public sealed record HarnessOptions(
     string DataRoot,
     RunParameters Parameters)
 {
-    public const string Usage = "usage: Platform.LoadTests regional|up --platform PATH/platform.dll --results DIR [--repo DIR]";
+    public const string Usage = "usage: Platform.LoadTests regional|up|failover --platform PATH/platform.dll --results DIR [--repo DIR]";
 
     /// <summary>The options, or null (with the reason in <paramref name="error"/>) when the command line is wrong.</summary>
     public static HarnessOptions? Parse(IReadOnlyList<string> args, IDictionary environment, out string? error)
@@ -27,7 +28,7 @@ public sealed record HarnessOptions(
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
         error = null;
-        if (args.Count == 0 || args[0] is not ("regional" or "up"))
+        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover"))
         {
             error = Usage;
             return null;

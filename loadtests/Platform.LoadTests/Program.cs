@@ -5,7 +5,7 @@ using Platform.LoadTests.Scenarios;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// The regional load test (loadtests/run.sh regional|up): starts real platforms with `platform up`,
+/// The regional load test (loadtests/run.sh regional|up|failover): starts real platforms with `platform up`,
 /// drives them with closed loops and writes the reports under the results directory. Exit code 0 when
 /// everything was measured without an error, 1 when a report holds errors or a figure could not be
 /// measured (the report is still written), 2 on a wrong command line, 130 when interrupted.
@@ -28,9 +28,12 @@ public static class Program
         var machine = MachineInfo.Capture(options.RepositoryRoot);
         try
         {
-            return options.Scenario == "up"
-                ? await RunUpAsync(options, machine, cancel.Token)
-                : await RunRegionalAsync(options, machine, cancel.Token);
+            return options.Scenario switch
+            {
+                "up" => await RunUpAsync(options, machine, cancel.Token),
+                "failover" => await RunFailoverAsync(options, machine, cancel.Token),
+                _ => await RunRegionalAsync(options, machine, cancel.Token),
+            };
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -49,7 +52,10 @@ public static class Program
     {
         var regional = await RegionalScenario.RunAsync(options, machine, cancellationToken);
         var up = await UpScenario.RunAsync(options, cancellationToken);
-        var report = regional with { Up = up };
+
+        // Last: it kills a node of each cluster it starts.
+        var failover = await FailoverScenario.RunAsync(options, cancellationToken);
+        var report = regional with { Up = up, Failover = failover };
 
         var directory = Path.Combine(options.ResultsDirectory, "regional");
         Directory.CreateDirectory(directory);
@@ -57,10 +63,13 @@ public static class Program
         await File.WriteAllTextAsync(Path.Combine(directory, "regional-report.md"), markdown, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "regional-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
         await WriteUpReportAsync(options, up, machine, cancellationToken);
+        await WriteFailoverReportAsync(options, failover, machine, cancellationToken);
         Console.WriteLine();
         Console.WriteLine(markdown);
-        Console.WriteLine($"==> reports in {directory} and {Path.Combine(options.ResultsDirectory, "up")}");
-        var failed = report.Phases.Any(p => p.Errors > 0 || p.WarmupErrors > 0) || up.Failure is not null;
+        Console.WriteLine($"==> reports in {directory}, {Path.Combine(options.ResultsDirectory, "up")} and {Path.Combine(options.ResultsDirectory, "failover")}");
+
+        // Failed writes during (f) are what it measures, not errors; a run it could not measure is.
+        var failed = report.Phases.Any(p => p.Errors > 0 || p.WarmupErrors > 0) || up.Failure is not null || failover.Failed;
         return failed ? 1 : 0;
     }
 
@@ -70,6 +79,24 @@ public static class Program
         await WriteUpReportAsync(options, up, machine, cancellationToken);
         Console.WriteLine($"==> report in {Path.Combine(options.ResultsDirectory, "up")}");
         return up.Failure is null ? 0 : 1;
+    }
+
+    private static async Task<int> RunFailoverAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var failover = await FailoverScenario.RunAsync(options, cancellationToken);
+        await WriteFailoverReportAsync(options, failover, machine, cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine(FailoverMarkdown.RenderFigures(failover));
+        Console.WriteLine($"==> report in {Path.Combine(options.ResultsDirectory, "failover")}");
+        return failover.Failed ? 1 : 0;
+    }
+
+    private static async Task WriteFailoverReportAsync(HarnessOptions options, FailoverResult failover, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(options.ResultsDirectory, "failover");
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "failover-report.md"), FailoverMarkdown.Render(failover, machine, options.Parameters), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "failover-report.json"), ReportJson.Serialize(failover) + "\n", cancellationToken);
     }
 
     private static async Task WriteUpReportAsync(HarnessOptions options, UpResult up, MachineInfo machine, CancellationToken cancellationToken)

@@ -159,6 +159,26 @@ public sealed class PlatformUpProcess : IAsyncDisposable
         KillLeftoverNodes();
     }
 
+    /// <summary>
+    /// SIGKILLs one node of this platform, as a crash would (no shutdown, no leadership handover). Its pid
+    /// comes from cluster.json; the kill only goes out while that pid's command line still names this
+    /// run's data directory, so a pid the system has reused is left alone. False when nothing was killed.
+    /// </summary>
+    public bool KillNode(ClusterNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.Pid > 0
+            && ProcessSignals.CommandLine(node.Pid).Contains(dataDirectory, StringComparison.Ordinal)
+            && ProcessSignals.TryForceKill(node.Pid);
+    }
+
+    /// <summary>True once the node's process has exited (gone, or a zombie waiting for `up` to reap it).</summary>
+    public bool HasNodeExited(ClusterNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return !ProcessSignals.CommandLine(node.Pid).Contains(dataDirectory, StringComparison.Ordinal);
+    }
+
     private bool HasStarted()
     {
         try

@@ -14,6 +14,9 @@ public static partial class ProcessSignals
 
     public static void ForceKill(int pid) => _ = Kill(pid, SigKill);
 
+    /// <summary>SIGKILL, saying whether the kernel accepted it: a failover measured after a kill that never happened would be meaningless.</summary>
+    public static bool TryForceKill(int pid) => Kill(pid, SigKill) == 0;
+
     /// <summary>The pids under /proc right now.</summary>
     public static IEnumerable<int> RunningPids() =>
         Directory.EnumerateDirectories("/proc")

@@ -50,6 +50,22 @@ public sealed class LoadHttp : IDisposable
         return await StatusOfAsync(response, cancellationToken);
     }
 
+    /// <summary>Writes the value; returns the HTTP status and, for a refusal, the problem's code, once the whole answer has been read.</summary>
+    public async Task<WriteAnswer> PutForAnswerAsync(Uri uri, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, uri) { Content = new ReadOnlyMemoryContent(value) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var status = await StatusOfAsync(response, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return new WriteAnswer(status, null);
+        }
+
+        // The content was buffered whole (ResponseContentRead), so reading it a second time costs no I/O.
+        return new WriteAnswer(status, WriteAnswer.ReadCode(await response.Content.ReadAsStringAsync(cancellationToken)));
+    }
+
     /// <summary>Reads the value; returns the HTTP status once the whole answer has been read.</summary>
     public async Task<int> GetAsync(Uri uri, CancellationToken cancellationToken)
     {

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Platform.LoadTests.Report;
 
-/// <summary>The regional report as markdown: setup, one table for (a) to (d), then (e), errors and notes.</summary>
+/// <summary>The regional report as markdown: setup, one table for (a) to (d), then (e), (f), errors and notes.</summary>
 public static class RegionalMarkdown
 {
     public static string Render(RegionalReport report)
@@ -41,6 +41,12 @@ public static class RegionalMarkdown
         {
             md.Append("## (e) `platform up`, 3 regions x 3 nodes\n\n");
             md.Append(UpMarkdown.RenderFigures(up)).Append('\n');
+        }
+
+        if (report.Failover is { } failover)
+        {
+            md.Append("## (f) Leader failover under write load\n\n");
+            md.Append(FailoverMarkdown.RenderFigures(failover)).Append('\n');
         }
 
         AppendErrors(md, report.Phases, report.RefusalSamples);

@@ -1,6 +1,9 @@
 namespace Platform.LoadTests.Report;
 
-/// <summary>Everything one run of the regional scenario measured; written as markdown and as JSON.</summary>
+/// <summary>
+/// Everything one run of the regional scenario measured; written as markdown and as JSON. <see cref="Failover"/>,
+/// scenario (f), comes last because it kills a node.
+/// </summary>
 public sealed record RegionalReport(
     MachineInfo Machine,
     RunParameters Parameters,
@@ -13,4 +16,5 @@ public sealed record RegionalReport(
     IReadOnlyList<PhaseResult> Phases,
     UpResult? Up,
     IReadOnlyDictionary<string, string> RefusalSamples,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    FailoverResult? Failover = null);

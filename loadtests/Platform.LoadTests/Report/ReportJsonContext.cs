@@ -13,6 +13,7 @@ namespace Platform.LoadTests.Report;
     WriteIndented = true,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(RegionalReport))]
+[JsonSerializable(typeof(FailoverResult))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>Writes the report through <see cref="ReportJsonContext"/>, indented and without HTML escaping.</summary>
@@ -29,4 +30,6 @@ public static class ReportJson
     };
 
     public static string Serialize(RegionalReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(RegionalReport)));
+
+    public static string Serialize(FailoverResult failover) => JsonSerializer.Serialize(failover, Readable.GetTypeInfo(typeof(FailoverResult)));
 }
