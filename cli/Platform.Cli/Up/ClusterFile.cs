@@ -20,7 +20,7 @@ public sealed record ClusterFile(
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
+        using (var writer = new StreamWriter(temporary, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
         {
             writer.Write(JsonSerializer.Serialize(this, Json));
         }

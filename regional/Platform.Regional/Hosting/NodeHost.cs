@@ -79,6 +79,14 @@ public static class NodeHost
                 o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+
+            // A dead node's port refuses at once; waiting the default second between attempts held
+            // messages (a write forwarded to a leader just killed) long after a new leader was elected.
+            silo.Configure<ConnectionOptions>(o =>
+            {
+                o.ConnectionRetryDelay = TimeSpan.FromMilliseconds(100);
+                o.OpenConnectionTimeout = TimeSpan.FromSeconds(1);
+            });
             if (azureTableConnection is null)
             {
                 silo.Services.AddSingleton<IMembershipTable>(new FileMembershipTable(membershipFile));

@@ -16,7 +16,12 @@ public sealed record NodeOptions
     /// <summary>Consensus groups in the region.</summary>
     public int Groups { get; init; } = 4;
 
-    public TimeSpan MinElectionTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
+    /// <summary>
+    /// The shortest election timeout (each replica draws from [min, 2 min)). It bounds how long a
+    /// dead leader stalls writes (the goal is 1.5 s) and the length of a lease; it must stay well above
+    /// the pauses a busy node sees, or healthy leaders get deposed.
+    /// </summary>
+    public TimeSpan MinElectionTimeout { get; init; } = TimeSpan.FromMilliseconds(600);
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 

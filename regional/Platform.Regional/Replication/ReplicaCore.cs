@@ -236,6 +236,18 @@ public sealed partial class ReplicaCore
         }
     }
 
+    /// <summary>The leader this replica knows and its term, cheaply (no member list).</summary>
+    public (string? Leader, long Term) LeaderAndTerm
+    {
+        get
+        {
+            lock (gate)
+            {
+                return (LeaderNode(raft.Leader), raft.Term);
+            }
+        }
+    }
+
     public long Term
     {
         get

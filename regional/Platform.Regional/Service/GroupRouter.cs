@@ -42,7 +42,7 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
             {
                 reply = target is null || target == node.NodeName
                     ? await Local(group).ProposeAsync(bytes).WaitAsync(left, cancellationToken)
-                    : await grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).Propose(bytes).WaitAsync(left, cancellationToken);
+                    : await ForwardAsync(group, target, bytes, left, cancellationToken);
             }
             catch (TimeoutException)
             {
@@ -83,6 +83,45 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
     }
 
     /// <summary>
+    /// Forwards a proposal to the leader's replica grain. A leader that dies with the call in flight
+    /// leaves it hanging until Orleans gives up on the node (seconds later); the local replica sees
+    /// the new leader sooner, and then the call is abandoned. Its fate is unknown (the old leader
+    /// may have appended the entry, and the new one may commit it), so that is what the client hears.
+    /// </summary>
+    private async Task<ProposeReply> ForwardAsync(ulong group, string target, byte[] bytes, TimeSpan left, CancellationToken cancellationToken)
+    {
+        var local = Local(group);
+        var termAtSend = local.LeaderAndTerm.Term;
+        var call = grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).Propose(bytes);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var remaining = left - clock.Elapsed;
+            if (remaining <= TimeSpan.Zero)
+            {
+                call.Ignore();
+                throw new TimeoutException();
+            }
+
+            var finished = await Task.WhenAny(call, Task.Delay(LeaderWatch < remaining ? LeaderWatch : remaining, cancellationToken));
+            if (finished == call)
+            {
+                return await call;
+            }
+
+            var (leader, term) = local.LeaderAndTerm;
+            if (term > termAtSend && leader is not null && leader != target)
+            {
+                call.Ignore();
+                throw ApiProblemException.OutcomeUnknown($"group {group}'s leader changed from {target} to {leader} while the write was in flight");
+            }
+        }
+    }
+
+    /// <summary>How often a forwarded call looks whether the local replica has seen a new leader.</summary>
+    private static readonly TimeSpan LeaderWatch = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
     /// Waits until the local replica reflects every write acknowledged before this call (ReadIndex
     /// at the leader, or its lease), so a read of the local state after it is linearizable.
     /// </summary>
@@ -99,7 +138,7 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
             {
                 reply = target is null || target == node.NodeName
                     ? await local.ReadIndexAsync(node.RequestTimeout - clock.Elapsed)
-                    : await grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).ReadIndex().WaitAsync(node.RequestTimeout - clock.Elapsed, cancellationToken);
+                    : await ForwardReadIndexAsync(group, target, node.RequestTimeout - clock.Elapsed, cancellationToken);
             }
             catch (Exception unreachable) when (unreachable is TimeoutException || IsUndelivered(unreachable))
             {
@@ -129,6 +168,33 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
         }
 
         throw ApiProblemException.NoLeader($"group {group} could not confirm a leader within {node.RequestTimeout.TotalSeconds:0.#} s");
+    }
+
+    /// <summary>Asks the leader for a read point; a leader change seen locally meanwhile makes it ask the new one (reads are safe to retry).</summary>
+    private async Task<ReadIndexReply> ForwardReadIndexAsync(ulong group, string target, TimeSpan left, CancellationToken cancellationToken)
+    {
+        var local = Local(group);
+        var termAtSend = local.LeaderAndTerm.Term;
+        var call = grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).ReadIndex();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < left)
+        {
+            var finished = await Task.WhenAny(call, Task.Delay(LeaderWatch, cancellationToken));
+            if (finished == call)
+            {
+                return await call;
+            }
+
+            var (leader, term) = local.LeaderAndTerm;
+            if (term > termAtSend && leader is not null && leader != target)
+            {
+                call.Ignore();
+                return new ReadIndexReply(ReadIndexStatus.NotLeader, 0, leader);
+            }
+        }
+
+        call.Ignore();
+        throw new TimeoutException();
     }
 
     /// <summary>True for failures that prove the call never reached the other node.</summary>
