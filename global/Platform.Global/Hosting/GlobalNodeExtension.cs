@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Global.Consensus;
 using Platform.Global.Transport;
 using Platform.Regional.Hosting;
+using Platform.Regional.Replication;
 
 namespace Platform.Global.Hosting;
 
@@ -30,9 +32,16 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
         services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());
         services.RemoveAll<IRegionView>();
         services.AddSingleton<IRegionView>(sp => sp.GetRequiredService<PeerMonitor>());
+        services.AddSingleton<GlobalReplicas>();
+        services.AddHostedService(sp => sp.GetRequiredService<GlobalReplicas>());
+        services.AddSingleton<IGroupSource>(sp => sp.GetRequiredService<GlobalReplicas>());
     }
 
     public void UseMiddleware(WebApplication app) => app.UseInterRegionAuthentication(options);
 
-    public void MapRoutes(WebApplication app) => InterRegionEndpoint.MapPing(app, options);
+    public void MapRoutes(WebApplication app)
+    {
+        InterRegionEndpoint.MapPing(app, options);
+        GlobalRaftRoutes.Map(app);
+    }
 }

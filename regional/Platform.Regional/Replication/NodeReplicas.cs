@@ -52,9 +52,10 @@ public sealed class NodeReplicas
     /// <summary>A replica with its transport: one-way calls to the group's replica grain on each destination node.</summary>
     private ReplicaCore Create(ulong group)
     {
-        var core = new ReplicaCore(group, services.GetRequiredService<NodeStorage>(), metrics, loggers.CreateLogger<ReplicaCore>());
+        var core = new ReplicaCore(group, services.GetRequiredService<NodeStorage>(), new RegionalTopology(group, Options, identity), metrics, loggers.CreateLogger<ReplicaCore>());
         core.Transport = (node, batch) => grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node)).Deliver(batch).Ignore();
-        core.SnapshotStreamer = new Transport.SnapshotStreamer(group, Options.SnapshotChunkBytes, node => grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node)), loggers.CreateLogger<Transport.SnapshotStreamer>());
+        core.SnapshotStreamer = new Transport.SnapshotStreamer(group, Options.SnapshotChunkBytes,
+            (node, chunk) => grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node)).ReceiveSnapshotChunk(chunk), loggers.CreateLogger<Transport.SnapshotStreamer>());
         return core;
     }
 }

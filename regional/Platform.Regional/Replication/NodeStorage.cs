@@ -42,15 +42,11 @@ public sealed class NodeStorage : IDisposable
     public SnapshotReceiver SnapshotReceiver { get; }
 
     /// <summary>
-    /// What a group's replica on this node restarts from. A new group of a new region starts with
-    /// every node's first incarnation as voter; a rejoining incarnation starts with no configuration
-    /// and learns the group's from its leader once it is added.
+    /// What a group's replica on this node restarts from; a group with nothing on disk starts from
+    /// <paramref name="initial"/> (its topology's first configuration).
     /// </summary>
-    public RaftRestoreState Restore(ulong group)
-    {
-        var initial = identity.IsRejoining ? ConfState.Empty : new ConfState(Options.RegionNodes.Select(n => Options.ReplicaIdOf(n)), []);
-        return GroupRestore.Build(recovery.Groups.GetValueOrDefault(group), Snapshots.LoadLatest(group), initial);
-    }
+    public RaftRestoreState Restore(ulong group, ConfState initial) =>
+        GroupRestore.Build(recovery.Groups.GetValueOrDefault(group), Snapshots.LoadLatest(group), initial);
 
     public void Dispose() => Wal.Dispose();
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Platform.Consensus;
 using Platform.Consensus.Membership;
-using Platform.Regional.Hosting;
 
 namespace Platform.Regional.Replication;
 
@@ -41,20 +40,20 @@ public sealed partial class ReplicaCore
             var conf = raft.Configuration;
             if (conf.Contains(replica))
             {
-                return new JoinReply(JoinStatus.Member, options.NodeName);
+                return new JoinReply(JoinStatus.Member, topology.NameOf(topology.SelfId));
             }
 
-            var previous = conf.Members.FirstOrDefault(m => m != replica && NodeOptions.OrdinalOfReplica(m) == NodeOptions.OrdinalOfReplica(replica));
+            var previous = conf.Members.FirstOrDefault(m => m != replica && topology.SameSeat(m, replica));
             var change = previous != ReplicaId.None ? new ConfChange(ConfChangeType.Remove, previous) : new ConfChange(ConfChangeType.AddLearner, replica);
             result = raft.ProposeConfChange(change);
             if (result.IsAccepted)
             {
-                LogMembership(logger, group, change.Type.ToString(), change.Replica, options.NodeOfReplica(change.Replica));
+                LogMembership(logger, group, change.Type.ToString(), change.Replica, topology.NameOf(change.Replica));
             }
         }
 
         _ = PumpAsync();
-        return new JoinReply(JoinStatus.Pending, options.NodeName);
+        return new JoinReply(JoinStatus.Pending, topology.NameOf(topology.SelfId));
     }
 
     /// <summary>At the leader, under the lock on a tick: promotes a learner that has caught up and whose node has no voter.</summary>
@@ -66,12 +65,12 @@ public sealed partial class ReplicaCore
         }
 
         nextPromotionCheck = Now + PromotionPause;
-        var voterOrdinals = raft.Configuration.Voters.Select(NodeOptions.OrdinalOfReplica).ToHashSet();
+        var voters = raft.Configuration.Voters;
         foreach (var learner in raft.ProgressSnapshot().Where(p => p.IsLearner && p.Match >= raft.CommitIndex))
         {
-            if (!voterOrdinals.Contains(NodeOptions.OrdinalOfReplica(learner.Replica)) && raft.ProposeConfChange(new ConfChange(ConfChangeType.AddVoter, learner.Replica)).IsAccepted)
+            if (!voters.Any(v => topology.SameSeat(v, learner.Replica)) && raft.ProposeConfChange(new ConfChange(ConfChangeType.AddVoter, learner.Replica)).IsAccepted)
             {
-                LogMembership(logger, group, "promote to voter", learner.Replica, options.NodeOfReplica(learner.Replica));
+                LogMembership(logger, group, "promote to voter", learner.Replica, topology.NameOf(learner.Replica));
                 return;
             }
         }

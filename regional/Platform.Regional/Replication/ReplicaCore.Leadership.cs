@@ -16,15 +16,8 @@ public sealed partial class ReplicaCore
     private TimeSpan nextSpreadCheck = SpreadPause;
     private ulong lastSeenLeader;
 
-    /// <summary>The voter that should lead this group when it is healthy: the current incarnation of node g mod N.</summary>
-    private ulong PreferredLeader
-    {
-        get
-        {
-            var ordinal = (group % (ulong)options.RegionNodes.Count) + 1;
-            return raft.Configuration.Voters.FirstOrDefault(v => Hosting.NodeOptions.OrdinalOfReplica(v) == ordinal);
-        }
-    }
+    /// <summary>The voter that should lead this group when it is healthy (its topology says which), or 0.</summary>
+    private ulong PreferredLeader => topology.PreferredLeader(raft.Configuration);
 
     /// <summary>Called under the lock on every tick.</summary>
     private void SpreadLeadership()
@@ -48,7 +41,7 @@ public sealed partial class ReplicaCore
         var target = raft.ProgressSnapshot().FirstOrDefault(p => p.Replica == PreferredLeader);
         if (target.Match == raft.LastIndex && target.State == "Replicate")
         {
-            var node = options.NodeOfReplica(PreferredLeader);
+            var node = topology.NameOf(PreferredLeader);
             LogTransfer(logger, group, node);
             raft.TransferLeadership(PreferredLeader);
         }

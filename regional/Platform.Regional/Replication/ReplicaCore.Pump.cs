@@ -134,13 +134,27 @@ public sealed partial class ReplicaCore
     }
 
     /// <summary>
-    /// A replica that stopped leading will not see its pending proposals through: whether they
-    /// commit is now up to the new leader's log, so their callers are told the outcome is unknown
-    /// (and retry with their idempotency key) instead of waiting without end.
+    /// A replica that stopped leading may still see its pending proposals through (the new leader
+    /// commits what it had replicated, and they apply here), or learn they were overwritten; but in
+    /// a group that goes quiet that can take indefinitely. Proposals still pending
+    /// <see cref="AbandonAfterStepDown"/> after the step-down are answered as of unknown outcome.
     /// </summary>
     private void AbandonProposalsOnStepDown(Ready ready)
     {
-        if (ready.SoftState is not { Role: not Role.Leader } || proposals.Count == 0)
+        if (ready.SoftState is { Role: not Role.Leader } && proposals.Count > 0)
+        {
+            steppedDownAt ??= Now;
+        }
+        else if (ready.SoftState is { Role: Role.Leader })
+        {
+            steppedDownAt = null;
+        }
+    }
+
+    /// <summary>On a tick (under the lock): gives up on proposals left over from a leadership this replica lost.</summary>
+    private void ExpireAbandonedProposals()
+    {
+        if (steppedDownAt is not { } since || Now - since < AbandonAfterStepDown || raft.Role == Role.Leader)
         {
             return;
         }
@@ -151,7 +165,11 @@ public sealed partial class ReplicaCore
         }
 
         proposals.Clear();
+        steppedDownAt = null;
     }
+
+    private static readonly TimeSpan AbandonAfterStepDown = TimeSpan.FromSeconds(10);
+    private TimeSpan? steppedDownAt;
 
     /// <summary>Messages go out as one batch per destination node; snapshots as a stream of chunks of their own.</summary>
     private void Send(IReadOnlyList<Message> messages)
@@ -163,7 +181,7 @@ public sealed partial class ReplicaCore
 
         foreach (var batch in messages.GroupBy(m => m.To))
         {
-            var node = options.NodeOfReplica(batch.Key);
+            var node = topology.NameOf(batch.Key);
             var inline = batch.Where(m => m.Snapshot is null).ToList();
             if (inline.Count > 0)
             {

@@ -68,7 +68,7 @@ public sealed partial class ReplicaCore
         try
         {
             var index = await done.Task.WaitAsync(timeout);
-            return index < 0 ? new ReadIndexReply(ReadIndexStatus.Unavailable, 0, LeaderNode(CurrentLeader)) : new ReadIndexReply(ReadIndexStatus.Ready, index, options.NodeName);
+            return index < 0 ? new ReadIndexReply(ReadIndexStatus.Unavailable, 0, LeaderNode(CurrentLeader)) : new ReadIndexReply(ReadIndexStatus.Ready, index, topology.NameOf(topology.SelfId));
         }
         catch (TimeoutException)
         {

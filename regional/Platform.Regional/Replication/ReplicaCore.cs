@@ -27,6 +27,7 @@ public sealed partial class ReplicaCore
     private readonly Dictionary<long, (long Term, TaskCompletionSource<GroupApplyOutcome> Done)> proposals = [];
     private readonly TimeSpan startedAt = BootClock.Now;
     private readonly NodeStorage storage;
+    private readonly IGroupTopology topology;
     private readonly NodeOptions options;
     private readonly ulong group;
     private readonly ILogger logger;
@@ -38,15 +39,17 @@ public sealed partial class ReplicaCore
     private TimeSpan lastLeaderContact;
     private long lastSnapshotIndex;
 
-    public ReplicaCore(ulong group, NodeStorage storage, RegionalMetrics metrics, ILogger logger)
+    public ReplicaCore(ulong group, NodeStorage storage, IGroupTopology topology, RegionalMetrics metrics, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(topology);
         this.group = group;
         this.storage = storage;
+        this.topology = topology;
         this.metrics = metrics;
         this.logger = logger;
         options = storage.Options;
-        var restore = storage.Restore(group);
+        var restore = storage.Restore(group, topology.InitialConfiguration);
         if (restore.Snapshot is { } snapshot)
         {
             stateMachine = GroupStateMachine.FromSnapshot(snapshot.Data);
@@ -55,12 +58,13 @@ public sealed partial class ReplicaCore
 
         var raftOptions = new RaftOptions
         {
-            Id = storage.ReplicaId,
+            Id = topology.SelfId,
             MinElectionTimeout = options.MinElectionTimeout,
             HeartbeatInterval = options.HeartbeatInterval,
         };
         raft = new RaftNode(raftOptions, restore, Now, new SeededRandomSource(Random.Shared.Next()));
-        LogStarted(logger, group, options.NodeName, restore.HardState.Term, restore.Entries.Count);
+        var self = topology.NameOf(topology.SelfId);
+        LogStarted(logger, group, self, restore.HardState.Term, restore.Entries.Count);
     }
 
     /// <summary>Sends a batch of messages to the replica of this group on another node.</summary>
@@ -132,6 +136,7 @@ public sealed partial class ReplicaCore
             raft.Tick(Now);
             SpreadLeadership();
             PromoteCaughtUpLearners();
+            ExpireAbandonedProposals();
         }
 
         return PumpAsync();
@@ -206,7 +211,7 @@ public sealed partial class ReplicaCore
             return new ProposeReply(ProposeStatus.Lost, LeaderNode(CurrentLeader), result.Index, null, "another entry took the proposal's place in the log");
         }
 
-        return new ProposeReply(ProposeStatus.Applied, options.NodeName, result.Index, outcome.Write, outcome.Problem);
+        return new ProposeReply(ProposeStatus.Applied, topology.NameOf(topology.SelfId), result.Index, outcome.Write, outcome.Problem);
     }
 
     public ReplicaStatus Status()
@@ -216,11 +221,11 @@ public sealed partial class ReplicaCore
             var progress = raft.Role == Role.Leader ? raft.ProgressSnapshot().ToDictionary(p => p.Replica) : [];
             var members = raft.Configuration.Members
                 .Select(id => new MemberStatus(
-                    options.NodeOfReplica(id),
+                    topology.NameOf(id),
                     id == raft.Leader ? "leader" : raft.Configuration.IsLearner(id) ? "learner" : "follower",
                     id == raft.Id ? raft.LastIndex : progress.TryGetValue(id, out var p) ? p.Match : 0))
                 .ToList();
-            return new ReplicaStatus(options.NodeName, storage.ReplicaId, raft.Role.ToString(), LeaderNode(raft.Leader), raft.Term, raft.CommitIndex, stateMachine.AppliedIndex, members);
+            return new ReplicaStatus(topology.NameOf(topology.SelfId), topology.SelfId, raft.Role.ToString(), LeaderNode(raft.Leader), raft.Term, raft.CommitIndex, stateMachine.AppliedIndex, members);
         }
     }
 
@@ -278,7 +283,7 @@ public sealed partial class ReplicaCore
         }
     }
 
-    private string? LeaderNode(ulong replica) => replica == ReplicaId.None ? null : options.NodeOfReplica(replica);
+    private string? LeaderNode(ulong replica) => replica == ReplicaId.None ? null : topology.NameOf(replica);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "group {Group} replica on {Node} started at term {Term} with {Entries} log entries")]
     private static partial void LogStarted(ILogger logger, ulong group, string node, long term, int entries);

@@ -94,6 +94,7 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
         var termAtSend = local.LeaderAndTerm.Term;
         var call = grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).Propose(bytes);
         var clock = Stopwatch.StartNew();
+        TimeSpan? leaderChangedAt = null;
         while (true)
         {
             var remaining = left - clock.Elapsed;
@@ -112,11 +113,20 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
             var (leader, term) = local.LeaderAndTerm;
             if (term > termAtSend && leader is not null && leader != target)
             {
-                call.Ignore();
-                throw ApiProblemException.OutcomeUnknown($"group {group}'s leader changed from {target} to {leader} while the write was in flight");
+                // A leader that handed over (or merely lost) leadership alive answers within moments
+                // once the new leader commits; only one that stays silent is given up on.
+                leaderChangedAt ??= clock.Elapsed;
+                if (clock.Elapsed - leaderChangedAt > SilentLeaderGrace)
+                {
+                    call.Ignore();
+                    throw ApiProblemException.OutcomeUnknown($"group {group}'s leader changed from {target} to {leader} while the write was in flight, and {target} went silent");
+                }
             }
         }
     }
+
+    /// <summary>How long a former leader may take to answer a forwarded write after a new leader is known.</summary>
+    private static readonly TimeSpan SilentLeaderGrace = TimeSpan.FromMilliseconds(300);
 
     /// <summary>How often a forwarded call looks whether the local replica has seen a new leader.</summary>
     private static readonly TimeSpan LeaderWatch = TimeSpan.FromMilliseconds(50);

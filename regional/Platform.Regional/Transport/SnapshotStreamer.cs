@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Platform.Consensus.Messages;
-using Platform.Regional.Replication;
 using Platform.Storage.Snapshots;
 
 namespace Platform.Regional.Transport;
@@ -12,7 +11,7 @@ namespace Platform.Regional.Transport;
 /// transfer per destination runs at a time; the core's repeated InstallSnapshot for the same index
 /// while it runs is dropped.
 /// </summary>
-public sealed partial class SnapshotStreamer(ulong group, int chunkBytes, Func<string, IReplicaGrain> replicaOn, ILogger logger)
+public sealed partial class SnapshotStreamer(ulong group, int chunkBytes, Func<string, SnapshotChunk, Task<long>> sendChunk, ILogger logger)
 {
     private readonly Dictionary<string, long> running = [];
 
@@ -42,7 +41,6 @@ public sealed partial class SnapshotStreamer(ulong group, int chunkBytes, Func<s
         {
             var bytes = SnapshotFile.Encode(group, snapshot);
             var header = RaftMessageCodec.Encode([message with { Snapshot = null }]);
-            var target = replicaOn(node);
             long offset = 0;
             var budget = 4 * ((bytes.Length / chunkBytes) + 2);
             for (var round = 0; round < 3; round++)
@@ -51,12 +49,12 @@ public sealed partial class SnapshotStreamer(ulong group, int chunkBytes, Func<s
                 while (offset < bytes.Length && budget-- > 0)
                 {
                     var length = (int)Math.Min(chunkBytes, bytes.Length - offset);
-                    offset = await target.ReceiveSnapshotChunk(new SnapshotChunk(index, offset, bytes.AsSpan((int)offset, length).ToArray(), bytes.Length, null));
+                    offset = await sendChunk(node, new SnapshotChunk(index, offset, bytes.AsSpan((int)offset, length).ToArray(), bytes.Length, null));
                 }
 
                 // ...then always a closing chunk with the message: even when every byte was staged
                 // by an earlier, interrupted transfer, this is what installs it.
-                offset = await target.ReceiveSnapshotChunk(new SnapshotChunk(index, bytes.Length, [], bytes.Length, header));
+                offset = await sendChunk(node, new SnapshotChunk(index, bytes.Length, [], bytes.Length, header));
                 if (offset == bytes.Length)
                 {
                     LogSent(logger, group, index, node, bytes.Length);

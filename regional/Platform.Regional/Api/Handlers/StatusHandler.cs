@@ -9,7 +9,7 @@ namespace Platform.Regional.Api.Handlers;
 /// The node's view of its region: each group as its leader sees it (members and how far each has
 /// matched the log are known only there), and the namespaces this node's replicas hold.
 /// </summary>
-public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces, IGrainFactory grains, Hosting.IRegionView regions) : IRequestHandler<GetStatus, NodeStatus>
+public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces, IGrainFactory grains, Hosting.IRegionView regions, IEnumerable<IGroupSource> others) : IRequestHandler<GetStatus, NodeStatus>
 {
     private static readonly TimeSpan AskLeader = TimeSpan.FromSeconds(1);
 
@@ -42,6 +42,8 @@ public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces
                 .Select(namespaces.View).OfType<NamespaceView>());
         }
 
+        // Groups hosted by the layers above (strong-global groups): this node's own view of each.
+        groups.AddRange(others.SelectMany(o => o.Groups).Select(g => (g.Id, g.Replica.Status())));
         return new NodeStatus(node.Region, node.NodeName, groups, [.. views.OrderBy(v => v.Name, StringComparer.Ordinal)], regions.Regions);
     }
 }

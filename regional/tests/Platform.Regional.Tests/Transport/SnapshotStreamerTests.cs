@@ -43,7 +43,7 @@ public sealed class SnapshotStreamerTests : IDisposable
         using var storage = Storage();
         var core = Core(storage);
         var (install, _) = LeaderSnapshot();
-        var streamer = new SnapshotStreamer(0, 1024, _ => new Loopback(core), NullLogger.Instance);
+        var streamer = new SnapshotStreamer(0, 1024, (_, chunk) => core.ReceiveSnapshotChunkAsync(chunk), NullLogger.Instance);
 
         streamer.Send("node-1", install);
 
@@ -59,7 +59,7 @@ public sealed class SnapshotStreamerTests : IDisposable
         // The receiver synced the last chunk, then died before Complete renamed the file into place.
         storage.SnapshotReceiver.AcceptChunk(0, SnapshotIndex, 0, bytes);
         var core = Core(storage);
-        var streamer = new SnapshotStreamer(0, 1024, _ => new Loopback(core), NullLogger.Instance);
+        var streamer = new SnapshotStreamer(0, 1024, (_, chunk) => core.ReceiveSnapshotChunkAsync(chunk), NullLogger.Instance);
 
         // The leader resends (the same snapshot, as it does until the follower answers).
         for (var attempt = 0; attempt < 3; attempt++)
@@ -81,13 +81,15 @@ public sealed class SnapshotStreamerTests : IDisposable
             RegionNodes = ["node-1", "node-2", "node-3"],
             Groups = 1,
         };
-        var identity = new NodeIdentity(options, NullLogger<NodeIdentity>.Instance);
+        identity = new NodeIdentity(options, NullLogger<NodeIdentity>.Instance);
         identity.Decide(regionHasData: false);
         return new NodeStorage(options, identity);
     }
 
+    private NodeIdentity identity = null!;
+
     private ReplicaCore Core(NodeStorage storage) =>
-        new(0, storage, new RegionalMetrics(services.GetRequiredService<IMeterFactory>()), NullLogger<ReplicaCore>.Instance);
+        new(0, storage, new RegionalTopology(0, storage.Options, identity), new RegionalMetrics(services.GetRequiredService<IMeterFactory>()), NullLogger<ReplicaCore>.Instance);
 
     private static (Message Install, byte[] Bytes) LeaderSnapshot()
     {
@@ -119,20 +121,4 @@ public sealed class SnapshotStreamerTests : IDisposable
         return core.AppliedIndex >= index;
     }
 
-    private sealed class Loopback(ReplicaCore core) : IReplicaGrain
-    {
-        public Task Deliver(byte[] messages) => core.DeliverAsync(messages);
-
-        public Task<long> ReceiveSnapshotChunk(SnapshotChunk chunk) => core.ReceiveSnapshotChunkAsync(chunk);
-
-        public Task<ProposeReply> Propose(byte[] command) => core.ProposeAsync(command);
-
-        public Task<ReadIndexReply> ReadIndex() => core.ReadIndexAsync(TimeSpan.FromSeconds(1));
-
-        public Task<ReplicaStatus> Status() => Task.FromResult(core.Status());
-
-        public Task<JoinReply> RequestJoin(ulong replica) => Task.FromResult(core.RequestJoin(replica));
-
-        public Task<byte[]?> ReadLocal(string ns, string key) => Task.FromResult(core.ReadLocal(ns, key));
-    }
 }

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Platform.Global.Transport;
+
+namespace Platform.Global.Consensus;
+
+/// <summary>The inter-region routes of the strong-global groups: Raft message batches and snapshot chunks (signed, like every inter-region request).</summary>
+public static class GlobalRaftRoutes
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost(InterRegionEndpoint.Prefix + "/raft/{group}", DeliverAsync);
+        app.MapPost(InterRegionEndpoint.Prefix + "/snapshot/{group}", SnapshotAsync);
+    }
+
+    private static async Task<IResult> DeliverAsync(HttpContext context, ulong group, GlobalReplicas replicas)
+    {
+        if (replicas.Get(group) is not { } replica)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        await replica.DeliverAsync(InterRegionEndpoint.Body(context));
+        return Results.Accepted();
+    }
+
+    private static async Task<IResult> SnapshotAsync(HttpContext context, ulong group, GlobalReplicas replicas)
+    {
+        if (replicas.Get(group) is not { } replica)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var staged = await replica.ReceiveSnapshotChunkAsync(SnapshotChunkCodec.Decode(InterRegionEndpoint.Body(context)));
+        return Results.Bytes(BitConverter.GetBytes(staged), "application/octet-stream");
+    }
+}

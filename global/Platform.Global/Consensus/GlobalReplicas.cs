@@ -1,0 +1,112 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.Global.Transport;
+using Platform.Regional.Hosting;
+using Platform.Regional.Observability;
+using Platform.Regional.Replication;
+using Platform.Regional.Transport;
+
+namespace Platform.Global.Consensus;
+
+/// <summary>
+/// This node's replicas of the strong-global groups: the same consensus core and write path as a
+/// regional group (persisted in the node's write-ahead log with group commit), with voters in every
+/// region and messages carried by the inter-region transport, whose simulated WAN delay they pay.
+/// They exist once the node's identity is settled, and tick from their own timer.
+/// </summary>
+public sealed partial class GlobalReplicas(IServiceProvider services, InterRegionClient client, NodeOptions node, NodeIdentity identity, RegionalMetrics metrics, ILoggerFactory loggers)
+    : BackgroundService, IGroupSource
+{
+    private readonly Dictionary<ulong, ReplicaCore> replicas = [];
+    private readonly ILogger logger = loggers.CreateLogger<GlobalReplicas>();
+
+    public IReadOnlyList<(ulong Id, ReplicaCore Replica)> Groups
+    {
+        get
+        {
+            lock (replicas)
+            {
+                return [.. replicas.Select(r => (r.Key, r.Value))];
+            }
+        }
+    }
+
+    /// <summary>This node's replica of a strong-global group, or null while the node is starting.</summary>
+    public ReplicaCore? Get(ulong group)
+    {
+        lock (replicas)
+        {
+            return replicas.GetValueOrDefault(group);
+        }
+    }
+
+    /// <summary>The deployment's regions and their nodes, in the order the peer list gives them.</summary>
+    public GlobalTopology Topology()
+    {
+        var peers = client.Options.Peers;
+        var regions = peers.Select(p => p.Region).Distinct().ToList();
+        var nodes = regions.ToDictionary(r => r, r => (IReadOnlyList<string>)[.. peers.Where(p => p.Region == r).Select(p => p.Node)]);
+        return new GlobalTopology(regions, nodes, node.Region, node.NodeName, NodeOptions.IncarnationOf(identity.ReplicaId));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!identity.IsDecided)
+        {
+            await Task.Delay(node.TickInterval * 5, stoppingToken);
+        }
+
+        var topology = Topology();
+        var storage = services.GetRequiredService<NodeStorage>();
+        lock (replicas)
+        {
+            foreach (var group in GlobalGroups.All)
+            {
+                var core = new ReplicaCore(group, storage, topology, metrics, loggers.CreateLogger<ReplicaCore>());
+                core.Transport = (name, batch) => _ = SendAsync(group, name, batch);
+                core.SnapshotStreamer = new SnapshotStreamer(group, node.SnapshotChunkBytes, (name, chunk) => SendChunkAsync(group, name, chunk), loggers.CreateLogger<SnapshotStreamer>());
+                replicas[group] = core;
+            }
+        }
+
+        using var timer = new PeriodicTimer(node.TickInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            foreach (var (_, replica) in Groups)
+            {
+                _ = replica.TickAsync();
+            }
+        }
+    }
+
+    private PeerEndpoint Peer(string name) =>
+        client.Options.Peers.FirstOrDefault(p => $"{p.Region}/{p.Node}" == name) ?? throw new ArgumentException($"no inter-region address for {name}");
+
+    /// <summary>One batch of Raft messages, fire and forget: a lost batch is what Raft retries anyway.</summary>
+    private async Task SendAsync(ulong group, string name, byte[] batch)
+    {
+        try
+        {
+            await client.PostAsync(Peer(name), Path(group, "raft"), batch, CancellationToken.None);
+        }
+        catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException or ArgumentException)
+        {
+            LogUndelivered(logger, group, name, unreachable.Message);
+        }
+    }
+
+    private async Task<long> SendChunkAsync(ulong group, string name, SnapshotChunk chunk)
+    {
+        var (status, body) = await client.PostAsync(Peer(name), Path(group, "snapshot"), SnapshotChunkCodec.Encode(chunk), CancellationToken.None);
+        return status == System.Net.HttpStatusCode.OK && body.Length == sizeof(long)
+            ? BitConverter.ToInt64(body)
+            : throw new HttpRequestException($"{name} refused a snapshot chunk: {(int)status}");
+    }
+
+    public static string Path(ulong group, string what) => $"{InterRegionEndpoint.Prefix}/{what}/{group.ToString(CultureInfo.InvariantCulture)}";
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "global group {Group}: a batch to {Peer} was not delivered: {Problem}")]
+    private static partial void LogUndelivered(ILogger logger, ulong group, string peer, string problem);
+}

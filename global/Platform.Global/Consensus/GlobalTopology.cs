@@ -1,0 +1,51 @@
+using Platform.Consensus.Membership;
+using Platform.Regional.Replication;
+
+namespace Platform.Global.Consensus;
+
+/// <summary>
+/// A strong-global group: by default every node of every region is a voter (3 regions x 3 nodes =
+/// 9 voters, quorum 5: it survives the loss of a region plus a node). A replica id holds the node's
+/// position in its region (bits 0-7), its region's position (bits 8-15, from 1) and the incarnation
+/// of its data directory (above), so ids stay unique across regions and across wiped disks.
+/// </summary>
+public sealed class GlobalTopology(IReadOnlyList<string> regions, IReadOnlyDictionary<string, IReadOnlyList<string>> nodes, string region, string node, ulong incarnation) : IGroupTopology
+{
+    private const int RegionShift = 8;
+    private const int IncarnationShift = 16;
+
+    public ulong SelfId => IdOf(region, node, incarnation);
+
+    /// <summary>Every node's first incarnation, unless this node is a rejoining one (added by the leader).</summary>
+    public ConfState InitialConfiguration =>
+        incarnation != 0 ? ConfState.Empty : new ConfState(regions.SelectMany(r => nodes[r].Select(n => IdOf(r, n, 0))), []);
+
+    public ulong IdOf(string inRegion, string ofNode, ulong ofIncarnation)
+    {
+        var r = regions.ToList().IndexOf(inRegion);
+        var n = nodes.TryGetValue(inRegion, out var names) ? names.ToList().IndexOf(ofNode) : -1;
+        if (r < 0 || n < 0)
+        {
+            throw new ArgumentException($"{inRegion}/{ofNode} is not a node of this deployment");
+        }
+
+        return (ofIncarnation << IncarnationShift) | ((ulong)(uint)(r + 1) << RegionShift) | (uint)(n + 1);
+    }
+
+    /// <summary><c>region/node</c>: where the replica's messages go.</summary>
+    public string NameOf(ulong replica)
+    {
+        var r = (int)((replica >> RegionShift) & 0xFF) - 1;
+        var n = (int)(replica & 0xFF) - 1;
+        return r >= 0 && r < regions.Count && n >= 0 && n < nodes[regions[r]].Count
+            ? $"{regions[r]}/{nodes[regions[r]][n]}"
+            : throw new ArgumentException($"no node hosts global replica {replica}");
+    }
+
+    public ulong PreferredLeader(ConfState configuration) => 0;
+
+    public bool SameSeat(ulong a, ulong b) => (a & 0xFFFF) == (b & 0xFFFF);
+
+    /// <summary>The region part of a replica's name.</summary>
+    public static string RegionOf(string name) => name[..name.IndexOf('/', StringComparison.Ordinal)];
+}

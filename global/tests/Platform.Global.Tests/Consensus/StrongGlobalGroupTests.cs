@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Platform.Global.Consensus;
+using Platform.Global.Hosting;
+using Platform.Global.Transport;
+using Platform.Regional.Hosting;
+using Platform.Regional.Security;
+
+namespace Platform.Global.Tests.Consensus;
+
+/// <summary>
+/// Three one-node regions in this process, linked by the inter-region transport (40 ms WAN round
+/// trip): their strong-global group elects a leader across regions, survives losing one region,
+/// and has no leader once only one region is left.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class StrongGlobalGroupTests : IAsyncLifetime
+{
+    private static readonly string[] Regions = ["eu-west", "us-east", "ap-south"];
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "platform-tests", "global-" + Guid.NewGuid().ToString("N"));
+    private readonly string token = TokenHash.NewToken();
+    private readonly byte[] secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    private readonly Dictionary<string, WebApplication?> hosts = [];
+    private readonly Dictionary<string, (int Http, int Inter)> ports = [];
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        foreach (var region in Regions)
+        {
+            ports[region] = (FreePort(), FreePort());
+        }
+
+        var peers = Regions.Select(r => new PeerEndpoint(r, "node-1", new Uri($"http://127.0.0.1:{ports[r].Inter}"))).ToList();
+        foreach (var region in Regions)
+        {
+            var node = new NodeOptions
+            {
+                Region = region,
+                NodeName = "node-1",
+                DataDirectory = Path.Combine(dataDirectory, region, "node-1"),
+                RegionNodes = ["node-1"],
+                Groups = 1,
+                AdminTokenHash = TokenHash.Of(token),
+            };
+            var links = new InterRegionOptions { Region = region, NodeName = "node-1", Port = ports[region].Inter, Secret = secret, Peers = peers, WanRoundTrip = TimeSpan.FromMilliseconds(40) };
+            var host = NodeHost.Build(node, new NodeEndpoints(ports[region].Http, FreePort(), FreePort()), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
+            hosts[region] = host;
+        }
+
+        await Task.WhenAll(hosts.Values.Select(h => h!.StartAsync(Cancel)));
+    }
+
+    /// <summary>The strong-global group as one region's node sees it.</summary>
+    private async Task<JsonElement?> GlobalGroupAsync(string region)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[region].Http}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        try
+        {
+            using var response = await client.GetAsync(new Uri("/v1/status", UriKind.Relative), Cancel);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var groups = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("groups").EnumerateArray();
+            return groups.Where(g => g.GetProperty("id").GetUInt64() == GlobalGroups.StrongGlobal).Cast<JsonElement?>().FirstOrDefault();
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> AgreedLeaderAsync(IReadOnlyList<string> regions, double seconds, string? notThis = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            var leaders = new List<string?>();
+            foreach (var region in regions)
+            {
+                leaders.Add((await GlobalGroupAsync(region))?.GetProperty("leader").GetString());
+            }
+
+            if (leaders.All(l => l is not null && l != notThis) && leaders.Distinct().Count() == 1)
+            {
+                return leaders[0]!;
+            }
+
+            await Task.Delay(100, Cancel);
+        }
+
+        throw new TimeoutException($"{string.Join(", ", regions)} did not agree on a strong-global leader within {seconds} s");
+    }
+
+    [Fact]
+    public async Task The_group_spans_the_regions_survives_one_region_and_stops_without_a_majority()
+    {
+        var leader = await AgreedLeaderAsync(Regions, 60);
+        var members = (await GlobalGroupAsync(Regions[0]))!.Value.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("node").GetString()).ToList();
+        Assert.Equal(Regions.Select(r => $"{r}/node-1").Order(), members.Order());
+
+        // The leader's region goes away: the other two elect one of themselves.
+        var lost = GlobalTopology.RegionOf(leader);
+        await StopAsync(lost);
+        var survivors = Regions.Where(r => r != lost).ToList();
+        var next = await AgreedLeaderAsync(survivors, 30, notThis: leader);
+        Assert.NotEqual(leader, next);
+
+        // One more region gone: the last one alone is no majority. Whatever it believed, within an
+        // election timeout or two it has no leader, or names one that is gone, never itself.
+        await StopAsync(GlobalTopology.RegionOf(next));
+        var last = survivors.Single(r => r != GlobalTopology.RegionOf(next));
+        var self = $"{last}/node-1";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var seen = new List<string>();
+        while (DateTime.UtcNow < deadline)
+        {
+            var view = (await GlobalGroupAsync(last))?.GetProperty("leader").GetString() ?? "(none)";
+            seen.Add(view);
+            if (view != self && seen.Count >= 10 && seen.TakeLast(10).All(v => v != self))
+            {
+                break;
+            }
+
+            await Task.Delay(200, Cancel);
+        }
+
+        Assert.True(seen.TakeLast(10).All(v => v != self), $"{self} alone kept leading: {string.Join(", ", seen)}");
+    }
+
+    private async Task StopAsync(string region)
+    {
+        if (hosts[region] is { } host)
+        {
+            hosts[region] = null;
+            await host.StopAsync(Cancel);
+            await host.DisposeAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in hosts.Values.OfType<WebApplication>())
+        {
+            await host.StopAsync();
+            await host.DisposeAsync();
+        }
+
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+}
