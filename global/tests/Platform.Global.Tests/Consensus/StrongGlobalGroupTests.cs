@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Platform.Global.Consensus;
@@ -33,7 +31,7 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
     {
         foreach (var region in Regions)
         {
-            ports[region] = (FreePort(), FreePort());
+            ports[region] = (FreePorts.Next(), FreePorts.Next());
         }
 
         var peers = Regions.Select(r => new PeerEndpoint(r, "node-1", new Uri($"http://127.0.0.1:{ports[r].Inter}"))).ToList();
@@ -49,7 +47,7 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
                 AdminTokenHash = TokenHash.Of(token),
             };
             var links = new InterRegionOptions { Region = region, NodeName = "node-1", Port = ports[region].Inter, Secret = secret, Peers = peers, WanRoundTrip = TimeSpan.FromMilliseconds(40) };
-            var host = NodeHost.Build(node, new NodeEndpoints(ports[region].Http, FreePort(), FreePort()), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
+            var host = NodeHost.Build(node, new NodeEndpoints(ports[region].Http, FreePorts.Next(), FreePorts.Next()), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
             hosts[region] = host;
         }
 
@@ -146,12 +144,6 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Platform.Global.Hosting;
@@ -29,7 +28,7 @@ public sealed class InterRegionLinkTests : IAsyncLifetime
         string[] regions = ["eu-west", "us-east"];
         foreach (var region in regions)
         {
-            ports[region] = (FreePort(), FreePort());
+            ports[region] = (FreePorts.Next(), FreePorts.Next());
         }
 
         var peers = regions.Select(r => new PeerEndpoint(r, "node-1", new Uri($"http://127.0.0.1:{ports[r].Inter}"))).ToList();
@@ -45,7 +44,7 @@ public sealed class InterRegionLinkTests : IAsyncLifetime
                 AdminTokenHash = TokenHash.Of(token),
             };
             var links = new InterRegionOptions { Region = region, NodeName = "node-1", Port = ports[region].Inter, Secret = secret, Peers = peers, WanRoundTrip = Wan };
-            var host = NodeHost.Build(node, new NodeEndpoints(ports[region].Http, FreePort(), FreePort()), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
+            var host = NodeHost.Build(node, new NodeEndpoints(ports[region].Http, FreePorts.Next(), FreePorts.Next()), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
             hosts.Add(host);
             await host.StartAsync(Cancel);
         }
@@ -113,12 +112,6 @@ public sealed class InterRegionLinkTests : IAsyncLifetime
         Assert.Equal("us-east", InterRegionEndpoint.ParsePing(body)!.Region);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
