@@ -38,9 +38,10 @@ public static class NodeCommand
         var peers = new Option<string?>("--peers") { Description = "Every node's inter-region address: region/node=http://host:port,..." };
         var wanRtt = new Option<string>("--wan-rtt") { Description = "Round trip added to every cross-region call (e.g. 80ms).", DefaultValueFactory = _ => "0ms" };
         var wanRttPair = new Option<string[]>("--wan-rtt-pair") { Description = "Round trip for one pair of regions, overriding --wan-rtt: a:b=120ms (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var chaos = new Option<bool>("--chaos") { Description = "Serve the chaos routes (/v1/chaos/...): fault injection for drills and tests." };
         var command = new Command("node", "Run one node (an Orleans silo with its replicas, and the HTTP routes), or check a node's write-ahead log.")
         {
-            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, interRegionPort, peers, wanRtt, wanRttPair,
+            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, interRegionPort, peers, wanRtt, wanRttPair, chaos,
         };
         command.SetAction(parseResult =>
         {
@@ -88,6 +89,7 @@ public static class NodeCommand
                 RegionNodes = regionNodes,
                 Groups = parseResult.GetValue(groups),
                 AdminTokenHash = parseResult.GetValue(adminTokenHash),
+                Chaos = parseResult.GetValue(chaos),
             };
             var endpoints = new NodeEndpoints(parseResult.GetValue(httpPort), parseResult.GetValue(siloPort), parseResult.GetValue(gatewayPort));
             INodeExtension? extension = null;

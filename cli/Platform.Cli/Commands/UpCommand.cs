@@ -84,12 +84,6 @@ public static class UpCommand
                 return ExitCodes.Usage;
             }
 
-            if (options.Chaos)
-            {
-                error.WriteLine("platform up: --chaos is not available yet.");
-                return ExitCodes.Usage;
-            }
-
             if (options.Regions.Count > 1 || options.WanRoundTrip > TimeSpan.Zero)
             {
                 output.WriteLine("note: the regions are linked (signed HTTP/2, with --wan-rtt on every cross-region call) and report each other's reachability; namespaces and data are not shared between regions yet.");

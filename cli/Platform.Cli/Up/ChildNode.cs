@@ -7,7 +7,7 @@ namespace Platform.Cli.Up;
 /// One node started by <c>platform up</c>: this same program re-run as <c>platform node</c>, its
 /// output appended to <c>&lt;data-dir&gt;/&lt;region&gt;/&lt;node&gt;/node.log</c>.
 /// </summary>
-public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regionNodes, string dataDirectory, int groups, string adminTokenHash, string? azureTables = null, RegionLinks? links = null) : IDisposable
+public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regionNodes, string dataDirectory, int groups, string adminTokenHash, string? azureTables = null, RegionLinks? links = null, bool chaos = false) : IDisposable
 {
     private Process? process;
     private StreamWriter? log;
@@ -35,7 +35,7 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
             "--gateway-port", Node.GatewayPort.ToString(CultureInfo.InvariantCulture),
             "--admin-token-sha256", adminTokenHash,
             "--clustering", azureTables is null ? "embedded" : "azurite",
-        ]).Concat(links?.ArgumentsFor(Node) ?? []))
+        ]).Concat(links?.ArgumentsFor(Node) ?? []).Concat(chaos ? ["--chaos"] : []))
         {
             start.ArgumentList.Add(argument);
         }

@@ -52,7 +52,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 var names = region.Nodes.Select(n => n.Name).ToList();
                 foreach (var node in region.Nodes)
                 {
-                    var child = new ChildNode(node, names, dataDirectory, groups: 4, TokenHash.Of(adminToken), azureTables, links);
+                    var child = new ChildNode(node, names, dataDirectory, groups: 4, TokenHash.Of(adminToken), azureTables, links, options.Chaos);
                     children.Add(child);
                     child.Start(OnExited);
                 }

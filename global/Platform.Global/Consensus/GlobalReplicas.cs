@@ -65,6 +65,11 @@ public sealed partial class GlobalReplicas(IServiceProvider services, InterRegio
             foreach (var group in GlobalGroups.All)
             {
                 var core = new ReplicaCore(group, storage, topology, metrics, loggers.CreateLogger<ReplicaCore>());
+                if (services.GetService<Platform.Regional.Chaos.ChaosState>() is { Enabled: true } chaos)
+                {
+                    core.Reachable = name => name.Split('/') is [var region, var peer] && chaos.CanReachRegion(region) && (region != node.Region || chaos.CanReachNode(peer));
+                }
+
                 core.Transport = (name, batch) => _ = SendAsync(group, name, batch);
                 core.SnapshotStreamer = new SnapshotStreamer(group, node.SnapshotChunkBytes, (name, chunk) => SendChunkAsync(group, name, chunk), loggers.CreateLogger<SnapshotStreamer>());
                 replicas[group] = core;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Platform.Regional.Chaos;
 
 namespace Platform.Global.Transport;
 
@@ -13,12 +14,14 @@ public sealed class InterRegionClient : IDisposable
     private readonly InterRegionOptions options;
     private readonly HttpClient http;
     private readonly TimeProvider clock;
+    private readonly ChaosState? chaos;
 
-    public InterRegionClient(InterRegionOptions options, TimeProvider clock)
+    public InterRegionClient(InterRegionOptions options, TimeProvider clock, ChaosState? chaos = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
         this.clock = clock;
+        this.chaos = chaos;
         http = new HttpClient(new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
@@ -39,7 +42,12 @@ public sealed class InterRegionClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(body);
-        var oneWay = options.RoundTripTo(peer.Region) / 2;
+        if (chaos is { Enabled: true } && (!chaos.CanReachRegion(peer.Region) || (peer.Region == options.Region && !chaos.CanReachNode(peer.Node))))
+        {
+            throw new HttpRequestException($"chaos: {peer.Region}/{peer.Node} is cut off from this node");
+        }
+
+        var oneWay = (options.RoundTripTo(peer.Region) + (chaos?.ExtraLatencyTo(peer.Region) ?? TimeSpan.Zero)) / 2;
         if (oneWay > TimeSpan.Zero)
         {
             await Task.Delay(oneWay, clock, cancellationToken);

@@ -47,6 +47,16 @@ public static partial class InterRegionEndpoint
                     return;
                 }
 
+                // A region cut off by chaos: its requests never arrived.
+                var from = context.Request.Headers[RequestSignature.FromHeader].ToString();
+                var chaos = context.RequestServices.GetService<Platform.Regional.Chaos.ChaosState>();
+                if (chaos is { Enabled: true } && from.Split('/') is [var fromRegion, var fromNode]
+                    && (!chaos.CanReachRegion(fromRegion) || (fromRegion == options.Region && !chaos.CanReachNode(fromNode))))
+                {
+                    context.Abort();
+                    return;
+                }
+
                 context.Items[BodyItem] = body;
             }
 

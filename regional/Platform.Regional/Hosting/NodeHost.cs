@@ -99,6 +99,7 @@ public static class NodeHost
             silo.Services.AddNodePinnedPlacement();
         });
         builder.Services.AddSingleton(node);
+        builder.Services.AddSingleton(new Chaos.ChaosState(node.Chaos));
         builder.Services.AddSingleton(MvccLimits.Default);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RegionalMetrics>();

@@ -39,6 +39,9 @@ public sealed record NodeOptions
     /// <summary>How long a request may wait for a leader, a commit or a read point before it is answered 503.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Serve the chaos routes (<c>--chaos</c>): fault injection for drills and tests.</summary>
+    public bool Chaos { get; init; }
+
     /// <summary>SHA-256 (hex) of the bootstrap admin token, which holds admin over every namespace; null for none.</summary>
     public string? AdminTokenHash { get; init; }
 

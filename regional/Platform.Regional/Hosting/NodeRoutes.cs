@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Api.Routes;
 using Platform.Regional.Replication;
@@ -13,6 +14,18 @@ public static class NodeRoutes
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<ProblemMiddleware>();
+        app.Use(async (context, next) =>
+        {
+            // An isolated node (chaos) answers no client; only the chaos routes stay, to heal it.
+            if (context.RequestServices.GetRequiredService<Chaos.ChaosState>().Isolated
+                && !context.Request.Path.StartsWithSegments("/v1/chaos", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Abort();
+                return;
+            }
+
+            await next(context);
+        });
         app.UseMiddleware<Authentication>();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", ReadyAsync);
@@ -22,6 +35,11 @@ public static class NodeRoutes
         NamespaceRoutes.Map(app);
         TokenRoutes.Map(app);
         StatusRoutes.Map(app);
+        if (app.Services.GetRequiredService<NodeOptions>().Chaos)
+        {
+            ChaosRoutes.Map(app);
+        }
+
         app.Map("/v1/{**rest}", (HttpContext context) => throw ApiProblemException.NotFound($"no route {context.Request.Method} {context.Request.Path}"));
     }
 

@@ -53,6 +53,12 @@ public sealed class NodeReplicas
     private ReplicaCore Create(ulong group)
     {
         var core = new ReplicaCore(group, services.GetRequiredService<NodeStorage>(), new RegionalTopology(group, Options, identity), metrics, loggers.CreateLogger<ReplicaCore>());
+        var chaos = services.GetService<Chaos.ChaosState>();
+        if (chaos is { Enabled: true })
+        {
+            core.Reachable = chaos.CanReachNode;
+        }
+
         core.Transport = (node, batch) => grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node)).Deliver(batch).Ignore();
         core.SnapshotStreamer = new Transport.SnapshotStreamer(group, Options.SnapshotChunkBytes,
             (node, chunk) => grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node)).ReceiveSnapshotChunk(chunk), loggers.CreateLogger<Transport.SnapshotStreamer>());

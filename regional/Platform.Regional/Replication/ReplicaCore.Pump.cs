@@ -182,6 +182,11 @@ public sealed partial class ReplicaCore
         foreach (var batch in messages.GroupBy(m => m.To))
         {
             var node = topology.NameOf(batch.Key);
+            if (Reachable is { } reachable && !reachable(node))
+            {
+                continue;
+            }
+
             var inline = batch.Where(m => m.Snapshot is null).ToList();
             if (inline.Count > 0)
             {

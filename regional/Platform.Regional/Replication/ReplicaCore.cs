@@ -70,6 +70,9 @@ public sealed partial class ReplicaCore
     /// <summary>Sends a batch of messages to the replica of this group on another node.</summary>
     public Action<string, byte[]>? Transport { get; set; }
 
+    /// <summary>Whether a member (by name) can be reached right now; chaos partitions say no. Null: always.</summary>
+    public Func<string, bool>? Reachable { get; set; }
+
     /// <summary>Streams InstallSnapshot messages to another node in chunks.</summary>
     public Transport.SnapshotStreamer? SnapshotStreamer { get; set; }
 
@@ -150,8 +153,9 @@ public sealed partial class ReplicaCore
             raft.Tick(Now);
             foreach (var message in decoded)
             {
-                // Messages for this node's previous incarnation (a wiped disk) are not this replica's to answer.
-                if (message.To == raft.Id)
+                // Messages for this node's previous incarnation (a wiped disk) are not this replica's to
+                // answer; messages from a member cut off by chaos never arrived.
+                if (message.To == raft.Id && (Reachable is not { } reachable || reachable(topology.NameOf(message.From))))
                 {
                     raft.Step(message);
                     if (message.From == raft.Leader)

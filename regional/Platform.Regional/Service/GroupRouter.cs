@@ -12,7 +12,7 @@ namespace Platform.Regional.Service;
 /// read point from the leader and wait until the local replica has applied it. Clients never need
 /// to know which node leads.
 /// </summary>
-public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, NodeOptions node)
+public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, NodeOptions node, Chaos.ChaosState? chaos = null)
 {
     /// <summary>Pause before asking again while a group elects a leader.</summary>
     private static readonly TimeSpan ElectionPause = TimeSpan.FromMilliseconds(50);
@@ -92,6 +92,11 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
     {
         var local = Local(group);
         var termAtSend = local.LeaderAndTerm.Term;
+        if (chaos is { Enabled: true } && !chaos.CanReachNode(target))
+        {
+            throw new SiloUnavailableException($"chaos: {target} is cut off from this node");
+        }
+
         var call = grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).Propose(bytes);
         var clock = Stopwatch.StartNew();
         TimeSpan? leaderChangedAt = null;
@@ -185,6 +190,11 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
     {
         var local = Local(group);
         var termAtSend = local.LeaderAndTerm.Term;
+        if (chaos is { Enabled: true } && !chaos.CanReachNode(target))
+        {
+            throw new SiloUnavailableException($"chaos: {target} is cut off from this node");
+        }
+
         var call = grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).ReadIndex();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < left)

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -45,6 +46,7 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
                 RegionNodes = ["node-1"],
                 Groups = 1,
                 AdminTokenHash = TokenHash.Of(token),
+                Chaos = true,
             };
             var links = new InterRegionOptions { Region = region, NodeName = "node-1", Port = ports[region].Inter, Secret = secret, Peers = peers, WanRoundTrip = TimeSpan.FromMilliseconds(40) };
             var host = NodeHost.Build(node, new NodeEndpoints(ports[region].Http, FreePorts.Next(), FreePorts.Next()), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
@@ -132,6 +134,46 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
         }
 
         Assert.True(seen.TakeLast(10).All(v => v != self), $"{self} alone kept leading: {string.Join(", ", seen)}");
+    }
+
+    [Fact]
+    public async Task A_region_cut_off_by_the_chaos_routes_loses_the_group_and_catches_up_when_healed()
+    {
+        var leader = await AgreedLeaderAsync(Regions, 60);
+        var cut = GlobalTopology.RegionOf(leader);
+        var others = Regions.Where(r => r != cut).ToList();
+
+        // Cut the leader's region off from the other two, from its own node (it drops what it sends and refuses what it gets).
+        using (var response = await Client(cut).PostAsJsonAsync("/v1/chaos/partition", new { regions = others }, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var next = await AgreedLeaderAsync(others, 30, notThis: leader);
+        Assert.Contains(GlobalTopology.RegionOf(next), others);
+        var term = (await GlobalGroupAsync(others[0]))!.Value.GetProperty("term").GetInt64();
+
+        // Healed, it follows the new leader in the new term.
+        using (var healed = await Client(cut).PostAsync(new Uri("/v1/chaos/heal", UriKind.Relative), null, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, healed.StatusCode);
+        }
+
+        var after = await AgreedLeaderAsync(Regions, 30, notThis: leader);
+        Assert.True((await GlobalGroupAsync(cut))!.Value.GetProperty("term").GetInt64() >= term);
+        Assert.NotEqual(leader, after);
+
+        // Without a token, nothing is cut.
+        using var reader = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[cut].Http}") };
+        using var refused = await reader.PostAsync(new Uri("/v1/chaos/heal", UriKind.Relative), null, Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    private HttpClient Client(string region)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[region].Http}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     private async Task StopAsync(string region)

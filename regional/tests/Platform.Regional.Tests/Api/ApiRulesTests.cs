@@ -194,6 +194,13 @@ public sealed class ApiRulesTests(ApiRegion region)
     }
 
     [Fact]
+    public async Task Chaos_routes_do_not_exist_without_chaos()
+    {
+        using var heal = await Admin.PostAsync(new Uri("/v1/chaos/isolate", UriKind.Relative), null, Cancel);
+        await heal.AssertProblemAsync(HttpStatusCode.NotFound, "NotFound");
+    }
+
+    [Fact]
     public async Task A_namespace_homed_elsewhere_fences_writes()
     {
         await Admin.CreateNamespaceAsync("rules-away", homeRegion: "us-east");
