@@ -12,6 +12,31 @@ public static class GlobalRaftRoutes
     {
         app.MapPost(InterRegionEndpoint.Prefix + "/raft/{group}", DeliverAsync);
         app.MapPost(InterRegionEndpoint.Prefix + "/snapshot/{group}", SnapshotAsync);
+        app.MapPost(InterRegionEndpoint.Prefix + "/propose/{group}", ProposeAsync);
+        app.MapPost(InterRegionEndpoint.Prefix + "/readindex/{group}", ReadIndexAsync);
+    }
+
+    /// <summary>A proposal forwarded by another region's node to this replica (the leader, it believed).</summary>
+    private static async Task<IResult> ProposeAsync(HttpContext context, ulong group, GlobalReplicas replicas)
+    {
+        if (replicas.Get(group) is not { } replica)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var reply = await replica.ProposeAsync(InterRegionEndpoint.Body(context));
+        return Results.Bytes(GlobalRouter.Encode(reply), "application/json");
+    }
+
+    private static async Task<IResult> ReadIndexAsync(HttpContext context, ulong group, GlobalReplicas replicas)
+    {
+        if (replicas.Get(group) is not { } replica)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var reply = await replica.ReadIndexAsync(TimeSpan.FromSeconds(3));
+        return Results.Bytes(GlobalRouter.Encode(reply), "application/json");
     }
 
     private static async Task<IResult> DeliverAsync(HttpContext context, ulong group, GlobalReplicas replicas)

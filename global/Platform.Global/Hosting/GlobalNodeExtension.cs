@@ -35,6 +35,8 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
         services.AddSingleton<GlobalReplicas>();
         services.AddHostedService(sp => sp.GetRequiredService<GlobalReplicas>());
         services.AddSingleton<IGroupSource>(sp => sp.GetRequiredService<GlobalReplicas>());
+        services.AddSingleton<GlobalRouter>();
+        services.AddSingleton<IGlobalGroups>(sp => sp.GetRequiredService<GlobalRouter>());
     }
 
     public void UseMiddleware(WebApplication app) => app.UseInterRegionAuthentication(options);

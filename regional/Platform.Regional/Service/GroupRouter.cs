@@ -12,14 +12,20 @@ namespace Platform.Regional.Service;
 /// read point from the leader and wait until the local replica has applied it. Clients never need
 /// to know which node leads.
 /// </summary>
-public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, NodeOptions node, Chaos.ChaosState? chaos = null)
+public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, NodeOptions node, Chaos.ChaosState? chaos = null, IGlobalGroups? global = null)
 {
+    /// <summary>The strong-global groups, when this node is linked to other regions.</summary>
+    public IGlobalGroups? Global => global;
+
     /// <summary>Pause before asking again while a group elects a leader.</summary>
     private static readonly TimeSpan ElectionPause = TimeSpan.FromMilliseconds(50);
 
     public NodeOptions Node => node;
 
-    public ReplicaCore Local(ulong group) => replicas.Get(group);
+    public ReplicaCore Local(ulong group) =>
+        global is not null && global.Owns(group)
+            ? global.Local(group) ?? throw new NodeNotReadyException("this node's strong-global replicas are still starting")
+            : replicas.Get(group);
 
     /// <summary>
     /// Commits a command in its group and returns once the leader applied it. Refusals before the
@@ -30,6 +36,11 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
     public async Task<ProposeReply> ProposeAsync(ulong group, GroupCommand command, CancellationToken cancellationToken)
     {
         var bytes = GroupCommandCodec.Encode(command);
+        if (global is not null && global.Owns(group))
+        {
+            return await global.ProposeAsync(group, bytes, cancellationToken);
+        }
+
         var clock = Stopwatch.StartNew();
         string? target = null;
         string lastProblem = "no leader is known";
@@ -142,6 +153,12 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
     /// </summary>
     public async Task LinearizableBarrierAsync(ulong group, CancellationToken cancellationToken)
     {
+        if (global is not null && global.Owns(group))
+        {
+            await global.LinearizableBarrierAsync(group, cancellationToken);
+            return;
+        }
+
         var clock = Stopwatch.StartNew();
         var local = Local(group);
         string? target = null;

@@ -12,7 +12,24 @@ namespace Platform.Regional.Service;
 /// </summary>
 public sealed class NamespaceAccess(GroupRouter router)
 {
-    public ulong GroupOf(string ns) => NamespacePlacement.GroupOf(ns, router.Node.Groups);
+    /// <summary>The regional group a namespace of this region lives in: a hash of its name.</summary>
+    public ulong RegionalGroupOf(string ns) => NamespacePlacement.GroupOf(ns, router.Node.Groups);
+
+    /// <summary>
+    /// The group that holds the namespace as this node's replicas know it: the strong-global group
+    /// for a <c>strong-global</c> namespace (every region has it), else the region's hash group.
+    /// </summary>
+    public ulong GroupOf(string ns) =>
+        router.Global is { } global && global.Local(global.StrongGlobalGroup) is { } replica && replica.Read(m => m.State(ns) is not null)
+            ? global.StrongGlobalGroup
+            : RegionalGroupOf(ns);
+
+    /// <summary>The group a namespace with these settings is created in.</summary>
+    public ulong GroupFor(string ns, NamespaceSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Mode == NamespaceMode.StrongGlobal && router.Global is { } global ? global.StrongGlobalGroup : RegionalGroupOf(ns);
+    }
 
     public ReplicaCore Replica(string ns) => router.Local(GroupOf(ns));
 
@@ -28,8 +45,14 @@ public sealed class NamespaceAccess(GroupRouter router)
         var settings = router.Local(group).Read(m => m.State(ns)?.Settings);
         if (settings is null && consistency == Consistency.Serializable)
         {
-            await router.LinearizableBarrierAsync(group, cancellationToken);
-            settings = router.Local(group).Read(m => m.State(ns)?.Settings);
+            // Created a moment ago through another node (or, if strong-global, another region)?
+            await router.LinearizableBarrierAsync(RegionalGroupOf(ns), cancellationToken);
+            if (router.Global is { } global)
+            {
+                await router.LinearizableBarrierAsync(global.StrongGlobalGroup, cancellationToken);
+            }
+
+            settings = router.Local(GroupOf(ns)).Read(m => m.State(ns)?.Settings);
         }
 
         return settings ?? throw ApiProblemException.NamespaceNotFound(ns);

@@ -169,6 +169,72 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task A_strong_global_namespace_created_in_one_region_takes_writes_from_every_region()
+    {
+        await AgreedLeaderAsync(Regions, 60);
+        using var eu = Client("eu-west");
+        using (var created = await eu.PutAsJsonAsync("/v1/namespaces/flags", new { mode = "strong-global" }, Cancel))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(Cancel));
+        }
+
+        long last = 0;
+        foreach (var region in Regions)
+        {
+            using var client = Client(region);
+            using var put = await client.PutAsync(new Uri($"/v1/ns/flags/kv/switch", UriKind.Relative), new StringContent($"from-{region}"), Cancel);
+            Assert.True(put.IsSuccessStatusCode, $"{region}: {await put.Content.ReadAsStringAsync(Cancel)}");
+            var revision = (await put.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("revision").GetInt64();
+            Assert.True(revision > last);
+            last = revision;
+
+            // Read back linearizably from every region: each sees the write just acknowledged.
+            foreach (var reader in Regions)
+            {
+                using var other = Client(reader);
+                Assert.Equal($"from-{region}", await other.GetStringAsync(new Uri("/v1/ns/flags/kv/switch", UriKind.Relative), Cancel));
+            }
+        }
+
+        // A region cut off from the other two cannot commit: no majority of regions.
+        var cut = Regions[2];
+        using var isolated = Client(cut);
+        using (var partition = await isolated.PostAsJsonAsync("/v1/chaos/partition", new { regions = Regions.Where(r => r != cut) }, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, partition.StatusCode);
+        }
+
+        using (var refused = await isolated.PutAsync(new Uri("/v1/ns/flags/kv/switch", UriKind.Relative), new StringContent("lost"), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            var code = (await refused.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("code").GetString();
+            Assert.True(code is "QuorumUnavailable" or "OutcomeUnknown", code);
+        }
+
+        using (var onward = await eu.PutAsync(new Uri("/v1/ns/flags/kv/switch", UriKind.Relative), new StringContent("while-cut"), Cancel))
+        {
+            Assert.True(onward.IsSuccessStatusCode, await onward.Content.ReadAsStringAsync(Cancel));
+        }
+
+        // Healed, it catches up.
+        using (var heal = await isolated.PostAsync(new Uri("/v1/chaos/heal", UriKind.Relative), null, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, heal.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        string? seen = null;
+        while (DateTime.UtcNow < deadline && seen != "while-cut")
+        {
+            using var read = await isolated.GetAsync(new Uri("/v1/ns/flags/kv/switch?consistency=serializable", UriKind.Relative), Cancel);
+            seen = read.IsSuccessStatusCode ? await read.Content.ReadAsStringAsync(Cancel) : null;
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.Equal("while-cut", seen);
+    }
+
     private HttpClient Client(string region)
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[region].Http}") };

@@ -20,7 +20,7 @@ public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namesp
         ArgumentNullException.ThrowIfNull(request);
         var ns = request.Namespace;
         var settings = request.ToSettings();
-        var group = namespaces.GroupOf(ns);
+        var group = namespaces.GroupFor(ns, settings);
         await router.LinearizableBarrierAsync(group, cancellationToken);
         var existing = namespaces.View(ns);
         if (existing is not null && (existing.Settings.Mode != settings.Mode || existing.Settings.HomeRegion != settings.HomeRegion))
@@ -63,7 +63,13 @@ public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namesp
     {
         ArgumentNullException.ThrowIfNull(request);
         var views = new List<NamespaceView>();
-        for (ulong group = 0; group < (ulong)router.Node.Groups; group++)
+        IEnumerable<ulong> groups = [.. Enumerable.Range(0, router.Node.Groups).Select(g => (ulong)g)];
+        if (router.Global is { } global)
+        {
+            groups = groups.Append(global.StrongGlobalGroup);
+        }
+
+        foreach (var group in groups)
         {
             await router.LinearizableBarrierAsync(group, cancellationToken);
             var names = router.Local(group).Read(m => m.Namespaces.ToList());

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Platform.Global.Transport;
+using Platform.Regional.Api.Problems;
+using Platform.Regional.Replication;
+
+namespace Platform.Global.Consensus;
+
+/// <summary>
+/// Finds a strong-global group's leader, which may be in another region: proposals and read points
+/// go to this node's replica when it leads, else to the leader's node over the inter-region
+/// transport (paying the WAN round trip). No leader reachable means no majority of regions:
+/// answered <c>503 QuorumUnavailable</c>.
+/// </summary>
+public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient client, Regional.Hosting.NodeOptions node) : IGlobalGroups
+{
+    private static readonly TimeSpan ElectionPause = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan SilentLeaderGrace = TimeSpan.FromMilliseconds(300);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public ulong StrongGlobalGroup => GlobalGroups.StrongGlobal;
+
+    public bool Owns(ulong group) => GlobalGroups.All.Contains(group);
+
+    public ReplicaCore? Local(ulong group) => replicas.Get(group);
+
+    public async Task<ProposeReply> ProposeAsync(ulong group, byte[] command, CancellationToken cancellationToken)
+    {
+        var local = Local(group) ?? throw ApiProblemException.NotCaughtUp("this node's strong-global replicas are still starting");
+        var clock = Stopwatch.StartNew();
+        var lastProblem = "no leader is known";
+        while (clock.Elapsed < node.RequestTimeout)
+        {
+            var (leader, term) = local.LeaderAndTerm;
+            if (leader is null)
+            {
+                await Task.Delay(ElectionPause, cancellationToken);
+                continue;
+            }
+
+            ProposeReply reply;
+            if (leader == SelfName)
+            {
+                try
+                {
+                    reply = await local.ProposeAsync(command).WaitAsync(node.RequestTimeout - clock.Elapsed, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    throw ApiProblemException.OutcomeUnknown($"strong-global group {group} accepted the write but did not commit it in time (no majority of regions?)");
+                }
+            }
+            else
+            {
+                var remote = await ForwardAsync(group, leader, term, command, clock, cancellationToken);
+                if (remote is null)
+                {
+                    lastProblem = $"the leader {leader} is unreachable";
+                    await Task.Delay(ElectionPause, cancellationToken);
+                    continue;
+                }
+
+                reply = remote;
+            }
+
+            switch (reply.Status)
+            {
+                case ProposeStatus.Applied:
+                    return reply;
+                case ProposeStatus.Unknown:
+                    throw ApiProblemException.OutcomeUnknown($"strong-global group {group} may have committed the write: {reply.Problem}");
+                default:
+                    lastProblem = reply.Problem ?? reply.Status.ToString();
+                    await Task.Delay(ElectionPause, cancellationToken);
+                    break;
+            }
+        }
+
+        throw ApiProblemException.QuorumUnavailable($"strong-global group {group} has no leader reachable from {SelfName} within {node.RequestTimeout.TotalSeconds:0.#} s: {lastProblem}");
+    }
+
+    /// <summary>
+    /// Sends the proposal to the leader's node; null when it never got there (safe to retry). A
+    /// leader that stays silent after this node has seen a newer one is given up: outcome unknown.
+    /// </summary>
+    private async Task<ProposeReply?> ForwardAsync(ulong group, string leader, long term, byte[] command, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var local = Local(group)!;
+        var call = client.PostAsync(Peer(leader), GlobalReplicas.Path(group, "propose"), command, cancellationToken);
+        TimeSpan? changedAt = null;
+        while (true)
+        {
+            var finished = await Task.WhenAny(call, Task.Delay(ElectionPause, cancellationToken));
+            if (finished == call)
+            {
+                try
+                {
+                    var (status, body) = await call;
+                    return status == HttpStatusCode.OK ? JsonSerializer.Deserialize<ProposeReply>(body, Json) : null;
+                }
+                catch (HttpRequestException)
+                {
+                    // Refused connection or a partition: the request did not reach the leader.
+                    return null;
+                }
+            }
+
+            var (now, nowTerm) = local.LeaderAndTerm;
+            if (nowTerm > term && now != leader)
+            {
+                changedAt ??= clock.Elapsed;
+                if (clock.Elapsed - changedAt > SilentLeaderGrace)
+                {
+                    _ = call.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                    throw ApiProblemException.OutcomeUnknown($"strong-global group {group}'s leader changed from {leader} while the write was in flight");
+                }
+            }
+
+            if (clock.Elapsed > node.RequestTimeout)
+            {
+                _ = call.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                throw ApiProblemException.OutcomeUnknown($"the strong-global leader {leader} did not answer in time");
+            }
+        }
+    }
+
+    public async Task LinearizableBarrierAsync(ulong group, CancellationToken cancellationToken)
+    {
+        var local = Local(group) ?? throw ApiProblemException.NotCaughtUp("this node's strong-global replicas are still starting");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < node.RequestTimeout)
+        {
+            var (leader, _) = local.LeaderAndTerm;
+            ReadIndexReply? reply = null;
+            if (leader == SelfName)
+            {
+                reply = await local.ReadIndexAsync(node.RequestTimeout - clock.Elapsed);
+            }
+            else if (leader is not null)
+            {
+                try
+                {
+                    var (status, body) = await client.PostAsync(Peer(leader), GlobalReplicas.Path(group, "readindex"), [], cancellationToken);
+                    reply = status == HttpStatusCode.OK ? JsonSerializer.Deserialize<ReadIndexReply>(body, Json) : null;
+                }
+                catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    reply = null;
+                }
+            }
+
+            if (reply is { Status: ReadIndexStatus.Ready })
+            {
+                if (await local.WaitAppliedAsync(reply.Index, node.RequestTimeout - clock.Elapsed, cancellationToken))
+                {
+                    return;
+                }
+
+                throw ApiProblemException.NotCaughtUp($"this node has not applied index {reply.Index} of strong-global group {group} in time");
+            }
+
+            await Task.Delay(ElectionPause, cancellationToken);
+        }
+
+        throw ApiProblemException.QuorumUnavailable($"strong-global group {group} could not confirm a leader from {SelfName} within {node.RequestTimeout.TotalSeconds:0.#} s");
+    }
+
+    private string SelfName => $"{node.Region}/{node.NodeName}";
+
+    private PeerEndpoint Peer(string name) =>
+        client.Options.Peers.FirstOrDefault(p => $"{p.Region}/{p.Node}" == name) ?? throw new ArgumentException($"no inter-region address for {name}");
+
+    /// <summary>The JSON of the answers the inter-region propose and read-index routes give.</summary>
+    public static byte[] Encode<T>(T answer) => JsonSerializer.SerializeToUtf8Bytes(answer, Json);
+}
