@@ -1,13 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Platform.Global.Consensus;
-using Platform.Global.Hosting;
-using Platform.Global.Transport;
-using Platform.Regional.Hosting;
-using Platform.Regional.Security;
 
 namespace Platform.Global.Tests.Consensus;
 
@@ -20,47 +14,18 @@ namespace Platform.Global.Tests.Consensus;
 public sealed class StrongGlobalGroupTests : IAsyncLifetime
 {
     private static readonly string[] Regions = ["eu-west", "us-east", "ap-south"];
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "platform-tests", "global-" + Guid.NewGuid().ToString("N"));
-    private readonly string token = TokenHash.NewToken();
-    private readonly byte[] secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-    private readonly Dictionary<string, WebApplication?> hosts = [];
-    private readonly Dictionary<string, (int Http, int Inter)> ports = [];
+    private readonly LinkedRegions regions = new(Regions, TimeSpan.FromMilliseconds(40));
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        foreach (var region in Regions)
-        {
-            ports[region] = (FreePorts.Next(), FreePorts.Next());
-        }
+    public async ValueTask InitializeAsync() => await regions.StartAsync(Cancel);
 
-        var peers = Regions.Select(r => new PeerEndpoint(r, "node-1", new Uri($"http://127.0.0.1:{ports[r].Inter}"))).ToList();
-        foreach (var region in Regions)
-        {
-            var node = new NodeOptions
-            {
-                Region = region,
-                NodeName = "node-1",
-                DataDirectory = Path.Combine(dataDirectory, region, "node-1"),
-                RegionNodes = ["node-1"],
-                Groups = 1,
-                AdminTokenHash = TokenHash.Of(token),
-                Chaos = true,
-            };
-            var links = new InterRegionOptions { Region = region, NodeName = "node-1", Port = ports[region].Inter, Secret = secret, Peers = peers, WanRoundTrip = TimeSpan.FromMilliseconds(40) };
-            var host = NodeHost.Build(node, new NodeEndpoints(ports[region].Http, FreePorts.Next(), FreePorts.Next()), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
-            hosts[region] = host;
-        }
-
-        await Task.WhenAll(hosts.Values.Select(h => h!.StartAsync(Cancel)));
-    }
+    public ValueTask DisposeAsync() => regions.DisposeAsync();
 
     /// <summary>The strong-global group as one region's node sees it.</summary>
     private async Task<JsonElement?> GlobalGroupAsync(string region)
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[region].Http}") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var client = regions.Client(region);
         try
         {
             using var response = await client.GetAsync(new Uri("/v1/status", UriKind.Relative), Cancel);
@@ -109,14 +74,14 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
 
         // The leader's region goes away: the other two elect one of themselves.
         var lost = GlobalTopology.RegionOf(leader);
-        await StopAsync(lost);
+        await regions.StopAsync(lost);
         var survivors = Regions.Where(r => r != lost).ToList();
         var next = await AgreedLeaderAsync(survivors, 30, notThis: leader);
         Assert.NotEqual(leader, next);
 
         // One more region gone: the last one alone is no majority. Whatever it believed, within an
         // election timeout or two it has no leader, or names one that is gone, never itself.
-        await StopAsync(GlobalTopology.RegionOf(next));
+        await regions.StopAsync(GlobalTopology.RegionOf(next));
         var last = survivors.Single(r => r != GlobalTopology.RegionOf(next));
         var self = $"{last}/node-1";
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
@@ -144,7 +109,7 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
         var others = Regions.Where(r => r != cut).ToList();
 
         // Cut the leader's region off from the other two, from its own node (it drops what it sends and refuses what it gets).
-        using (var response = await Client(cut).PostAsJsonAsync("/v1/chaos/partition", new { regions = others }, Cancel))
+        using (var response = await regions.Client(cut).PostAsJsonAsync("/v1/chaos/partition", new { regions = others }, Cancel))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
@@ -154,7 +119,7 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
         var term = (await GlobalGroupAsync(others[0]))!.Value.GetProperty("term").GetInt64();
 
         // Healed, it follows the new leader in the new term.
-        using (var healed = await Client(cut).PostAsync(new Uri("/v1/chaos/heal", UriKind.Relative), null, Cancel))
+        using (var healed = await regions.Client(cut).PostAsync(new Uri("/v1/chaos/heal", UriKind.Relative), null, Cancel))
         {
             Assert.Equal(HttpStatusCode.OK, healed.StatusCode);
         }
@@ -164,7 +129,7 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
         Assert.NotEqual(leader, after);
 
         // Without a token, nothing is cut.
-        using var reader = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[cut].Http}") };
+        using var reader = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{regions.HttpPort(cut)}") };
         using var refused = await reader.PostAsync(new Uri("/v1/chaos/heal", UriKind.Relative), null, Cancel);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
@@ -173,7 +138,7 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
     public async Task A_strong_global_namespace_created_in_one_region_takes_writes_from_every_region()
     {
         await AgreedLeaderAsync(Regions, 60);
-        using var eu = Client("eu-west");
+        using var eu = regions.Client("eu-west");
         using (var created = await eu.PutAsJsonAsync("/v1/namespaces/flags", new { mode = "strong-global" }, Cancel))
         {
             Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(Cancel));
@@ -182,7 +147,7 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
         long last = 0;
         foreach (var region in Regions)
         {
-            using var client = Client(region);
+            using var client = regions.Client(region);
             using var put = await client.PutAsync(new Uri($"/v1/ns/flags/kv/switch", UriKind.Relative), new StringContent($"from-{region}"), Cancel);
             Assert.True(put.IsSuccessStatusCode, $"{region}: {await put.Content.ReadAsStringAsync(Cancel)}");
             var revision = (await put.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("revision").GetInt64();
@@ -192,14 +157,14 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
             // Read back linearizably from every region: each sees the write just acknowledged.
             foreach (var reader in Regions)
             {
-                using var other = Client(reader);
+                using var other = regions.Client(reader);
                 Assert.Equal($"from-{region}", await other.GetStringAsync(new Uri("/v1/ns/flags/kv/switch", UriKind.Relative), Cancel));
             }
         }
 
         // A region cut off from the other two cannot commit: no majority of regions.
         var cut = Regions[2];
-        using var isolated = Client(cut);
+        using var isolated = regions.Client(cut);
         using (var partition = await isolated.PostAsJsonAsync("/v1/chaos/partition", new { regions = Regions.Where(r => r != cut) }, Cancel))
         {
             Assert.Equal(HttpStatusCode.OK, partition.StatusCode);
@@ -235,32 +200,7 @@ public sealed class StrongGlobalGroupTests : IAsyncLifetime
         Assert.Equal("while-cut", seen);
     }
 
-    private HttpClient Client(string region)
-    {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[region].Http}") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    private async Task StopAsync(string region)
-    {
-        if (hosts[region] is { } host)
-        {
-            hosts[region] = null;
-            await host.StopAsync(Cancel);
-            await host.DisposeAsync();
-        }
-    }
 
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var host in hosts.Values.OfType<WebApplication>())
-        {
-            await host.StopAsync();
-            await host.DisposeAsync();
-        }
 
-        Directory.Delete(dataDirectory, recursive: true);
-    }
 }

@@ -1,12 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Platform.Global.Hosting;
 using Platform.Global.Transport;
-using Platform.Regional.Hosting;
-using Platform.Regional.Security;
 
 namespace Platform.Global.Tests.Transport;
 
@@ -15,46 +10,18 @@ namespace Platform.Global.Tests.Transport;
 public sealed class InterRegionLinkTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wan = TimeSpan.FromMilliseconds(80);
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "platform-tests", "inter-" + Guid.NewGuid().ToString("N"));
-    private readonly string token = TokenHash.NewToken();
-    private readonly byte[] secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-    private readonly List<WebApplication> hosts = [];
-    private readonly Dictionary<string, (int Http, int Inter)> ports = [];
+    private readonly LinkedRegions regions = new(["eu-west", "us-east"], Wan);
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        string[] regions = ["eu-west", "us-east"];
-        foreach (var region in regions)
-        {
-            ports[region] = (FreePorts.Next(), FreePorts.Next());
-        }
+    public async ValueTask InitializeAsync() => await regions.StartAsync(Cancel);
 
-        var peers = regions.Select(r => new PeerEndpoint(r, "node-1", new Uri($"http://127.0.0.1:{ports[r].Inter}"))).ToList();
-        foreach (var region in regions)
-        {
-            var node = new NodeOptions
-            {
-                Region = region,
-                NodeName = "node-1",
-                DataDirectory = Path.Combine(dataDirectory, region, "node-1"),
-                RegionNodes = ["node-1"],
-                Groups = 1,
-                AdminTokenHash = TokenHash.Of(token),
-            };
-            var links = new InterRegionOptions { Region = region, NodeName = "node-1", Port = ports[region].Inter, Secret = secret, Peers = peers, WanRoundTrip = Wan };
-            var host = NodeHost.Build(node, new NodeEndpoints(ports[region].Http, FreePorts.Next(), FreePorts.Next()), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
-            hosts.Add(host);
-            await host.StartAsync(Cancel);
-        }
-    }
+    public ValueTask DisposeAsync() => regions.DisposeAsync();
 
     [Fact]
     public async Task Status_shows_the_other_region_reachable_across_one_wan_round_trip()
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports["eu-west"].Http}") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var client = regions.Client("eu-west");
         JsonElement other = default;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -81,7 +48,7 @@ public sealed class InterRegionLinkTests : IAsyncLifetime
     public async Task Requests_without_valid_credentials_are_refused_and_each_port_serves_only_its_routes()
     {
         using var h2 = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        var inter = new Uri($"http://127.0.0.1:{ports["us-east"].Inter}");
+        var inter = new Uri($"http://127.0.0.1:{regions.InterPort("us-east")}");
 
         using var unsigned = await h2.PostAsync(new Uri(inter, "/inter/v1/ping"), new ByteArrayContent([]), Cancel);
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
@@ -101,11 +68,11 @@ public sealed class InterRegionLinkTests : IAsyncLifetime
         using var clientApi = await h2.GetAsync(new Uri(inter, "/v1/status"), Cancel);
         Assert.Equal(HttpStatusCode.NotFound, clientApi.StatusCode);
         using var http1 = new HttpClient();
-        using var interOnClientPort = await http1.PostAsync(new Uri($"http://127.0.0.1:{ports["us-east"].Http}/inter/v1/ping"), new ByteArrayContent([]), Cancel);
+        using var interOnClientPort = await http1.PostAsync(new Uri($"http://127.0.0.1:{regions.HttpPort("us-east")}/inter/v1/ping"), new ByteArrayContent([]), Cancel);
         Assert.Equal(HttpStatusCode.NotFound, interOnClientPort.StatusCode);
 
         // The transport's own client signs, and is answered.
-        var links = new InterRegionOptions { Region = "eu-west", NodeName = "node-1", Port = 1, Secret = secret };
+        var links = new InterRegionOptions { Region = "eu-west", NodeName = "node-1", Port = 1, Secret = regions.Secret };
         using var signed = new InterRegionClient(links, TimeProvider.System);
         var (status, body) = await signed.PostAsync(new PeerEndpoint("us-east", "node-1", inter), "/inter/v1/ping", [], Cancel);
         Assert.Equal(HttpStatusCode.OK, status);
@@ -113,14 +80,4 @@ public sealed class InterRegionLinkTests : IAsyncLifetime
     }
 
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var host in hosts)
-        {
-            await host.StopAsync();
-            await host.DisposeAsync();
-        }
-
-        Directory.Delete(dataDirectory, recursive: true);
-    }
 }
