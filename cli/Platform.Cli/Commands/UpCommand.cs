@@ -86,7 +86,7 @@ public static class UpCommand
 
             if (options.Regions.Count > 1 || options.WanRoundTrip > TimeSpan.Zero)
             {
-                output.WriteLine("note: the regions are linked (signed HTTP/2, with --wan-rtt on every cross-region call) and report each other's reachability; namespaces and data are not shared between regions yet.");
+                output.WriteLine("note: the regions are linked (signed HTTP/2, with --wan-rtt on every cross-region call); strong-global namespaces are shared by all regions, local-commit namespaces stay in the region they were created in until the catalog exists.");
             }
 
             return new UpRunner(options, output, error).Run();
