@@ -109,14 +109,15 @@ public static class GlobalMarkdown
             return;
         }
 
-        var towards = report.MeasuredRoundTrips.Select(r => r.ToRegion).Distinct().ToList();
+        // Columns in the rows' region order (the cluster's), so the table reads as a matrix with an empty diagonal.
+        var towards = report.MeasuredRoundTrips.Select(r => r.FromRegion).Concat(report.MeasuredRoundTrips.Select(r => r.ToRegion)).Distinct().ToList();
         md.Append($"| node | {string.Join(" | ", towards.Select(t => "to " + t))} |\n");
         md.Append($"| --- |{string.Concat(towards.Select(_ => " ---: |"))}\n");
         foreach (var from in report.MeasuredRoundTrips.GroupBy(r => $"{r.FromRegion}/{r.FromNode}"))
         {
             var cells = towards.Select(t => from.FirstOrDefault(r => r.ToRegion == t) is { } r
                 ? (r.Reachable ? Units.Ms(r.RttMs ?? double.NaN) : $"unreachable (last {Units.Ms(r.RttMs ?? double.NaN)})")
-                : string.Empty);
+                : from.Key.StartsWith(t + "/", StringComparison.Ordinal) ? "(own region)" : "not listed");
             md.Append($"| {from.Key} | {string.Join(" | ", cells)} |\n");
         }
 
