@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks (shared/API.md, Developer commands):
-#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | all (default)
+#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | global | all (default)
 # Builds in Release, runs BenchmarkDotNet in its default (full) job (or the storage harness) and
 # writes each report to loadtests/results/<scenario>/, so the figures are committed with the code
 # that produced them. The storage harness writes in $BENCH_SCRATCH (default: loadtests/.scratch,
@@ -13,6 +13,10 @@
 # part. LOADTEST_SECONDS (default 15), LOADTEST_WARMUP_SECONDS (3; also the writing before each kill),
 # LOADTEST_WRITES (2000), LOADTEST_CONCURRENCY (64) shorten a trial; LOADTEST_RESULTS sends its
 # reports elsewhere (default loadtests/results); LOADTEST_DATA_ROOT holds the temporary data directories.
+# global: the same harness against `platform up` with 3 regions x 3 nodes and --wan-rtt 80ms: one writer
+# at a time writes a strong-global namespace at a node of each region and a local-commit namespace in
+# eu-west, against the goal of one WAN round trip plus at most 5 ms (results/global/); about 5 minutes.
+# LOADTEST_GLOBAL_WRITES (300 per target) shortens a trial.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,9 +30,9 @@ declare -A filters=(
 )
 
 case "$scenario" in
-  all) scenarios=(consensus fsync storage regional) ;;
-  consensus|fsync|storage|regional|up|failover) scenarios=("$scenario") ;;
-  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|all]" >&2; exit 2 ;;
+  all) scenarios=(consensus fsync storage regional global) ;;
+  consensus|fsync|storage|regional|up|failover|global) scenarios=("$scenario") ;;
+  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|global|all]" >&2; exit 2 ;;
 esac
 
 case " ${scenarios[*]} " in
@@ -36,14 +40,14 @@ case " ${scenarios[*]} " in
     dotnet build "$here/Platform.Benchmarks/Platform.Benchmarks.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
 case " ${scenarios[*]} " in
-  *" regional "*|*" up "*|*" failover "*)
+  *" regional "*|*" up "*|*" failover "*|*" global "*)
     # The harness starts the CLI's release build as `dotnet platform.dll up ...`.
     dotnet build "$root/cli/Platform.Cli/Platform.Cli.csproj" -c Release -nologo -clp:ErrorsOnly
     dotnet build "$here/Platform.LoadTests/Platform.LoadTests.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
 
 for s in "${scenarios[@]}"; do
-  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ]; then
+  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ] || [ "$s" = global ]; then
     echo "==> load test: $s"
     dotnet "$here/Platform.LoadTests/bin/Release/net10.0/Platform.LoadTests.dll" "$s" \
       --platform "$root/cli/Platform.Cli/bin/Release/net10.0/platform.dll" \

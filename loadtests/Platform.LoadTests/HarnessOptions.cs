@@ -5,11 +5,12 @@ using System.Text.Json.Serialization;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// <c>Platform.LoadTests regional|up|failover --platform PATH/platform.dll --results DIR [--repo DIR]</c>, plus the
+/// <c>Platform.LoadTests regional|up|failover|global --platform PATH/platform.dll --results DIR [--repo DIR]</c>, plus the
 /// run's parameters from the environment so a short trial needs no other command line:
 /// LOADTEST_SECONDS (each concurrent phase, default 15), LOADTEST_WARMUP_SECONDS (default 3; also the
 /// writing before the failover's kill),
 /// LOADTEST_WRITES (sequential writes per target, default 2000), LOADTEST_CONCURRENCY (default 64),
+/// LOADTEST_GLOBAL_WRITES (sequential writes per target of the global scenario, default 300),
 /// LOADTEST_DATA_ROOT (where the fresh data directories go, default the temp directory).
 /// </summary>
 public sealed record HarnessOptions(
@@ -20,7 +21,7 @@ public sealed record HarnessOptions(
     string DataRoot,
     RunParameters Parameters)
 {
-    public const string Usage = "usage: Platform.LoadTests regional|up|failover --platform PATH/platform.dll --results DIR [--repo DIR]";
+    public const string Usage = "usage: Platform.LoadTests regional|up|failover|global --platform PATH/platform.dll --results DIR [--repo DIR]";
 
     /// <summary>The options, or null (with the reason in <paramref name="error"/>) when the command line is wrong.</summary>
     public static HarnessOptions? Parse(IReadOnlyList<string> args, IDictionary environment, out string? error)
@@ -28,7 +29,7 @@ public sealed record HarnessOptions(
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
         error = null;
-        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover"))
+        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover" or "global"))
         {
             error = Usage;
             return null;
@@ -64,7 +65,8 @@ public sealed record HarnessOptions(
                 Seconds: Number(environment, "LOADTEST_SECONDS", RunParameters.Defaults.Seconds),
                 WarmupSeconds: Number(environment, "LOADTEST_WARMUP_SECONDS", RunParameters.Defaults.WarmupSeconds),
                 SequentialWrites: (int)Number(environment, "LOADTEST_WRITES", RunParameters.Defaults.SequentialWrites),
-                Concurrency: (int)Number(environment, "LOADTEST_CONCURRENCY", RunParameters.Defaults.Concurrency));
+                Concurrency: (int)Number(environment, "LOADTEST_CONCURRENCY", RunParameters.Defaults.Concurrency),
+                GlobalWrites: (int)Number(environment, "LOADTEST_GLOBAL_WRITES", RunParameters.Defaults.GlobalWrites));
             var dataRoot = environment["LOADTEST_DATA_ROOT"] as string is { Length: > 0 } root ? root : Path.GetTempPath();
             return new HarnessOptions(args[0], Path.GetFullPath(platform), Path.GetFullPath(results), named.GetValueOrDefault("--repo"), Path.GetFullPath(dataRoot), parameters);
         }
@@ -91,12 +93,19 @@ public sealed record HarnessOptions(
 /// <summary>The knobs of one run; <see cref="Defaults"/> are those of a full measurement.</summary>
 /// <param name="ValueBytes">Bytes of every written value.</param>
 /// <param name="ReadKeys">Keys written before the read phases, which read them at random.</param>
-public sealed record RunParameters(double Seconds, double WarmupSeconds, int SequentialWrites, int Concurrency, int ValueBytes = 100, int ReadKeys = 1000)
+/// <param name="GlobalWrites">
+/// Sequential writes per target of the global scenario: fewer than <paramref name="SequentialWrites"/>, as
+/// each costs one or two simulated WAN round trips (80 to 160 ms) instead of about a millisecond.
+/// </param>
+public sealed record RunParameters(double Seconds, double WarmupSeconds, int SequentialWrites, int Concurrency, int ValueBytes = 100, int ReadKeys = 1000, int GlobalWrites = 300)
 {
     public static RunParameters Defaults { get; } = new(Seconds: 15, WarmupSeconds: 3, SequentialWrites: 2000, Concurrency: 64);
 
     /// <summary>Sequential warm-up writes before each measured sequence: a tenth of it, at least 50.</summary>
     public int SequentialWarmup => Math.Max(50, SequentialWrites / 10);
+
+    /// <summary>Warm-up writes before each measured sequence of the global scenario: a tenth of it, at least 10.</summary>
+    public int GlobalWarmup => Math.Max(10, GlobalWrites / 10);
 
     [JsonIgnore]
     public bool IsFullRun => this == Defaults;

@@ -5,7 +5,7 @@ using Platform.LoadTests.Scenarios;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// The regional load test (loadtests/run.sh regional|up|failover): starts real platforms with `platform up`,
+/// The regional and global load tests (loadtests/run.sh regional|up|failover|global): starts real platforms with `platform up`,
 /// drives them with closed loops and writes the reports under the results directory. Exit code 0 when
 /// everything was measured without an error, 1 when a report holds errors or a figure could not be
 /// measured (the report is still written), 2 on a wrong command line, 130 when interrupted.
@@ -32,6 +32,7 @@ public static class Program
             {
                 "up" => await RunUpAsync(options, machine, cancel.Token),
                 "failover" => await RunFailoverAsync(options, machine, cancel.Token),
+                "global" => await RunGlobalAsync(options, machine, cancel.Token),
                 _ => await RunRegionalAsync(options, machine, cancel.Token),
             };
         }
@@ -89,6 +90,20 @@ public static class Program
         Console.WriteLine(FailoverMarkdown.RenderFigures(failover));
         Console.WriteLine($"==> report in {Path.Combine(options.ResultsDirectory, "failover")}");
         return failover.Failed ? 1 : 0;
+    }
+
+    private static async Task<int> RunGlobalAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var report = await GlobalScenario.RunAsync(options, machine, cancellationToken);
+        var directory = Path.Combine(options.ResultsDirectory, "global");
+        Directory.CreateDirectory(directory);
+        var markdown = GlobalMarkdown.Render(report);
+        await File.WriteAllTextAsync(Path.Combine(directory, "global-report.md"), markdown, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "global-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Console.WriteLine($"==> report in {directory}");
+        return report.Failed ? 1 : 0;
     }
 
     private static async Task WriteFailoverReportAsync(HarnessOptions options, FailoverResult failover, MachineInfo machine, CancellationToken cancellationToken)

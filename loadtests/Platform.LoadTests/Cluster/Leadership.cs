@@ -13,7 +13,14 @@ public sealed record Leadership(IReadOnlyDictionary<long, string> Leaders, IRead
     /// The leadership every node agrees on, or null while they disagree or a group has no leader.
     /// A node that cannot be asked counts as disagreeing.
     /// </summary>
-    public static async Task<Leadership?> ReadAsync(IReadOnlyList<PlatformClient> nodes, CancellationToken cancellationToken)
+    public static Task<Leadership?> ReadAsync(IReadOnlyList<PlatformClient> nodes, CancellationToken cancellationToken) =>
+        ReadAsync(nodes, only: null, cancellationToken);
+
+    /// <summary>
+    /// The same, limited to the groups in <paramref name="only"/> (all of them when null): nodes of
+    /// different regions share only the strong-global group, each region's own groups differ.
+    /// </summary>
+    public static async Task<Leadership?> ReadAsync(IReadOnlyList<PlatformClient> nodes, IReadOnlySet<long>? only, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         Leadership? agreed = null;
@@ -23,8 +30,8 @@ public sealed record Leadership(IReadOnlyDictionary<long, string> Leaders, IRead
             try
             {
                 var status = await node.GetStatusAsync(cancellationToken);
-                var groups = status.Groups ?? [];
-                if (groups.Count == 0 || groups.Any(g => string.IsNullOrEmpty(g.Leader)))
+                var groups = (status.Groups ?? []).Where(g => only is null || only.Contains(g.Id)).ToList();
+                if (groups.Count == 0 || (only is not null && groups.Count != only.Count) || groups.Any(g => string.IsNullOrEmpty(g.Leader)))
                 {
                     return null;
                 }
@@ -52,15 +59,20 @@ public sealed record Leadership(IReadOnlyDictionary<long, string> Leaders, IRead
     /// across nodes a few seconds after start, and a move during a measurement would be measured.
     /// Returns the last leadership seen and whether it was settled before <paramref name="bound"/> ran out.
     /// </summary>
+    public static Task<(Leadership? Leadership, bool Settled)> WaitSettledAsync(
+        IReadOnlyList<PlatformClient> nodes, TimeSpan quiet, TimeSpan bound, CancellationToken cancellationToken) =>
+        WaitSettledAsync(nodes, only: null, quiet, bound, cancellationToken);
+
+    /// <summary>The same, limited to the groups in <paramref name="only"/> (all of them when null).</summary>
     public static async Task<(Leadership? Leadership, bool Settled)> WaitSettledAsync(
-        IReadOnlyList<PlatformClient> nodes, TimeSpan quiet, TimeSpan bound, CancellationToken cancellationToken)
+        IReadOnlyList<PlatformClient> nodes, IReadOnlySet<long>? only, TimeSpan quiet, TimeSpan bound, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         Leadership? last = null;
         var sameSince = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(started) < bound)
         {
-            var now = await ReadAsync(nodes, cancellationToken);
+            var now = await ReadAsync(nodes, only, cancellationToken);
             if (now is null || last is null || now.Fingerprint != last.Fingerprint)
             {
                 sameSince = Stopwatch.GetTimestamp();

@@ -36,8 +36,13 @@ public sealed class PlatformUpProcess : IAsyncDisposable
     public static TimeSpan ReadyResolution => PollInterval;
 
     /// <summary>Starts the platform and returns once cluster.json exists; throws (after cleaning up) when it does not come.</summary>
-    public static async Task<PlatformUpProcess> StartAsync(string platformDll, string regions, int nodesPerRegion, string dataRoot, CancellationToken cancellationToken)
+    public static Task<PlatformUpProcess> StartAsync(string platformDll, string regions, int nodesPerRegion, string dataRoot, CancellationToken cancellationToken) =>
+        StartAsync(platformDll, regions, nodesPerRegion, dataRoot, [], cancellationToken);
+
+    /// <summary>The same, with <paramref name="extraArguments"/> given to <c>up</c> after the layout (the global scenario's <c>--wan-rtt 80ms</c>).</summary>
+    public static async Task<PlatformUpProcess> StartAsync(string platformDll, string regions, int nodesPerRegion, string dataRoot, IReadOnlyList<string> extraArguments, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(extraArguments);
         var dataDirectory = Path.Combine(dataRoot, $"platform-load-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(dataDirectory);
         var start = new ProcessStartInfo("dotnet")
@@ -47,6 +52,11 @@ public sealed class PlatformUpProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var argument in (string[])[platformDll, "up", "--regions", regions, "--nodes", nodesPerRegion.ToString(CultureInfo.InvariantCulture), "--base-port", "0", "--data-dir", dataDirectory])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in extraArguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -49,7 +49,7 @@ public static class RegionalMarkdown
             md.Append(FailoverMarkdown.RenderFigures(failover)).Append('\n');
         }
 
-        AppendErrors(md, report.Phases, report.RefusalSamples);
+        ErrorsMarkdown.Append(md, report.Phases, report.RefusalSamples);
         var notes = report.Notes.Concat(report.Phases.Where(p => p.Note is not null).Select(p => $"({p.Id}) {p.Note}")).ToList();
         if (notes.Count > 0)
         {
@@ -64,29 +64,5 @@ public static class RegionalMarkdown
 
         md.Append("The same figures are in `regional-report.json`. Produced by `loadtests/run.sh regional`.\n");
         return md.ToString();
-    }
-
-    private static void AppendErrors(StringBuilder md, IReadOnlyList<PhaseResult> phases, IReadOnlyDictionary<string, string> refusals)
-    {
-        var failing = phases.Where(p => p.Errors > 0 || p.WarmupErrors > 0).ToList();
-        md.Append("## Errors\n\n");
-        if (failing.Count == 0)
-        {
-            md.Append("None: every request of every phase, warm-ups included, was answered 2xx.\n\n");
-            return;
-        }
-
-        foreach (var phase in failing)
-        {
-            var statuses = string.Join(", ", phase.ErrorsByStatus.Select(e => $"{(e.Key == "0" ? "no answer" : "HTTP " + e.Key)}: {Units.Count(e.Value)}"));
-            md.Append($"- ({phase.Id}) {Units.Count(phase.Errors)} error(s) measured ({statuses}), {Units.Count(phase.WarmupErrors)} during warm-up; first: {phase.FirstFailure}\n");
-        }
-
-        foreach (var (status, body) in refusals.OrderBy(r => r.Key, StringComparer.Ordinal))
-        {
-            md.Append($"- First answer with HTTP {status}: `{body.ReplaceLineEndings(" ").Replace('`', '\'')}`\n");
-        }
-
-        md.Append('\n');
     }
 }

@@ -14,6 +14,7 @@ namespace Platform.LoadTests.Report;
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(RegionalReport))]
 [JsonSerializable(typeof(FailoverResult))]
+[JsonSerializable(typeof(GlobalReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>Writes the report through <see cref="ReportJsonContext"/>, indented and without HTML escaping.</summary>
@@ -32,4 +33,6 @@ public static class ReportJson
     public static string Serialize(RegionalReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(RegionalReport)));
 
     public static string Serialize(FailoverResult failover) => JsonSerializer.Serialize(failover, Readable.GetTypeInfo(typeof(FailoverResult)));
+
+    public static string Serialize(GlobalReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(GlobalReport)));
 }
