@@ -39,9 +39,32 @@ public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node, Grou
             return known;
         }
 
+        // A token just confirmed unknown stays refused for a moment without asking the leader
+        // again: a client hammering with a bad token costs one read round a second, not one a request.
+        var now = Environment.TickCount64;
+        if (recentlyUnknown.TryGetValue(hash, out var until) && now < until)
+        {
+            return null;
+        }
+
         await router.LinearizableBarrierAsync(TokenGroup, cancellationToken);
-        return Find(hash);
+        if (Find(hash) is { } confirmed)
+        {
+            return confirmed;
+        }
+
+        if (recentlyUnknown.Count >= MaxRemembered)
+        {
+            recentlyUnknown.Clear();
+        }
+
+        recentlyUnknown[hash] = now + (long)UnknownFor.TotalMilliseconds;
+        return null;
     }
+
+    private static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(1);
+    private const int MaxRemembered = 10_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> recentlyUnknown = new(StringComparer.Ordinal);
 
     private Caller? Find(string hash)
     {
