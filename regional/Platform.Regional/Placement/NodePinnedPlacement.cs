@@ -44,12 +44,16 @@ public sealed class NodePinnedPlacementDirector(IClusterMembershipService member
         var node = ReplicaKey.NodeOf(key)
             ?? throw new OrleansException($"grain {target.GrainIdentity} is pinned to a node, but its key '{key}' names none (expected what@node)");
         var compatible = context.GetCompatibleSilos(target).ToHashSet();
-        foreach (var member in membership.CurrentSnapshot.Members.Values)
+
+        // A node restarted moments ago is listed twice until its old incarnation is declared dead
+        // (same name, same endpoint, an older generation): messages belong to the newest.
+        var silo = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && m.Name == node && compatible.Contains(m.SiloAddress))
+            .Select(m => m.SiloAddress)
+            .MaxBy(a => a.Generation);
+        if (silo is not null)
         {
-            if (member.Status == SiloStatus.Active && member.Name == node && compatible.Contains(member.SiloAddress))
-            {
-                return Task.FromResult(member.SiloAddress);
-            }
+            return Task.FromResult(silo);
         }
 
         throw new OrleansException($"grain {target.GrainIdentity} is pinned to node '{node}', which is not an active member of the cluster; it is not placed elsewhere");
