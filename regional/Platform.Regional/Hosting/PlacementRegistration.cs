@@ -9,6 +9,7 @@ public static class PlacementRegistration
     public static IServiceCollection AddNodePinnedPlacement(this IServiceCollection services)
     {
         services.AddPlacementDirector<NodePinnedPlacement, NodePinnedPlacementDirector>();
+        services.AddSingleton<NodeAddresses>();
         return services;
     }
 }

@@ -9,7 +9,7 @@ namespace Platform.Regional.Hosting;
 /// fresh), then activates this node's replica of every group (a replica keeps itself alive with its
 /// tick timer), retrying while the silo is still joining the cluster.
 /// </summary>
-public sealed partial class ReplicaActivator(IGrainFactory grains, NodeOptions node, NodeIdentity identity, ILogger<ReplicaActivator> logger) : BackgroundService
+public sealed partial class ReplicaActivator(IGrainFactory grains, Placement.NodeAddresses addresses, NodeOptions node, NodeIdentity identity, ILogger<ReplicaActivator> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -23,7 +23,7 @@ public sealed partial class ReplicaActivator(IGrainFactory grains, NodeOptions n
             {
                 try
                 {
-                    await grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node.NodeName)).Status();
+                    await grains.GetGrain<IReplicaGrain>(addresses.Replica(group, node.NodeName)).Status();
                     break;
                 }
                 catch (Exception problem) when (problem is not OperationCanceledException)
@@ -67,7 +67,7 @@ public sealed partial class ReplicaActivator(IGrainFactory grains, NodeOptions n
     {
         try
         {
-            return await grains.GetGrain<INodeGrain>(NodeGrain.KeyFor(peer)).Probe().WaitAsync(ProbeTimeout);
+            return await grains.GetGrain<INodeGrain>(addresses.Key("node", peer)).Probe().WaitAsync(ProbeTimeout);
         }
 #pragma warning disable CA1031 // Any failure means "no answer yet": the loop asks again.
         catch (Exception unreachable) when (unreachable is not OperationCanceledException)

@@ -8,6 +8,9 @@ public static class ReplicaKey
 {
     public const char Separator = '@';
 
+    /// <summary>Separates the node from the generation of its silo the key was made for.</summary>
+    public const char GenerationSeparator = '#';
+
     public static string For(string what, string node)
     {
         ArgumentException.ThrowIfNullOrEmpty(what);
@@ -20,12 +23,26 @@ public static class ReplicaKey
         return $"{what}{Separator}{node}";
     }
 
+    /// <summary>
+    /// A key that also names the generation of the node's silo. A restarted node is a new grain
+    /// identity for its callers, so no cached address of its previous incarnation is ever reused.
+    /// </summary>
+    public static string For(string what, string node, int generation) =>
+        generation == 0 ? For(what, node) : $"{For(what, node)}{GenerationSeparator}{generation.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
     /// <summary>The node named by <paramref name="key"/>, or null when the key does not name one.</summary>
     public static string? NodeOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         var at = key.LastIndexOf(Separator);
-        return at <= 0 || at == key.Length - 1 ? null : key[(at + 1)..];
+        if (at <= 0 || at == key.Length - 1)
+        {
+            return null;
+        }
+
+        var node = key[(at + 1)..];
+        var generation = node.IndexOf(GenerationSeparator, StringComparison.Ordinal);
+        return generation < 0 ? node : generation == 0 ? null : node[..generation];
     }
 
     public static string WhatOf(string key)

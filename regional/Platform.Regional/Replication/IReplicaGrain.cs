@@ -1,4 +1,3 @@
-using Orleans.Concurrency;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Regional.Replication;
@@ -9,8 +8,12 @@ namespace Platform.Regional.Replication;
 /// </summary>
 public interface IReplicaGrain : IGrainWithStringKey
 {
-    /// <summary>Raft messages from another replica of the group (a <see cref="Transport.RaftMessageCodec"/> batch); fire and forget.</summary>
-    [OneWay]
+    /// <summary>
+    /// Raft messages from another replica of the group (a <see cref="Transport.RaftMessageCodec"/>
+    /// batch). Senders do not wait for it, but it is not a one-way call: Orleans drops a one-way
+    /// message addressed to a restarted node's old incarnation without a word, and keeps sending
+    /// there; an answered call is rejected instead, and Orleans re-resolves the node's new silo.
+    /// </summary>
     Task Deliver(byte[] messages);
 
     /// <summary>One chunk of a snapshot streamed by the leader; answers the bytes staged so far (where to continue).</summary>

@@ -59,9 +59,9 @@ public sealed class NodeReplicas
             core.Reachable = chaos.CanReachNode;
         }
 
-        core.Transport = (node, batch) => grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node)).Deliver(batch).Ignore();
+        core.Transport = (node, batch) => grains.GetGrain<IReplicaGrain>(services.GetRequiredService<Placement.NodeAddresses>().Replica(group, node)).Deliver(batch).Ignore();
         core.SnapshotStreamer = new Transport.SnapshotStreamer(group, Options.SnapshotChunkBytes,
-            (node, chunk) => grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, node)).ReceiveSnapshotChunk(chunk), loggers.CreateLogger<Transport.SnapshotStreamer>());
+            (node, chunk) => grains.GetGrain<IReplicaGrain>(services.GetRequiredService<Placement.NodeAddresses>().Replica(group, node)).ReceiveSnapshotChunk(chunk), loggers.CreateLogger<Transport.SnapshotStreamer>());
         return core;
     }
 }

@@ -39,7 +39,12 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
             ? group
             : throw new ArgumentException($"'{what}' does not name a group (g<number>)");
 
-    public Task Deliver(byte[] messages) => core.DeliverAsync(messages);
+    /// <summary>Steps the messages at once and answers; the persist-send-apply loop they start runs on without holding the caller.</summary>
+    public Task Deliver(byte[] messages)
+    {
+        _ = core.DeliverAsync(messages);
+        return Task.CompletedTask;
+    }
 
     public Task<ProposeReply> Propose(byte[] command) => core.ProposeAsync(command);
 

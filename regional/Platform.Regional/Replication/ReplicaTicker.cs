@@ -10,7 +10,7 @@ namespace Platform.Regional.Replication;
 /// Raft time from a grain timer would tie elections and CheckQuorum to that grain's activation:
 /// a deactivated grain would leave a leader that never steps down.
 /// </summary>
-public sealed partial class ReplicaTicker(NodeReplicas replicas, NodeOptions node, IGrainFactory grains, ILogger<ReplicaTicker> logger) : BackgroundService
+public sealed partial class ReplicaTicker(NodeReplicas replicas, NodeOptions node, IGrainFactory grains, Placement.NodeAddresses addresses, ILogger<ReplicaTicker> logger) : BackgroundService
 {
     private static readonly TimeSpan JoinPeriod = TimeSpan.FromSeconds(1);
 
@@ -51,10 +51,10 @@ public sealed partial class ReplicaTicker(NodeReplicas replicas, NodeOptions nod
         {
             try
             {
-                var reply = await grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, peer)).RequestJoin(replica);
+                var reply = await grains.GetGrain<IReplicaGrain>(addresses.Replica(group, peer)).RequestJoin(replica);
                 if (reply is { Status: JoinStatus.NotLeader, LeaderNode: { } leader } && leader != node.NodeName && leader != peer)
                 {
-                    reply = await grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, leader)).RequestJoin(replica);
+                    reply = await grains.GetGrain<IReplicaGrain>(addresses.Replica(group, leader)).RequestJoin(replica);
                 }
 
                 if (reply.Status != JoinStatus.NotLeader)

@@ -12,7 +12,7 @@ namespace Platform.Regional.Service;
 /// read point from the leader and wait until the local replica has applied it. Clients never need
 /// to know which node leads.
 /// </summary>
-public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, NodeOptions node, Chaos.ChaosState? chaos = null, IGlobalGroups? global = null)
+public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Placement.NodeAddresses addresses, NodeOptions node, Chaos.ChaosState? chaos = null, IGlobalGroups? global = null)
 {
     /// <summary>The strong-global groups, when this node is linked to other regions.</summary>
     public IGlobalGroups? Global => global;
@@ -108,7 +108,7 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
             throw new SiloUnavailableException($"chaos: {target} is cut off from this node");
         }
 
-        var call = grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).Propose(bytes);
+        var call = grains.GetGrain<IReplicaGrain>(addresses.Replica(group, target)).Propose(bytes);
         var clock = Stopwatch.StartNew();
         TimeSpan? leaderChangedAt = null;
         while (true)
@@ -212,7 +212,7 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Nod
             throw new SiloUnavailableException($"chaos: {target} is cut off from this node");
         }
 
-        var call = grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, target)).ReadIndex();
+        var call = grains.GetGrain<IReplicaGrain>(addresses.Replica(group, target)).ReadIndex();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < left)
         {

@@ -9,7 +9,7 @@ namespace Platform.Regional.Api.Handlers;
 /// The node's view of its region: each group as its leader sees it (members and how far each has
 /// matched the log are known only there), and the namespaces this node's replicas hold.
 /// </summary>
-public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces, IGrainFactory grains, Hosting.IRegionView regions, IEnumerable<IGroupSource> others) : IRequestHandler<GetStatus, NodeStatus>
+public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces, IGrainFactory grains, Placement.NodeAddresses addresses, Hosting.IRegionView regions, IEnumerable<IGroupSource> others) : IRequestHandler<GetStatus, NodeStatus>
 {
     private static readonly TimeSpan AskLeader = TimeSpan.FromSeconds(1);
 
@@ -27,7 +27,7 @@ public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces
             {
                 try
                 {
-                    status = await grains.GetGrain<IReplicaGrain>(ReplicaGrain.KeyFor(group, leader)).Status().WaitAsync(AskLeader, cancellationToken);
+                    status = await grains.GetGrain<IReplicaGrain>(addresses.Replica(group, leader)).Status().WaitAsync(AskLeader, cancellationToken);
                 }
                 catch (Exception unreachable) when (unreachable is TimeoutException or OrleansException or SiloUnavailableException)
                 {
