@@ -9,5 +9,8 @@ public static class GlobalGroups
     /// <summary>The group that holds the data of <c>strong-global</c> namespaces.</summary>
     public const ulong StrongGlobal = (1UL << 32) + 1;
 
-    public static IReadOnlyList<ulong> All { get; } = [StrongGlobal];
+    /// <summary>The group that holds the catalog: namespaces, their epochs and homes, and tokens.</summary>
+    public const ulong Catalog = 1UL << 32;
+
+    public static IReadOnlyList<ulong> All { get; } = [Catalog, StrongGlobal];
 }

@@ -21,6 +21,8 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
 
     public ulong StrongGlobalGroup => GlobalGroups.StrongGlobal;
 
+    public ulong CatalogGroup => GlobalGroups.Catalog;
+
     public bool Owns(ulong group) => GlobalGroups.All.Contains(group);
 
     public ReplicaCore? Local(ulong group) => replicas.Get(group);

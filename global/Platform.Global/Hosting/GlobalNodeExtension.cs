@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Global.Consensus;
 using Platform.Global.Transport;
+using Platform.Regional.Api.Routes;
 using Platform.Regional.Hosting;
 using Platform.Regional.Replication;
 
@@ -12,8 +13,9 @@ namespace Platform.Global.Hosting;
 
 /// <summary>
 /// Connects a node to the other regions: the inter-region HTTP/2 listener (signed requests only),
-/// the client that calls the other regions with the simulated WAN delay, and the monitor of their
-/// reachability that <c>/v1/status</c> reports.
+/// the client that calls the other regions with the simulated WAN delay, the monitor of their
+/// reachability that <c>/v1/status</c> reports, the strong-global groups (the catalog's and the
+/// strong-global namespaces') and the forwarding of requests to a namespace's home region.
 /// </summary>
 public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExtension
 {
@@ -37,6 +39,8 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
         services.AddSingleton<IGroupSource>(sp => sp.GetRequiredService<GlobalReplicas>());
         services.AddSingleton<GlobalRouter>();
         services.AddSingleton<IGlobalGroups>(sp => sp.GetRequiredService<GlobalRouter>());
+        services.AddSingleton<IRegionForwarder, RegionForwarder>();
+        services.AddSingleton<ForwardRoutes>();
     }
 
     public void UseMiddleware(WebApplication app) => app.UseInterRegionAuthentication(options);
@@ -45,5 +49,6 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
     {
         InterRegionEndpoint.MapPing(app, options);
         GlobalRaftRoutes.Map(app);
+        ForwardRoutes.Map(app);
     }
 }

@@ -12,7 +12,11 @@ namespace Platform.Global.Transport;
 public sealed class InterRegionClient : IDisposable
 {
     private readonly InterRegionOptions options;
+    private readonly SocketsHttpHandler handler;
     private readonly HttpClient http;
+
+    /// <summary>For forwarded client requests: a long poll or a watch answers when it answers; its caller cancels it.</summary>
+    private readonly HttpClient streaming;
     private readonly TimeProvider clock;
     private readonly ChaosState? chaos;
 
@@ -22,17 +26,14 @@ public sealed class InterRegionClient : IDisposable
         this.options = options;
         this.clock = clock;
         this.chaos = chaos;
-        http = new HttpClient(new SocketsHttpHandler
+        handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(2),
-        })
-        {
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = TimeSpan.FromSeconds(10),
         };
+        http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(10) };
+        streaming = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public InterRegionOptions Options => options;
@@ -40,14 +41,42 @@ public sealed class InterRegionClient : IDisposable
     /// <summary>POSTs <paramref name="body"/> to <paramref name="path"/> on a peer and returns the answer's status and bytes.</summary>
     public async Task<(HttpStatusCode Status, byte[] Body)> PostAsync(PeerEndpoint peer, string path, byte[] body, CancellationToken cancellationToken)
     {
+        using var response = await SendAsync(peer, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        await ReturnTripAsync(peer, cancellationToken);
+        return (response.StatusCode, answer);
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="body"/> and returns the answer as soon as its headers arrive (after the
+    /// return half of the simulated round trip), its body still streaming: for forwarded watches.
+    /// The caller disposes the response.
+    /// </summary>
+    public async Task<HttpResponseMessage> StreamAsync(PeerEndpoint peer, string path, byte[] body, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(peer, path, body, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        try
+        {
+            await ReturnTripAsync(peer, cancellationToken);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(PeerEndpoint peer, string path, byte[] body, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(body);
         if (chaos is { Enabled: true } && (!chaos.CanReachRegion(peer.Region) || (peer.Region == options.Region && !chaos.CanReachNode(peer.Node))))
         {
-            throw new HttpRequestException($"chaos: {peer.Region}/{peer.Node} is cut off from this node");
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"chaos: {peer.Region}/{peer.Node} is cut off from this node");
         }
 
-        var oneWay = (options.RoundTripTo(peer.Region) + (chaos?.ExtraLatencyTo(peer.Region) ?? TimeSpan.Zero)) / 2;
+        var oneWay = OneWay(peer);
         if (oneWay > TimeSpan.Zero)
         {
             await Task.Delay(oneWay, clock, cancellationToken);
@@ -65,15 +94,26 @@ public sealed class InterRegionClient : IDisposable
         request.Headers.Add(RequestSignature.FromHeader, from);
         request.Headers.Add(RequestSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(RequestSignature.SignatureHeader, RequestSignature.Sign(options.Secret, from, "POST", path, timestamp, body));
-        using var response = await http.SendAsync(request, cancellationToken);
-        var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var client = completion == HttpCompletionOption.ResponseHeadersRead ? streaming : http;
+        return await client.SendAsync(request, completion, cancellationToken);
+    }
+
+    /// <summary>The answer's half of the simulated round trip.</summary>
+    private async Task ReturnTripAsync(PeerEndpoint peer, CancellationToken cancellationToken)
+    {
+        var oneWay = OneWay(peer);
         if (oneWay > TimeSpan.Zero)
         {
             await Task.Delay(oneWay, clock, cancellationToken);
         }
-
-        return (response.StatusCode, answer);
     }
 
-    public void Dispose() => http.Dispose();
+    private TimeSpan OneWay(PeerEndpoint peer) => (options.RoundTripTo(peer.Region) + (chaos?.ExtraLatencyTo(peer.Region) ?? TimeSpan.Zero)) / 2;
+
+    public void Dispose()
+    {
+        http.Dispose();
+        streaming.Dispose();
+        handler.Dispose();
+    }
 }

@@ -99,6 +99,7 @@ public static class NodeHost
             silo.Services.AddNodePinnedPlacement();
         });
         builder.Services.AddSingleton(node);
+        builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton(new Chaos.ChaosState(node.Chaos));
         builder.Services.AddSingleton(MvccLimits.Default);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -107,6 +108,7 @@ public static class NodeHost
         builder.Services.AddSingleton<NodeStorage>();
         builder.Services.AddSingleton<NodeReplicas>();
         builder.Services.AddSingleton<GroupRouter>();
+        builder.Services.AddSingleton<NamespaceCatalog>();
         builder.Services.AddSingleton<NamespaceAccess>();
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddHostedService<ReplicaActivator>();

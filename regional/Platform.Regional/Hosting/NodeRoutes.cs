@@ -27,6 +27,7 @@ public static class NodeRoutes
             await next(context);
         });
         app.UseMiddleware<Authentication>();
+        app.UseMiddleware<HomeForwarding>();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", ReadyAsync);
         app.MapPrometheusScrapingEndpoint("/metrics");

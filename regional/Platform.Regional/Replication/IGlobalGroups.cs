@@ -10,6 +10,9 @@ public interface IGlobalGroups
     /// <summary>The group that holds the data of <c>strong-global</c> namespaces.</summary>
     ulong StrongGlobalGroup { get; }
 
+    /// <summary>The group that holds the catalog: namespaces (mode, home, epochs, group) and tokens.</summary>
+    ulong CatalogGroup { get; }
+
     bool Owns(ulong group);
 
     /// <summary>This node's replica of the group, or null while the node is starting.</summary>

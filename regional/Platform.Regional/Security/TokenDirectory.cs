@@ -1,21 +1,17 @@
 using Platform.Regional.Hosting;
-using Platform.Regional.Replication;
 using Platform.Regional.Service;
 
 namespace Platform.Regional.Security;
 
 /// <summary>
 /// Resolves bearer tokens: the bootstrap admin token (its hash given to the node at start) and
-/// the tokens kept in the region's token group, read from this node's replica. A token this
-/// replica does not know may have been created through another node a moment ago, so a miss is
-/// confirmed through the leader before it is refused; revocations reach every node within the
-/// replication lag.
+/// the tokens kept in the catalog (every region's nodes replicate it), read from this node's
+/// replica. A token this replica does not know may have been created through another node a moment
+/// ago, so a miss is confirmed through the leader before it is refused; revocations reach every
+/// node within the replication lag, and never later than <see cref="MaxStaleness"/>.
 /// </summary>
-public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node, GroupRouter router)
+public sealed class TokenDirectory(NamespaceCatalog catalog, NodeOptions node, GroupRouter router)
 {
-    /// <summary>The group whose state holds the region's tokens.</summary>
-    public const ulong TokenGroup = 0;
-
     public static readonly Caller BootstrapAdmin = new("admin", [new Grant("*", Role.Admin)]);
 
     /// <summary>
@@ -23,7 +19,7 @@ public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node, Grou
     /// longer confirms through the leader first, so a revoked token stops working everywhere within
     /// this bound (or is answered 503 where no leader is reachable), even on a node cut off.
     /// </summary>
-    public static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MaxStaleness = NamespaceCatalog.MaxStaleness;
 
     public async Task<Caller?> ResolveAsync(string token, CancellationToken cancellationToken)
     {
@@ -34,7 +30,7 @@ public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node, Grou
             return BootstrapAdmin;
         }
 
-        if (replicas.Get(TokenGroup).SinceLeaderContact <= MaxStaleness && Find(hash) is { } known)
+        if (catalog.Replica.SinceLeaderContact <= MaxStaleness && Find(hash) is { } known)
         {
             return known;
         }
@@ -47,7 +43,7 @@ public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node, Grou
             return null;
         }
 
-        await router.LinearizableBarrierAsync(TokenGroup, cancellationToken);
+        await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);
         if (Find(hash) is { } confirmed)
         {
             return confirmed;
@@ -68,7 +64,7 @@ public sealed class TokenDirectory(NodeReplicas replicas, NodeOptions node, Grou
 
     private Caller? Find(string hash)
     {
-        var stored = replicas.Get(TokenGroup).Read(m => m.Tokens.FirstOrDefault(t => TokenHash.Same(t.Hash, hash)));
+        var stored = catalog.Replica.Read(m => m.Tokens.FirstOrDefault(t => TokenHash.Same(t.Hash, hash)));
         return stored is null ? null : new Caller(stored.Name, stored.Grants);
     }
 }

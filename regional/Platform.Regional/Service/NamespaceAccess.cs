@@ -1,30 +1,30 @@
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Api.Requests;
+using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Replication;
+using Platform.Regional.StateMachine;
 
 namespace Platform.Regional.Service;
 
 /// <summary>
-/// Finds a namespace's group and its settings as this node's replica knows them. A namespace this
-/// replica has not seen yet may have been created through another node a moment ago, so a miss is
-/// confirmed through the leader (a linearizable barrier) before it is answered NamespaceNotFound.
+/// Finds a namespace: its catalog entry (mode, home, epoch, the group its data lives in) and its
+/// data in this node's replica of that group. The catalog says whether a namespace exists; the
+/// data group holds its keys. Data the catalog knows of but the group lacks (a create that stopped
+/// between the two, or an earlier incarnation of the name) is created where the namespace accepts
+/// writes, before the first write.
 /// </summary>
-public sealed class NamespaceAccess(GroupRouter router)
+public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog)
 {
-    /// <summary>The regional group a namespace of this region lives in: a hash of its name.</summary>
+    public NamespaceCatalog Catalog => catalog;
+
+    /// <summary>The regional group a namespace homed in this region lives in: a hash of its name.</summary>
     public ulong RegionalGroupOf(string ns) => NamespacePlacement.GroupOf(ns, router.Node.Groups);
 
-    /// <summary>
-    /// The group that holds the namespace as this node's replicas know it: the strong-global group
-    /// for a <c>strong-global</c> namespace (every region has it), else the region's hash group.
-    /// </summary>
-    public ulong GroupOf(string ns) =>
-        router.Global is { } global && global.Local(global.StrongGlobalGroup) is { } replica && replica.Read(m => m.State(ns) is not null)
-            ? global.StrongGlobalGroup
-            : RegionalGroupOf(ns);
+    /// <summary>The group that holds the namespace's data, as this node's catalog replica knows it.</summary>
+    public ulong GroupOf(string ns) => catalog.Find(ns)?.Group ?? RegionalGroupOf(ns);
 
-    /// <summary>The group a namespace with these settings is created in.</summary>
+    /// <summary>The group a new namespace with these settings keeps its data in.</summary>
     public ulong GroupFor(string ns, NamespaceSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -33,30 +33,54 @@ public sealed class NamespaceAccess(GroupRouter router)
 
     public ReplicaCore Replica(string ns) => router.Local(GroupOf(ns));
 
-    /// <summary>The namespace's settings, after <paramref name="consistency"/>'s barrier when linearizable.</summary>
-    public async Task<NamespaceSettings> RequireAsync(string ns, Consistency consistency, CancellationToken cancellationToken)
+    /// <summary>The namespace's settings, once its data is here (after <paramref name="consistency"/>'s barrier when linearizable).</summary>
+    public async Task<NamespaceSettings> RequireAsync(string ns, Consistency consistency, CancellationToken cancellationToken) =>
+        (await RequireEntryAsync(ns, consistency, cancellationToken)).Settings;
+
+    /// <summary>The namespace's catalog entry, once this node's replica of its group holds its data.</summary>
+    public async Task<CatalogEntry> RequireEntryAsync(string ns, Consistency consistency, CancellationToken cancellationToken)
     {
-        var group = GroupOf(ns);
+        var entry = await catalog.FindAsync(ns, cancellationToken) ?? throw ApiProblemException.NamespaceNotFound(ns);
         if (consistency == Consistency.Linearizable)
         {
-            await router.LinearizableBarrierAsync(group, cancellationToken);
+            await router.LinearizableBarrierAsync(entry.Group, cancellationToken);
         }
 
-        var settings = router.Local(group).Read(m => m.State(ns)?.Settings);
-        if (settings is null && consistency == Consistency.Serializable)
+        if (!HasData(entry))
         {
-            // Created a moment ago through another node (or, if strong-global, another region)?
-            await router.LinearizableBarrierAsync(RegionalGroupOf(ns), cancellationToken);
-            if (router.Global is { } global)
+            // Created a moment ago through another node, whose data this replica has not applied yet?
+            await router.LinearizableBarrierAsync(entry.Group, cancellationToken);
+            if (!HasData(entry))
             {
-                await router.LinearizableBarrierAsync(global.StrongGlobalGroup, cancellationToken);
+                await CreateDataAsync(entry, cancellationToken);
             }
-
-            settings = router.Local(GroupOf(ns)).Read(m => m.State(ns)?.Settings);
         }
 
-        return settings ?? throw ApiProblemException.NamespaceNotFound(ns);
+        return entry;
     }
+
+    /// <summary>
+    /// Commits the namespace's data (at the catalog's epoch) in its group, where the namespace
+    /// accepts writes; elsewhere the data lives in the home region and this region does not hold it.
+    /// </summary>
+    public async Task CreateDataAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        RequireWritableHere(entry.Name, entry.Settings);
+        var reply = await router.ProposeAsync(entry.Group, new CreateNamespaceCommand(entry.Name, entry.Settings, entry.Epoch), cancellationToken);
+        if (reply.Problem is { } problem)
+        {
+            throw ApiProblemException.InvalidRequest(problem);
+        }
+
+        if (!await router.Local(entry.Group).WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken))
+        {
+            throw ApiProblemException.NotCaughtUp($"this node has not applied the creation of namespace '{entry.Name}' in time");
+        }
+    }
+
+    private bool HasData(CatalogEntry entry) =>
+        router.Local(entry.Group).Read(m => m.State(entry.Name) is { } state && state.Store.Epoch >= entry.Epoch);
 
     /// <summary>Refuses writes in a region that is not the namespace's home (409 FencedEpoch).</summary>
     public void RequireWritableHere(string ns, NamespaceSettings settings)
@@ -68,7 +92,15 @@ public sealed class NamespaceAccess(GroupRouter router)
         }
     }
 
-    public NamespaceView? View(string ns) => Replica(ns).Read(m => m.State(ns) is { } state
-        ? new NamespaceView(ns, state.Settings, GroupOf(ns), state.Store.Revision, state.Store.CompactRevision, state.Store.Epoch, state.Store.LiveKeys)
-        : null);
+    /// <summary>The namespace as the catalog routes show it: the catalog's entry and what this node's replica holds of its data.</summary>
+    public NamespaceView? View(string ns) => catalog.Find(ns) is { } entry ? View(entry) : null;
+
+    public NamespaceView View(CatalogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var (revision, compacted, keys) = router.Local(entry.Group).Read(m => m.State(entry.Name) is { } state
+            ? (state.Store.Revision, state.Store.CompactRevision, state.Store.LiveKeys)
+            : (0L, 0L, 0));
+        return new NamespaceView(entry.Name, entry.Settings, entry.Group, revision, compacted, entry.Epoch, keys);
+    }
 }

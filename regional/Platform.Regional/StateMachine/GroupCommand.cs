@@ -15,8 +15,12 @@ public abstract record GroupCommand;
 /// </summary>
 public sealed record NamespaceCommand(string Namespace, MvccCommand Command, string? IdempotencyKey = null, long ProposedAtMs = 0) : GroupCommand;
 
-/// <summary>Creates a namespace in this group, or changes the settings of an existing one.</summary>
-public sealed record CreateNamespaceCommand(string Namespace, NamespaceSettings? Settings = null) : GroupCommand;
+/// <summary>
+/// Creates a namespace's data in this group, or changes the settings of an existing one. With an
+/// <paramref name="Epoch"/> (the catalog's), the namespace's revisions start in that epoch, and data
+/// of an older epoch left under the name (a namespace deleted and created again) is replaced.
+/// </summary>
+public sealed record CreateNamespaceCommand(string Namespace, NamespaceSettings? Settings = null, long Epoch = 0) : GroupCommand;
 
 /// <summary>Removes a namespace and all its state from this group.</summary>
 public sealed record DeleteNamespaceCommand(string Namespace) : GroupCommand;
@@ -26,3 +30,9 @@ public sealed record PutTokenCommand(string Name, string Hash, IReadOnlyList<Gra
 
 /// <summary>Revokes a token by name.</summary>
 public sealed record RevokeTokenCommand(string Name) : GroupCommand;
+
+/// <summary>Catalog: creates a namespace's entry (<paramref name="ExpectedVersion"/> 0) or changes its settings, compare-and-swap on the entry's version.</summary>
+public sealed record PutCatalogEntryCommand(string Namespace, NamespaceSettings Settings, ulong Group, long ExpectedVersion) : GroupCommand;
+
+/// <summary>Catalog: removes a namespace's entry, compare-and-swap on its version.</summary>
+public sealed record DeleteCatalogEntryCommand(string Namespace, long ExpectedVersion) : GroupCommand;

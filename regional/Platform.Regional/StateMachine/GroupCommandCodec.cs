@@ -24,6 +24,8 @@ public static class GroupCommandCodec
         DeleteNamespace = 7,
         PutToken = 8,
         RevokeToken = 9,
+        PutCatalogEntry = 10,
+        DeleteCatalogEntry = 11,
     }
 
     public static byte[] Encode(GroupCommand command)
@@ -39,6 +41,19 @@ public static class GroupCommandCodec
                     writer.Write((byte)Kind.CreateNamespace);
                     writer.Write(create.Namespace);
                     WriteSettings(writer, create.Settings ?? NamespaceSettings.Default);
+                    writer.Write(create.Epoch);
+                    break;
+                case PutCatalogEntryCommand entry:
+                    writer.Write((byte)Kind.PutCatalogEntry);
+                    writer.Write(entry.Namespace);
+                    WriteSettings(writer, entry.Settings);
+                    writer.Write(entry.Group);
+                    writer.Write(entry.ExpectedVersion);
+                    break;
+                case DeleteCatalogEntryCommand entry:
+                    writer.Write((byte)Kind.DeleteCatalogEntry);
+                    writer.Write(entry.Namespace);
+                    writer.Write(entry.ExpectedVersion);
                     break;
                 case DeleteNamespaceCommand delete:
                     writer.Write((byte)Kind.DeleteNamespace);
@@ -157,7 +172,9 @@ public static class GroupCommandCodec
         var name = reader.ReadString();
         GroupCommand command = kind switch
         {
-            Kind.CreateNamespace => new CreateNamespaceCommand(name, ReadSettings(reader)),
+            Kind.CreateNamespace => new CreateNamespaceCommand(name, ReadSettings(reader), reader.ReadInt64()),
+            Kind.PutCatalogEntry => new PutCatalogEntryCommand(name, ReadSettings(reader), reader.ReadUInt64(), reader.ReadInt64()),
+            Kind.DeleteCatalogEntry => new DeleteCatalogEntryCommand(name, reader.ReadInt64()),
             Kind.DeleteNamespace => new DeleteNamespaceCommand(name),
             Kind.PutToken => new PutTokenCommand(name, reader.ReadString(), ReadGrants(reader)),
             Kind.RevokeToken => new RevokeTokenCommand(name),

@@ -1,4 +1,5 @@
 using System.Text;
+using Platform.Regional.Catalog;
 using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.StateMachine;
@@ -6,7 +7,10 @@ namespace Platform.Regional.StateMachine;
 /// <summary>The group's whole state as one snapshot: namespaces with settings and idempotency keys, and tokens.</summary>
 public sealed partial class GroupStateMachine
 {
-    private const uint SnapshotMagic = 0x33534750; // "PGS3"
+    private const uint SnapshotMagic = 0x34534750; // "PGS4"
+
+    /// <summary>The format before the catalog: still read, so a node's older snapshots load.</summary>
+    private const uint SnapshotMagicWithoutCatalog = 0x33534750; // "PGS3"
 
     public byte[] ToSnapshot()
     {
@@ -39,6 +43,8 @@ public sealed partial class GroupStateMachine
                 writer.Write(name);
                 writer.Write(epoch);
             }
+
+            Catalog.Write(writer);
         }
 
         return stream.ToArray();
@@ -54,7 +60,8 @@ public sealed partial class GroupStateMachine
 
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
-        if (reader.ReadUInt32() != SnapshotMagic)
+        var magic = reader.ReadUInt32();
+        if (magic is not (SnapshotMagic or SnapshotMagicWithoutCatalog))
         {
             throw new InvalidDataException("not a group state snapshot");
         }
@@ -79,6 +86,11 @@ public sealed partial class GroupStateMachine
         for (var i = 0; i < retiredCount; i++)
         {
             machine.retiredEpochs[reader.ReadString()] = reader.ReadInt64();
+        }
+
+        if (magic == SnapshotMagic)
+        {
+            machine.Catalog = CatalogTable.Read(reader);
         }
 
         return machine;

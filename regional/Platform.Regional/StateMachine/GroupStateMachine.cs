@@ -1,4 +1,5 @@
 using Platform.Consensus.Log;
+using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Security;
 using Platform.Storage.Mvcc;
@@ -9,9 +10,10 @@ namespace Platform.Regional.StateMachine;
 public sealed record StoredToken(string Name, string Hash, IReadOnlyList<Grant> Grants);
 
 /// <summary>
-/// The state machine of one regional group: the namespaces it holds (each an MVCC store with its
-/// settings and idempotency keys) and, in the group that keeps them, the region's tokens. Entries
-/// are applied in log order; no-ops and configuration entries only move the applied index.
+/// The state machine of one group: the namespaces whose data it holds (each an MVCC store with its
+/// settings and idempotency keys) and, in the group that keeps the catalog (the strong-global
+/// catalog group, or group 0 of a region on its own), the catalog's entries and the tokens.
+/// Entries are applied in log order; no-ops and configuration entries only move the applied index.
 /// </summary>
 public sealed partial class GroupStateMachine
 {
@@ -42,6 +44,9 @@ public sealed partial class GroupStateMachine
     public IReadOnlyCollection<string> Namespaces => namespaces.Keys;
 
     public IReadOnlyCollection<StoredToken> Tokens => tokens.Values;
+
+    /// <summary>The catalog's entries, when this group keeps the catalog (empty otherwise).</summary>
+    public CatalogTable Catalog { get; private set; } = new();
 
     public NamespaceStore? Namespace(string name) => namespaces.GetValueOrDefault(name)?.Store;
 
@@ -81,6 +86,8 @@ public sealed partial class GroupStateMachine
             CreateNamespaceCommand create => Create(entry.Index, create),
             DeleteNamespaceCommand delete => Delete(entry.Index, delete.Namespace),
             PutTokenCommand token => PutToken(entry.Index, token),
+            PutCatalogEntryCommand put => new GroupApplyOutcome(entry.Index, null, Catalog.Put(entry.Index, put.Namespace, put.Settings, put.Group, put.ExpectedVersion)),
+            DeleteCatalogEntryCommand delete => new GroupApplyOutcome(entry.Index, null, Catalog.Delete(delete.Namespace, delete.ExpectedVersion)),
             RevokeTokenCommand revoke => new GroupApplyOutcome(entry.Index, null, tokens.Remove(revoke.Name) ? null : $"token '{revoke.Name}' does not exist"),
             NamespaceCommand scoped when namespaces.TryGetValue(scoped.Namespace, out var state) => ApplyScoped(entry.Index, state, scoped),
             NamespaceCommand scoped => new GroupApplyOutcome(entry.Index, null, $"namespace '{scoped.Namespace}' does not exist"),
@@ -107,6 +114,12 @@ public sealed partial class GroupStateMachine
     private GroupApplyOutcome Create(long index, CreateNamespaceCommand create)
     {
         var settings = create.Settings ?? NamespaceSettings.Default;
+        if (namespaces.TryGetValue(create.Namespace, out var stale) && create.Epoch > stale.Store.Epoch)
+        {
+            // Data of an earlier incarnation of the name, whose delete never reached this group.
+            Delete(index, create.Namespace);
+        }
+
         if (namespaces.TryGetValue(create.Namespace, out var existing))
         {
             // Checked here, where every replica decides alike: two creates that raced past the
@@ -121,9 +134,10 @@ public sealed partial class GroupStateMachine
         }
 
         var store = new NamespaceStore(create.Namespace, limits);
-        if (retiredEpochs.Remove(create.Namespace, out var lastEpoch))
+        var epoch = Math.Max(create.Epoch, retiredEpochs.Remove(create.Namespace, out var lastEpoch) ? lastEpoch + 1 : 0);
+        if (epoch > 0)
         {
-            store.Apply(index, new BeginEpochCommand(lastEpoch + 1));
+            store.Apply(index, new BeginEpochCommand(epoch));
         }
 
         namespaces[create.Namespace] = new NamespaceState(settings, store, new IdempotencyTable());

@@ -1,6 +1,7 @@
 using Mediator;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Api.Requests;
+using Platform.Regional.Hosting;
 using Platform.Regional.Security;
 using Platform.Regional.Service;
 using Platform.Regional.StateMachine;
@@ -8,10 +9,13 @@ using Platform.Regional.StateMachine;
 namespace Platform.Regional.Api.Handlers;
 
 /// <summary>
-/// The region's namespaces. Until the global layer connects the regions, a namespace exists in
-/// the region it was created in; its settings are kept in its group's state.
+/// The catalog routes. A namespace exists once its catalog entry is committed (in the catalog's
+/// group, which every region of a linked deployment replicates) and its data is created in the
+/// group the entry names: the strong-global group, or a group of the home region. A request about
+/// a local-commit namespace homed in another region reaches its home before it gets here
+/// (<see cref="Routes.HomeForwarding"/>), so data is only ever created where it is written.
 /// </summary>
-public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namespaces)
+public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namespaces, IRegionView regions)
     : IRequestHandler<PutNamespace, NamespaceView>, IRequestHandler<GetNamespace, NamespaceView>,
       IRequestHandler<DeleteNamespace, NamespaceView>, IRequestHandler<ListNamespaces, IReadOnlyList<NamespaceView>>
 {
@@ -20,62 +24,58 @@ public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namesp
         ArgumentNullException.ThrowIfNull(request);
         var ns = request.Namespace;
         var settings = request.ToSettings();
-        var group = namespaces.GroupFor(ns, settings);
-        await router.LinearizableBarrierAsync(group, cancellationToken);
-        var existing = namespaces.View(ns);
-        if (existing is not null && (existing.Settings.Mode != settings.Mode || existing.Settings.HomeRegion != settings.HomeRegion))
+        if (settings.HomeRegion is { } home && !regions.Regions.Any(r => r.Name == home))
         {
-            // A change of mode or home is a switchover, which needs the regions connected (global layer).
-            throw ApiProblemException.InvalidRequest($"namespace '{ns}' is {existing.Settings.Mode} homed in {existing.Settings.HomeRegion ?? "no region"}; changing mode or home region is a switchover, not available in a single region");
+            throw ApiProblemException.InvalidRequest($"'{home}' is not a region of this deployment ({string.Join(", ", regions.Regions.Select(r => r.Name))})");
         }
 
-        var reply = await router.ProposeAsync(group, new CreateNamespaceCommand(ns, settings), cancellationToken);
-        if (reply.Problem is { } problem)
+        var (entry, created) = await namespaces.Catalog.PutAsync(ns, settings, namespaces.GroupFor(ns, settings), cancellationToken);
+        if (settings.AcceptsWritesIn(router.Node.Region))
         {
-            throw ApiProblemException.InvalidRequest(problem);
+            // Returns once the namespace is writable: its data exists in its group.
+            await namespaces.CreateDataAsync(entry, cancellationToken);
         }
 
-        // The leader applied it; wait for this node's replica too, so the answer shows the namespace.
-        // If this node lags, the change is still done: answer from what was committed.
-        await router.Local(group).WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken);
-        var view = namespaces.View(ns) ?? new NamespaceView(ns, settings, group, 0, 0, 0, 0);
-        return view with { Created = existing is null };
+        return namespaces.View(entry) with { Created = created };
     }
 
     public async ValueTask<NamespaceView> Handle(GetNamespace request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await namespaces.RequireAsync(request.Namespace, Consistency.Linearizable, cancellationToken);
-        return namespaces.View(request.Namespace) ?? throw ApiProblemException.NamespaceNotFound(request.Namespace);
+        var entry = await namespaces.Catalog.FindAsync(request.Namespace, cancellationToken) ?? throw ApiProblemException.NamespaceNotFound(request.Namespace);
+        if (entry.Settings.AcceptsWritesIn(router.Node.Region))
+        {
+            entry = await namespaces.RequireEntryAsync(request.Namespace, Consistency.Linearizable, cancellationToken);
+        }
+
+        return namespaces.View(entry);
     }
 
     public async ValueTask<NamespaceView> Handle(DeleteNamespace request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var ns = request.Namespace;
-        await namespaces.RequireAsync(ns, Consistency.Linearizable, cancellationToken);
-        var view = namespaces.View(ns) ?? throw ApiProblemException.NamespaceNotFound(ns);
-        var reply = await router.ProposeAsync(namespaces.GroupOf(ns), new DeleteNamespaceCommand(ns), cancellationToken);
-        return reply.Problem is null ? view : throw ApiProblemException.NamespaceNotFound(ns);
+        var entry = await namespaces.Catalog.FindAsync(ns, cancellationToken) ?? throw ApiProblemException.NamespaceNotFound(ns);
+        var view = namespaces.View(entry);
+        if (!await namespaces.Catalog.DeleteAsync(entry, cancellationToken))
+        {
+            throw ApiProblemException.NamespaceNotFound(ns);
+        }
+
+        // The namespace is gone once the catalog says so; its data follows. Data left behind (this
+        // node stopped in between, or it is homed elsewhere) is replaced if the name is created again.
+        if (entry.Settings.AcceptsWritesIn(router.Node.Region))
+        {
+            await router.ProposeAsync(entry.Group, new DeleteNamespaceCommand(ns), cancellationToken);
+        }
+
+        return view;
     }
 
     public async ValueTask<IReadOnlyList<NamespaceView>> Handle(ListNamespaces request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var views = new List<NamespaceView>();
-        IEnumerable<ulong> groups = [.. Enumerable.Range(0, router.Node.Groups).Select(g => (ulong)g)];
-        if (router.Global is { } global)
-        {
-            groups = groups.Append(global.StrongGlobalGroup);
-        }
-
-        foreach (var group in groups)
-        {
-            await router.LinearizableBarrierAsync(group, cancellationToken);
-            var names = router.Local(group).Read(m => m.Namespaces.ToList());
-            views.AddRange(names.Where(n => request.Caller.Holds(n, Role.Reader)).Select(namespaces.View).OfType<NamespaceView>());
-        }
-
-        return [.. views.OrderBy(v => v.Name, StringComparer.Ordinal)];
+        var entries = await namespaces.Catalog.ListAsync(cancellationToken);
+        return [.. entries.Where(e => request.Caller.Holds(e.Name, Role.Reader)).Select(namespaces.View)];
     }
 }

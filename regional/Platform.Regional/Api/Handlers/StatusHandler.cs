@@ -7,7 +7,7 @@ namespace Platform.Regional.Api.Handlers;
 
 /// <summary>
 /// The node's view of its region: each group as its leader sees it (members and how far each has
-/// matched the log are known only there), and the namespaces this node's replicas hold.
+/// matched the log are known only there), and the namespaces of the catalog as this node's replica knows them.
 /// </summary>
 public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces, IGrainFactory grains, Placement.NodeAddresses addresses, Hosting.IRegionView regions, IEnumerable<IGroupSource> others) : IRequestHandler<GetStatus, NodeStatus>
 {
@@ -37,9 +37,18 @@ public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces
             }
 
             groups.Add((group, status));
-            views.AddRange(router.Local(group).Read(m => m.Namespaces.ToList())
-                .Where(n => request.Caller.Holds(n, Security.Role.Reader))
-                .Select(namespaces.View).OfType<NamespaceView>());
+        }
+
+        // The catalog as this node's replica knows it (no round trip: a status page must answer when the catalog cannot).
+        try
+        {
+            views.AddRange(namespaces.Catalog.Replica.Read(m => m.Catalog.Entries.ToList())
+                .Where(e => request.Caller.Holds(e.Name, Security.Role.Reader))
+                .Select(namespaces.View));
+        }
+        catch (NodeNotReadyException)
+        {
+            // The catalog's replica on this node is still starting: the groups are worth showing anyway.
         }
 
         // Groups hosted by the layers above (strong-global groups): this node's own view of each.

@@ -201,11 +201,13 @@ public sealed class ApiRulesTests(ApiRegion region)
     }
 
     [Fact]
-    public async Task A_namespace_homed_elsewhere_fences_writes()
+    public async Task A_namespace_homed_in_a_region_the_deployment_lacks_is_refused_and_nothing_is_made()
     {
-        await Admin.CreateNamespaceAsync("rules-away", homeRegion: "us-east");
+        using var create = await Admin.PutAsJsonAsync("/v1/namespaces/rules-away", new { mode = "local-commit", homeRegion = "us-east" }, Cancel);
+        await create.AssertProblemAsync(HttpStatusCode.BadRequest, "InvalidRequest");
+        using var read = await Admin.GetAsync("/v1/namespaces/rules-away", Cancel);
+        await read.AssertProblemAsync(HttpStatusCode.NotFound, "NamespaceNotFound");
         using var write = await Admin.PutAsync("/v1/ns/rules-away/kv/a", new StringContent("v"), Cancel);
-        await write.AssertProblemAsync(HttpStatusCode.Conflict, "FencedEpoch");
-        Assert.Equal(0, await Admin.RevisionAsync("rules-away"));
+        await write.AssertProblemAsync(HttpStatusCode.NotFound, "NamespaceNotFound");
     }
 }

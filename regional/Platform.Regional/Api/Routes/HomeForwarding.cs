@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Regional.Api.Problems;
+using Platform.Regional.Api.Requests;
+using Platform.Regional.Catalog;
+using Platform.Regional.Hosting;
+using Platform.Regional.Namespaces;
+using Platform.Regional.Security;
+using Platform.Regional.Service;
+
+namespace Platform.Regional.Api.Routes;
+
+/// <summary>
+/// Sends every request about a <c>local-commit</c> namespace homed in another region to that
+/// region (after this node checked the token): writes commit only at the home, and until the
+/// replicator keeps a copy here, reads are answered there too. Creating such a namespace goes
+/// to its home as well, so its data is made where it is written. A request that was forwarded
+/// once is never forwarded again: a node whose catalog disagrees answers it itself.
+/// </summary>
+public sealed class HomeForwarding(RequestDelegate next)
+{
+    /// <summary>Set on a forwarded request: the node that forwarded it (<c>region/node</c>).</summary>
+    public const string ForwardedHeader = "X-Platform-Forwarded";
+
+    public async Task InvokeAsync(HttpContext context, NodeOptions node, NamespaceCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (context.RequestServices.GetService<IRegionForwarder>() is not { } forwarder
+            || context.Request.Headers.ContainsKey(ForwardedHeader)
+            || NamespaceOf(context.Request.Path) is not { } ns)
+        {
+            await next(context);
+            return;
+        }
+
+        var entry = await catalog.FindAsync(ns, context.RequestAborted);
+        var home = entry is not null ? HomeElsewhere(entry, node.Region) : await HomeOfCreationAsync(context, ns, node.Region);
+        if (home is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var body = await HttpInput.ReadBodyAsync(context.Request, HttpInput.MaxJsonBody, ApiProblemException.RequestTooLarge, context.RequestAborted);
+        await forwarder.ForwardAsync(context, home, body);
+    }
+
+    private static string? HomeElsewhere(CatalogEntry entry, string region) => entry.HomedElsewhere(region) ? entry.HomeRegion : null;
+
+    /// <summary>The namespace a route is about: <c>/v1/ns/{ns}/...</c> or <c>/v1/namespaces/{ns}</c>.</summary>
+    private static string? NamespaceOf(PathString path)
+    {
+        var segments = (path.Value ?? string.Empty).Split('/', 5, StringSplitOptions.None);
+        return segments is ["", "v1", "ns" or "namespaces", var ns, ..] && NamespaceNames.IsValid(ns) ? ns : null;
+    }
+
+    /// <summary>
+    /// For <c>PUT /v1/namespaces/{ns}</c> of a namespace the catalog does not hold: the home the body
+    /// names when that is another region; a body that does not parse is left to the handler to refuse.
+    /// </summary>
+    private static async Task<string?> HomeOfCreationAsync(HttpContext context, string ns, string region)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsPut(request.Method) || !request.Path.StartsWithSegments($"/v1/namespaces/{ns}", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        request.EnableBuffering(HttpInput.MaxJsonBody);
+        NamespaceBody? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<NamespaceBody>(request.Body, JsonSerializerOptions.Web, context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+
+        return body is { HomeRegion: { Length: > 0 } home } && NamespaceText.ParseMode(body.Mode) == NamespaceMode.LocalCommit && home != region
+            && context.RequestServices.GetRequiredService<IRegionView>().Regions.Any(r => r.Name == home)
+            ? home
+            : null;
+    }
+}

@@ -1,0 +1,27 @@
+using Platform.Regional.Namespaces;
+
+namespace Platform.Regional.Catalog;
+
+/// <summary>
+/// One epoch of a namespace: the region that was its home (null for a strong-global namespace,
+/// which has none) and, once a later epoch took over after an unplanned failover, the last
+/// revision of this epoch that survived (its fork point; null while the epoch is current or when
+/// it ended without losing anything).
+/// </summary>
+public sealed record EpochRecord(long Epoch, string? HomeRegion, long? ForkRevision = null);
+
+/// <summary>
+/// A namespace as the catalog knows it: its settings, the group its data lives in (the
+/// strong-global group, or the home region's group by the hash of its name), its current epoch and
+/// the history of epochs. <see cref="Version"/> is the catalog log index that last changed the
+/// entry: changes are compare-and-swap on it.
+/// </summary>
+public sealed record CatalogEntry(string Name, NamespaceSettings Settings, ulong Group, long Epoch, IReadOnlyList<EpochRecord> Epochs, long Version)
+{
+    public NamespaceMode Mode => Settings.Mode;
+
+    public string? HomeRegion => Settings.HomeRegion;
+
+    /// <summary>True when the namespace's writes commit in another region than <paramref name="region"/>.</summary>
+    public bool HomedElsewhere(string region) => Settings.Mode == NamespaceMode.LocalCommit && Settings.HomeRegion is { } home && home != region;
+}

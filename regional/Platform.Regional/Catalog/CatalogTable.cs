@@ -1,0 +1,128 @@
+using Platform.Regional.Namespaces;
+
+namespace Platform.Regional.Catalog;
+
+/// <summary>
+/// The catalog's namespace entries, part of the state of the group that keeps the catalog (the
+/// strong-global catalog group when regions are linked, the region's group 0 when alone). Every
+/// change is a compare-and-swap on the entry's version, decided at apply time so every replica
+/// decides alike. A namespace deleted and created again starts a later epoch than any before it,
+/// so no revision is ever handed out twice under one name. The first epoch of a name is 0, so its
+/// revisions count from 1 as etcd's do.
+/// </summary>
+public sealed class CatalogTable
+{
+    private readonly SortedDictionary<string, CatalogEntry> entries = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> retiredEpochs = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<CatalogEntry> Entries => entries.Values;
+
+    public CatalogEntry? Find(string name) => entries.GetValueOrDefault(name);
+
+    /// <summary>Creates the entry (expected version 0) or changes its settings; null on success, else why not.</summary>
+    public string? Put(long index, string name, NamespaceSettings settings, ulong group, long expectedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var current = entries.GetValueOrDefault(name);
+        if ((current?.Version ?? 0) != expectedVersion)
+        {
+            return $"{Conflict}: namespace '{name}' is at catalog version {current?.Version ?? 0}, not {expectedVersion}";
+        }
+
+        if (current is null)
+        {
+            var epoch = retiredEpochs.Remove(name, out var retired) ? retired + 1 : 0;
+            entries[name] = new CatalogEntry(name, settings, group, epoch, [new EpochRecord(epoch, settings.HomeRegion)], index);
+            return null;
+        }
+
+        if (current.Settings.Mode != settings.Mode || current.Settings.HomeRegion != settings.HomeRegion || current.Group != group)
+        {
+            return $"namespace '{name}' is {NamespaceText.Mode(current.Mode)} in group {current.Group}; changing its mode, home or group is a switchover";
+        }
+
+        entries[name] = current with { Settings = settings, Version = index };
+        return null;
+    }
+
+    public string? Delete(string name, long expectedVersion)
+    {
+        if (!entries.TryGetValue(name, out var current))
+        {
+            return $"namespace '{name}' does not exist";
+        }
+
+        if (current.Version != expectedVersion)
+        {
+            return $"{Conflict}: namespace '{name}' is at catalog version {current.Version}, not {expectedVersion}";
+        }
+
+        entries.Remove(name);
+        retiredEpochs[name] = current.Epoch;
+        return null;
+    }
+
+    /// <summary>The start of the problem text of a compare-and-swap that lost a race: the caller reads again and retries.</summary>
+    public const string Conflict = "catalog conflict";
+
+    public void Write(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(entries.Count);
+        foreach (var entry in entries.Values)
+        {
+            writer.Write(entry.Name);
+            StateMachine.GroupCommandCodec.WriteSettings(writer, entry.Settings);
+            writer.Write(entry.Group);
+            writer.Write(entry.Epoch);
+            writer.Write(entry.Version);
+            writer.Write(entry.Epochs.Count);
+            foreach (var epoch in entry.Epochs)
+            {
+                writer.Write(epoch.Epoch);
+                writer.Write(epoch.HomeRegion ?? string.Empty);
+                writer.Write(epoch.ForkRevision ?? -1);
+            }
+        }
+
+        writer.Write(retiredEpochs.Count);
+        foreach (var (name, epoch) in retiredEpochs)
+        {
+            writer.Write(name);
+            writer.Write(epoch);
+        }
+    }
+
+    public static CatalogTable Read(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var table = new CatalogTable();
+        var count = reader.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var name = reader.ReadString();
+            var settings = StateMachine.GroupCommandCodec.ReadSettings(reader);
+            var group = reader.ReadUInt64();
+            var epoch = reader.ReadInt64();
+            var version = reader.ReadInt64();
+            var epochs = new EpochRecord[reader.ReadInt32()];
+            for (var e = 0; e < epochs.Length; e++)
+            {
+                var number = reader.ReadInt64();
+                var home = reader.ReadString();
+                var fork = reader.ReadInt64();
+                epochs[e] = new EpochRecord(number, home.Length == 0 ? null : home, fork < 0 ? null : fork);
+            }
+
+            table.entries[name] = new CatalogEntry(name, settings, group, epoch, epochs, version);
+        }
+
+        var retired = reader.ReadInt32();
+        for (var i = 0; i < retired; i++)
+        {
+            table.retiredEpochs[reader.ReadString()] = reader.ReadInt64();
+        }
+
+        return table;
+    }
+}
