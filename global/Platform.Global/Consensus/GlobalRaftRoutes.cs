@@ -5,7 +5,7 @@ using Platform.Global.Transport;
 
 namespace Platform.Global.Consensus;
 
-/// <summary>The inter-region routes of the strong-global groups: Raft message batches and snapshot chunks (signed, like every inter-region request).</summary>
+/// <summary>The inter-region routes of the strong-global groups: Raft message batches, snapshot chunks, forwarded proposals and read points, join requests (signed, like every inter-region request).</summary>
 public static class GlobalRaftRoutes
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -14,6 +14,19 @@ public static class GlobalRaftRoutes
         app.MapPost(InterRegionEndpoint.Prefix + "/snapshot/{group}", SnapshotAsync);
         app.MapPost(InterRegionEndpoint.Prefix + "/propose/{group}", ProposeAsync);
         app.MapPost(InterRegionEndpoint.Prefix + "/readindex/{group}", ReadIndexAsync);
+        app.MapPost(InterRegionEndpoint.Prefix + "/join/{group}", Join);
+    }
+
+    /// <summary>A wiped node's new incarnation asks to be added (body: its replica id); the leader takes the next step.</summary>
+    private static IResult Join(HttpContext context, ulong group, GlobalReplicas replicas)
+    {
+        var body = InterRegionEndpoint.Body(context);
+        if (replicas.Get(group) is not { } replica || body.Length != sizeof(ulong))
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return Results.Bytes(GlobalRouter.Encode(replica.RequestJoin(BitConverter.ToUInt64(body))), "application/json");
     }
 
     /// <summary>A proposal forwarded by another region's node to this replica (the leader, it believed).</summary>

@@ -77,14 +77,69 @@ public sealed partial class GlobalReplicas(IServiceProvider services, InterRegio
         }
 
         using var timer = new PeriodicTimer(node.TickInterval);
+        var nextJoinCheck = DateTime.UtcNow;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             foreach (var (_, replica) in Groups)
             {
                 _ = replica.TickAsync();
             }
+
+            if (DateTime.UtcNow >= nextJoinCheck)
+            {
+                nextJoinCheck = DateTime.UtcNow + JoinPeriod;
+                foreach (var (group, replica) in Groups.Where(g => g.Replica.NeedsToJoin))
+                {
+                    _ = AskToJoinAsync(group, replica.Status().ReplicaId, stoppingToken);
+                }
+            }
         }
     }
+
+    private static readonly TimeSpan JoinPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A rejoining incarnation (a wiped node) is in no configuration: it asks the group's leader,
+    /// found through any peer, to remove its old incarnation, add it as a learner and later promote it.
+    /// </summary>
+    private async Task AskToJoinAsync(ulong group, ulong replica, CancellationToken cancellationToken)
+    {
+        var self = $"{node.Region}/{node.NodeName}";
+        var asked = new HashSet<string>(StringComparer.Ordinal) { self };
+        var queue = new Queue<string>(client.Options.Peers.Select(p => $"{p.Region}/{p.Node}").Where(n => n != self));
+        while (queue.TryDequeue(out var peer))
+        {
+            if (!asked.Add(peer))
+            {
+                continue;
+            }
+
+            try
+            {
+                var (status, body) = await client.PostAsync(Peer(peer), Path(group, "join"), BitConverter.GetBytes(replica), cancellationToken);
+                var reply = status == System.Net.HttpStatusCode.OK ? System.Text.Json.JsonSerializer.Deserialize<JoinReply>(body, JoinJson) : null;
+                if (reply is { Status: not JoinStatus.NotLeader })
+                {
+                    return;
+                }
+
+                if (reply?.LeaderNode is { } leader && !asked.Contains(leader))
+                {
+                    // Ask the leader it names next.
+                    var rest = queue.ToList();
+                    queue.Clear();
+                    queue.Enqueue(leader);
+                    rest.ForEach(queue.Enqueue);
+                }
+            }
+            catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException or ArgumentException)
+            {
+                LogUndelivered(logger, group, peer, unreachable.Message);
+            }
+        }
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions JoinJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     private PeerEndpoint Peer(string name) =>
         client.Options.Peers.FirstOrDefault(p => $"{p.Region}/{p.Node}" == name) ?? throw new ArgumentException($"no inter-region address for {name}");

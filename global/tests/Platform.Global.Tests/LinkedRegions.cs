@@ -8,15 +8,17 @@ using Platform.Regional.Security;
 namespace Platform.Global.Tests;
 
 /// <summary>
-/// One-node regions in this test process, linked by the inter-region transport with a simulated
-/// WAN round trip: real node hosts (an Orleans silo, the write-ahead log, Kestrel) with the global
-/// layer, chaos routes enabled, one admin token.
+/// Regions of one or more nodes in this test process, linked by the inter-region transport with a
+/// simulated WAN round trip: real node hosts (an Orleans silo per node, the write-ahead log,
+/// Kestrel) with the global layer, chaos routes enabled, one admin token. Nodes can be stopped,
+/// wiped and started again on the same ports.
 /// </summary>
-internal sealed class LinkedRegions(IReadOnlyList<string> regions, TimeSpan wan) : IAsyncDisposable
+internal sealed class LinkedRegions(IReadOnlyList<string> regions, TimeSpan wan, int nodesPerRegion = 1) : IAsyncDisposable
 {
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "platform-tests", "global-" + Guid.NewGuid().ToString("N"));
-    private readonly Dictionary<string, WebApplication?> hosts = [];
-    private readonly Dictionary<string, (int Http, int Inter)> ports = [];
+    private readonly Dictionary<(string Region, int Node), WebApplication?> hosts = [];
+    private readonly Dictionary<(string Region, int Node), (int Http, int Inter, int Silo, int Gateway)> ports = [];
+    private List<PeerEndpoint> peers = [];
 
     public IReadOnlyList<string> Regions => regions;
 
@@ -24,51 +26,70 @@ internal sealed class LinkedRegions(IReadOnlyList<string> regions, TimeSpan wan)
 
     public byte[] Secret { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
-    public int HttpPort(string region) => ports[region].Http;
+    public static string NodeName(int node) => $"node-{node + 1}";
 
-    public int InterPort(string region) => ports[region].Inter;
+    public int HttpPort(string region, int node = 0) => ports[(region, node)].Http;
+
+    public int InterPort(string region, int node = 0) => ports[(region, node)].Inter;
+
+    public string NodeDirectory(string region, int node = 0) => Path.Combine(dataDirectory, region, NodeName(node));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var region in regions)
         {
-            ports[region] = (FreePorts.Next(), FreePorts.Next());
-        }
-
-        var peers = regions.Select(r => new PeerEndpoint(r, "node-1", new Uri($"http://127.0.0.1:{ports[r].Inter}"))).ToList();
-        foreach (var region in regions)
-        {
-            var node = new NodeOptions
+            for (var node = 0; node < nodesPerRegion; node++)
             {
-                Region = region,
-                NodeName = "node-1",
-                DataDirectory = Path.Combine(dataDirectory, region, "node-1"),
-                RegionNodes = ["node-1"],
-                Groups = 1,
-                AdminTokenHash = TokenHash.Of(Token),
-                Chaos = true,
-            };
-            var links = new InterRegionOptions { Region = region, NodeName = "node-1", Port = ports[region].Inter, Secret = Secret, Peers = peers, WanRoundTrip = wan };
-            hosts[region] = NodeHost.Build(node, new NodeEndpoints(ports[region].Http, FreePorts.Next(), FreePorts.Next()), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
+                ports[(region, node)] = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
+            }
         }
 
-        await Task.WhenAll(hosts.Values.Select(h => h!.StartAsync(cancellationToken)));
+        peers = [.. ports.Select(p => new PeerEndpoint(p.Key.Region, NodeName(p.Key.Node), new Uri($"http://127.0.0.1:{p.Value.Inter}")))];
+        await Task.WhenAll(ports.Keys.Select(key => StartNodeAsync(key.Region, key.Node, cancellationToken)));
     }
 
-    /// <summary>An admin client of the region's node.</summary>
-    public HttpClient Client(string region)
+    /// <summary>Starts (or starts again) one node on its ports and data directory.</summary>
+    public async Task StartNodeAsync(string region, int node, CancellationToken cancellationToken)
     {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[region].Http}") };
+        var (http, inter, silo, gateway) = ports[(region, node)];
+        var options = new NodeOptions
+        {
+            Region = region,
+            NodeName = NodeName(node),
+            DataDirectory = NodeDirectory(region, node),
+            RegionNodes = [.. Enumerable.Range(0, nodesPerRegion).Select(NodeName)],
+            Groups = 1,
+            AdminTokenHash = TokenHash.Of(Token),
+            Chaos = true,
+        };
+        var links = new InterRegionOptions { Region = region, NodeName = NodeName(node), Port = inter, Secret = Secret, Peers = peers, WanRoundTrip = wan };
+        var host = NodeHost.Build(options, new NodeEndpoints(http, silo, gateway), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
+        hosts[(region, node)] = host;
+        await host.StartAsync(cancellationToken);
+    }
+
+    /// <summary>An admin client of one node of the region (node-1 unless told).</summary>
+    public HttpClient Client(string region, int node = 0)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort(region, node)}") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         return client;
     }
 
-    /// <summary>Stops the region's node: the region is lost.</summary>
+    /// <summary>Stops every node of the region: the region is lost.</summary>
     public async Task StopAsync(string region)
     {
-        if (hosts[region] is { } host)
+        for (var node = 0; node < nodesPerRegion; node++)
         {
-            hosts[region] = null;
+            await StopNodeAsync(region, node);
+        }
+    }
+
+    public async Task StopNodeAsync(string region, int node)
+    {
+        if (hosts.GetValueOrDefault((region, node)) is { } host)
+        {
+            hosts[(region, node)] = null;
             await host.StopAsync();
             await host.DisposeAsync();
         }
@@ -76,9 +97,9 @@ internal sealed class LinkedRegions(IReadOnlyList<string> regions, TimeSpan wan)
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var region in regions)
+        foreach (var key in hosts.Keys.ToList())
         {
-            await StopAsync(region);
+            await StopNodeAsync(key.Region, key.Node);
         }
 
         Directory.Delete(dataDirectory, recursive: true);

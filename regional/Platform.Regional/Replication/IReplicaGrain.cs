@@ -81,7 +81,8 @@ public sealed record ReadIndexReply(
 public sealed record MemberStatus(
     [property: Id(0)] string Node,
     [property: Id(1)] string Role,
-    [property: Id(2)] long Match);
+    [property: Id(2)] long Match,
+    [property: Id(3)] ulong Replica);
 
 [GenerateSerializer]
 [Immutable]

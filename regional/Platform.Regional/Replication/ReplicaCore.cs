@@ -227,7 +227,8 @@ public sealed partial class ReplicaCore
                 .Select(id => new MemberStatus(
                     topology.NameOf(id),
                     id == raft.Leader ? "leader" : raft.Configuration.IsLearner(id) ? "learner" : "follower",
-                    id == raft.Id ? raft.LastIndex : progress.TryGetValue(id, out var p) ? p.Match : 0))
+                    id == raft.Id ? raft.LastIndex : progress.TryGetValue(id, out var p) ? p.Match : 0,
+                    id))
                 .ToList();
             return new ReplicaStatus(topology.NameOf(topology.SelfId), topology.SelfId, raft.Role.ToString(), LeaderNode(raft.Leader), raft.Term, raft.CommitIndex, stateMachine.AppliedIndex, members);
         }

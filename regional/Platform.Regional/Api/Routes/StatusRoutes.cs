@@ -26,7 +26,7 @@ public static class StatusRoutes
                 term = g.Status.Term,
                 commitIndex = g.Status.CommitIndex,
                 appliedIndex = g.Status.AppliedIndex,
-                members = g.Status.Members.Select(m => new { node = m.Node, role = m.Role, match = m.Match }),
+                members = g.Status.Members.Select(m => new { node = m.Node, id = m.Replica, role = m.Role, match = m.Match }),
             }),
             namespaces = status.Namespaces.Select(n => new
             {
