@@ -32,6 +32,14 @@ public sealed partial class RaftNode
     /// <summary>True once the leader has committed an entry of its term: before that its commit index may be behind.</summary>
     private bool CommittedInCurrentTerm => log.TermOrZero(log.Committed) == Term;
 
+    /// <summary>
+    /// The index a read must see. Normally the commit index; when followers commit on their own
+    /// (<see cref="RaftOptions.ShareMatches"/>) one may have acknowledged an entry this leader does
+    /// not yet know is committed, so the read point is the leader's last entry, which holds every
+    /// such entry, and the read waits until that is applied.
+    /// </summary>
+    private long ReadPoint => options.ShareMatches ? log.LastIndex : log.Committed;
+
     private void InitializeReads()
     {
         roundSentAt = new TimeSpan[options.HeartbeatRoundsRemembered];
@@ -51,7 +59,7 @@ public sealed partial class RaftNode
 
         if (allowLease && LeaseValid())
         {
-            readStates.Add(new ReadState(requestId, log.Committed, ViaLease: true));
+            readStates.Add(new ReadState(requestId, ReadPoint, ViaLease: true));
             return ReadOutcome.Pending;
         }
 
@@ -97,7 +105,7 @@ public sealed partial class RaftNode
 
     private void AssignReadPoint(PendingRead read)
     {
-        read.Index = log.Committed;
+        read.Index = ReadPoint;
         read.RequiredRound = heartbeatRound + 1;
         if (conf.Voters.Length == 1)
         {

@@ -98,9 +98,13 @@ public sealed partial class RaftNode
         if (Role == Role.Leader)
         {
             var self = SelfProgress();
-            if (self.MaybeUpdate(log.StableIndex) && MaybeCommit())
+            if (self.MaybeUpdate(log.StableIndex))
             {
-                commitPending = true;
+                OnLeaderDurable(self.Match);
+                if (MaybeCommit())
+                {
+                    commitPending = true;
+                }
             }
         }
     }

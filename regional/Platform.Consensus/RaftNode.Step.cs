@@ -123,6 +123,9 @@ public sealed partial class RaftNode
             case MessageType.TimeoutNow when IsPromotable:
                 Campaign(CampaignKind.Transfer);
                 break;
+            case MessageType.MatchNotice:
+                HandleMatchNotice(message);
+                break;
             default:
                 break;
         }
@@ -193,6 +196,7 @@ public sealed partial class RaftNode
         {
             log.CommitTo(Math.Min(message.Commit, matched));
             Send(Response(message.From, MessageType.AppendResponse) with { Index = matched });
+            OnFollowerMatched(message.From, matched);
             return;
         }
 

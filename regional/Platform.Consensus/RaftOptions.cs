@@ -42,6 +42,13 @@ public sealed record RaftOptions
     /// <summary>Heartbeat rounds whose send times are remembered for lease and read accounting.</summary>
     public int HeartbeatRoundsRemembered { get; init; } = 64;
 
+    /// <summary>
+    /// Voters tell each other how far their durable logs match the leader, and followers commit
+    /// what they see a quorum hold (see <c>RaftNode.SharedMatches</c>): for groups whose voters are
+    /// far apart, where waiting for the leader's commit costs a second wide-area trip.
+    /// </summary>
+    public bool ShareMatches { get; init; }
+
     /// <summary>The safety bound of the lease: minElectionTimeout * (1 - rho) / (1 + rho) (shared/ARCHITECTURE.md, layer 1).</summary>
     public TimeSpan MaxSafeLeaseDuration =>
         MinElectionTimeout * ((1 - ClockRateErrorBound) / (1 + ClockRateErrorBound));

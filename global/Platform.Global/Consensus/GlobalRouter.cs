@@ -10,8 +10,10 @@ namespace Platform.Global.Consensus;
 /// <summary>
 /// Finds a strong-global group's leader, which may be in another region: proposals and read points
 /// go to this node's replica when it leads, else to the leader's node over the inter-region
-/// transport (paying the WAN round trip). No leader reachable means no majority of regions:
-/// answered <c>503 QuorumUnavailable</c>.
+/// transport (paying the WAN round trip). A forwarded proposal is only accepted into the leader's
+/// log; this node's replica learns the commit from the voters' shared matches and answers with the
+/// outcome it applies, so a write costs one round trip from any region, not two. No leader
+/// reachable means no majority of regions: answered <c>503 QuorumUnavailable</c>.
 /// </summary>
 public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient client, Regional.Hosting.NodeOptions node) : IGlobalGroups
 {
@@ -55,15 +57,19 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
             }
             else
             {
-                var remote = await ForwardAsync(group, leader, term, command, clock, cancellationToken);
-                if (remote is null)
+                var accepted = await ForwardAsync(group, leader, term, command, clock, cancellationToken);
+                if (accepted is null)
                 {
                     lastProblem = $"the leader {leader} is unreachable";
                     await Task.Delay(ElectionPause, cancellationToken);
                     continue;
                 }
 
-                reply = remote;
+                // The leader only put it in its log; this node's own replica commits it (it hears
+                // the voters' durable matches) and reads the outcome when it applies the entry.
+                reply = accepted.Status == ProposeStatus.Accepted
+                    ? await local.WaitOutcomeAsync(accepted.Index, accepted.Term, node.RequestTimeout - clock.Elapsed, cancellationToken)
+                    : accepted;
             }
 
             switch (reply.Status)
@@ -83,13 +89,14 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
     }
 
     /// <summary>
-    /// Sends the proposal to the leader's node; null when it never got there (safe to retry). A
-    /// leader that stays silent after this node has seen a newer one is given up: outcome unknown.
+    /// Sends the proposal to the leader's node, which answers once the entry is in its log; null
+    /// when it never got there (safe to retry). A leader that stays silent after this node has seen
+    /// a newer one is given up: outcome unknown.
     /// </summary>
     private async Task<ProposeReply?> ForwardAsync(ulong group, string leader, long term, byte[] command, Stopwatch clock, CancellationToken cancellationToken)
     {
         var local = Local(group)!;
-        var call = client.PostAsync(Peer(leader), GlobalReplicas.Path(group, "propose"), command, cancellationToken);
+        var call = client.PostAsync(Peer(leader), GlobalReplicas.Path(group, "accept"), command, cancellationToken);
         TimeSpan? changedAt = null;
         while (true)
         {

@@ -46,6 +46,9 @@ public sealed class GlobalTopology(IReadOnlyList<string> regions, IReadOnlyDicti
 
     public bool SameSeat(ulong a, ulong b) => (a & 0xFFFF) == (b & 0xFFFF);
 
+    /// <summary>Voters a WAN trip from the leader commit on their own, so a write made in their region is answered one round trip after it left.</summary>
+    public bool ShareMatches => true;
+
     /// <summary>The region part of a replica's name.</summary>
     public static string RegionOf(string name) => name[..name.IndexOf('/', StringComparison.Ordinal)];
 }

@@ -47,6 +47,7 @@ public sealed record Message
             MessageType.PreVote or MessageType.Vote => $" last={Index}/{LogTerm}{(Context == 1 ? " transfer" : string.Empty)}",
             MessageType.PreVoteResponse or MessageType.VoteResponse => Reject ? " reject" : " grant",
             MessageType.InstallSnapshot => $" snap={Snapshot?.Metadata.Index}/{Snapshot?.Metadata.Term}",
+            MessageType.MatchNotice => $" durable {Index}",
             _ => string.Empty,
         };
         return $"{Type} {From}->{To} t{Term}{detail}";

@@ -21,4 +21,7 @@ public enum MessageType : byte
 
     /// <summary>Leadership transfer: "start an election now", bypassing PreVote and leader stickiness.</summary>
     TimeoutNow,
+
+    /// <summary>"My durable log matches this term's leader through Index": voter to voter, so followers learn commits themselves.</summary>
+    MatchNotice,
 }

@@ -23,6 +23,13 @@ public interface IGroupTopology
 
     /// <summary>True when two ids are incarnations of the same node (a wiped disk's old and new replica).</summary>
     bool SameSeat(ulong a, ulong b);
+
+    /// <summary>
+    /// True when voters share their durable matches so followers commit on their own
+    /// (<see cref="Platform.Consensus.RaftOptions.ShareMatches"/>): worth its messages only when the
+    /// leader is a wide-area trip away from some voters.
+    /// </summary>
+    bool ShareMatches => false;
 }
 
 /// <summary>A regional group: replica i is the region's node i (with its disk's incarnation); group g prefers node g mod N.</summary>

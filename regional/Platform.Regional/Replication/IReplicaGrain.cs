@@ -45,6 +45,9 @@ public enum ProposeStatus
 
     /// <summary>The entry's outcome cannot be read back here (a snapshot covered it): it may have committed.</summary>
     Unknown,
+
+    /// <summary>The leader put the entry in its log (at <see cref="ProposeReply.Index"/>, <see cref="ProposeReply.Term"/>) and did not wait for it to commit.</summary>
+    Accepted,
 }
 
 [GenerateSerializer]
@@ -58,6 +61,10 @@ public sealed record ProposeReply(
 {
     /// <summary>Applied, and the state machine refused nothing (for namespace writes: preconditions may still have failed).</summary>
     public bool Succeeded => Status == ProposeStatus.Applied && Problem is null && (Write is null || Write.Succeeded);
+
+    /// <summary>For <see cref="ProposeStatus.Accepted"/>: the term of the entry the leader appended.</summary>
+    [Id(5)]
+    public long Term { get; init; }
 }
 
 public enum ReadIndexStatus

@@ -116,11 +116,14 @@ public sealed partial class ReplicaCore
                 proposals.Remove(index, out var waiting);
                 waiting.Done.TrySetResult(new GroupApplyOutcome(index, null, UnknownProposal));
             }
+
+            ForgetOutcomesThrough(installed.Metadata.Index);
         }
 
         foreach (var entry in ready.CommittedEntries)
         {
             var outcome = stateMachine.Apply(entry);
+            KeepOutcome(entry.Index, entry.Term, outcome);
             if (proposals.Remove(entry.Index, out var waiting))
             {
                 waiting.Done.TrySetResult(waiting.Term == entry.Term ? outcome : outcome with { Problem = LostProposal });

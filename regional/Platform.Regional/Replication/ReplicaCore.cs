@@ -61,6 +61,7 @@ public sealed partial class ReplicaCore
             Id = topology.SelfId,
             MinElectionTimeout = options.MinElectionTimeout,
             HeartbeatInterval = options.HeartbeatInterval,
+            ShareMatches = topology.ShareMatches,
         };
         raft = new RaftNode(raftOptions, restore, Now, new SeededRandomSource(Random.Shared.Next()));
         var self = topology.NameOf(topology.SelfId);

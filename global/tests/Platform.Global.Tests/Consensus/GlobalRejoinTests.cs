@@ -32,6 +32,21 @@ public sealed class GlobalRejoinTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Reads the file unless it is missing or being written (the node holds it exclusively then).</summary>
+    private static bool TryRead(string path, out string text)
+    {
+        try
+        {
+            text = File.ReadAllText(path);
+            return true;
+        }
+        catch (IOException)
+        {
+            text = string.Empty;
+            return false;
+        }
+    }
+
     private static async Task<List<JsonElement>> GlobalGroupsAsync(HttpClient client)
     {
         try
@@ -71,8 +86,9 @@ public sealed class GlobalRejoinTests : IAsyncLifetime
 
         await regions.StartNodeAsync("us-east", 1, Cancel);
         var identity = Path.Combine(regions.NodeDirectory("us-east", 1), "replica-id");
-        await HoldsAsync(() => Task.FromResult(File.Exists(identity) && File.ReadAllText(identity).EndsWith('\n')), 30, "the new incarnation's identity");
-        var id = ulong.Parse(File.ReadAllText(identity).Trim().Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        var recorded = string.Empty;
+        await HoldsAsync(() => Task.FromResult(TryRead(identity, out recorded) && recorded.EndsWith('\n')), 30, "the new incarnation's identity");
+        var id = ulong.Parse(recorded.Trim().Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
         var incarnation = NodeOptions.IncarnationOf(id);
         Assert.NotEqual(0UL, incarnation);
 

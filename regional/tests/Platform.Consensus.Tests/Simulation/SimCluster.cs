@@ -118,6 +118,7 @@ public sealed partial class SimCluster
         ClockRateErrorBound = options.ClockRateErrorBound,
         MaxInflightMessages = 8,
         MaxMessageBytes = options.MaxMessageBytes,
+        ShareMatches = options.ShareMatches,
     };
 
     private void Start(SimNode node)

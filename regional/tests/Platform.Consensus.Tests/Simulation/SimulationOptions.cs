@@ -56,6 +56,9 @@ public sealed record SimulationOptions
     /// <summary>Chance that a fault is the scripted lease hazard instead of a random one.</summary>
     public double LeaseHazardRate { get; init; } = 0.1;
 
+    /// <summary>Voters share their durable matches and followers commit what they see a quorum hold.</summary>
+    public bool ShareMatches { get; init; }
+
     public static SimulationOptions FromSeed(int seed, int voters)
     {
         var random = new SimRandom(seed ^ 0x5eed);
@@ -71,6 +74,7 @@ public sealed record SimulationOptions
             ClockRateErrorBound = random.Pick([0.0, 0.01, 0.05]),
             MaxMessageBytes = random.Pick([1L, 4096, 4096]),
             QuietStretches = random.Chance(0.5),
+            ShareMatches = random.Chance(0.5),
         };
     }
 }
