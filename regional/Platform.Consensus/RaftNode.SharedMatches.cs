@@ -72,7 +72,7 @@ public sealed partial class RaftNode
         announcedMatch = match;
         foreach (var voter in conf.Voters)
         {
-            if (voter != Id && voter != except)
+            if (voter != Id && voter != except && (options.ShareMatchWith?.Invoke(Leader, voter) ?? true))
             {
                 Send(new Message { Type = MessageType.MatchNotice, From = Id, To = voter, Term = Term, Index = match });
             }

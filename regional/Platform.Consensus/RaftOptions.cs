@@ -49,6 +49,13 @@ public sealed record RaftOptions
     /// </summary>
     public bool ShareMatches { get; init; }
 
+    /// <summary>
+    /// With <see cref="ShareMatches"/>: whether this replica's notices go to a voter, given the
+    /// current leader and that voter (null: to every voter). Fewer notices never make a commit
+    /// unsafe, only later: a group spread over regions sends only those that arrive in time to matter.
+    /// </summary>
+    public Func<ulong, ulong, bool>? ShareMatchWith { get; init; }
+
     /// <summary>The safety bound of the lease: minElectionTimeout * (1 - rho) / (1 + rho) (shared/ARCHITECTURE.md, layer 1).</summary>
     public TimeSpan MaxSafeLeaseDuration =>
         MinElectionTimeout * ((1 - ClockRateErrorBound) / (1 + ClockRateErrorBound));

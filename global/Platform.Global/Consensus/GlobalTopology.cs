@@ -49,6 +49,16 @@ public sealed class GlobalTopology(IReadOnlyList<string> regions, IReadOnlyDicti
     /// <summary>Voters a WAN trip from the leader commit on their own, so a write made in their region is answered one round trip after it left.</summary>
     public bool ShareMatches => true;
 
+    /// <summary>
+    /// A voter in the leader's region tells every voter (its news reaches a far region as soon as the
+    /// entries do); any other voter only its own region's (its news would reach a far one a round
+    /// trip too late to matter): 34 notices a write on 3 x 3 instead of 72.
+    /// </summary>
+    public bool ShareMatchWith(ulong leader, ulong peer) =>
+        RegionBits(peer) == RegionBits(SelfId) || RegionBits(leader) == RegionBits(SelfId);
+
+    private static ulong RegionBits(ulong replica) => (replica >> RegionShift) & 0xFF;
+
     /// <summary>The region part of a replica's name.</summary>
     public static string RegionOf(string name) => name[..name.IndexOf('/', StringComparison.Ordinal)];
 }

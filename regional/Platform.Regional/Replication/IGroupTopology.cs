@@ -30,6 +30,9 @@ public interface IGroupTopology
     /// leader is a wide-area trip away from some voters.
     /// </summary>
     bool ShareMatches => false;
+
+    /// <summary>With <see cref="ShareMatches"/>: whether this replica tells <paramref name="peer"/> its durable match while <paramref name="leader"/> leads.</summary>
+    bool ShareMatchWith(ulong leader, ulong peer) => true;
 }
 
 /// <summary>A regional group: replica i is the region's node i (with its disk's incarnation); group g prefers node g mod N.</summary>

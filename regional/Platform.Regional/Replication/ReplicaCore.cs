@@ -62,6 +62,7 @@ public sealed partial class ReplicaCore
             MinElectionTimeout = options.MinElectionTimeout,
             HeartbeatInterval = options.HeartbeatInterval,
             ShareMatches = topology.ShareMatches,
+            ShareMatchWith = topology.ShareMatchWith,
         };
         raft = new RaftNode(raftOptions, restore, Now, new SeededRandomSource(Random.Shared.Next()));
         var self = topology.NameOf(topology.SelfId);
