@@ -39,9 +39,10 @@ public static class NodeCommand
         var wanRtt = new Option<string>("--wan-rtt") { Description = "Round trip added to every cross-region call (e.g. 80ms).", DefaultValueFactory = _ => "0ms" };
         var wanRttPair = new Option<string[]>("--wan-rtt-pair") { Description = "Round trip for one pair of regions, overriding --wan-rtt: a:b=120ms (repeatable).", AllowMultipleArgumentsPerToken = false };
         var chaos = new Option<bool>("--chaos") { Description = "Serve the chaos routes (/v1/chaos/...): fault injection for drills and tests." };
+        var globalVoters = new Option<int?>("--global-voters") { Description = "Nodes of each region (the first ones of --nodes) that vote in the strong-global groups; the others hold learners. Default: all." };
         var command = new Command("node", "Run one node (an Orleans silo with its replicas, and the HTTP routes), or check a node's write-ahead log.")
         {
-            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, interRegionPort, peers, wanRtt, wanRttPair, chaos,
+            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, interRegionPort, peers, wanRtt, wanRttPair, chaos, globalVoters,
         };
         command.SetAction(parseResult =>
         {
@@ -102,7 +103,14 @@ public static class NodeCommand
                     return ExitCodes.Usage;
                 }
 
-                extension = new Platform.Global.Hosting.GlobalNodeExtension(links.Options!);
+                var voters = parseResult.GetValue(globalVoters);
+                if (voters is { } count && (count < 1 || count > regionNodes.Length))
+                {
+                    error.WriteLine($"--global-voters is from 1 to the region's {regionNodes.Length} nodes.");
+                    return ExitCodes.Usage;
+                }
+
+                extension = new Platform.Global.Hosting.GlobalNodeExtension(links.Options! with { GlobalVotersPerRegion = voters });
             }
 
             using var host = NodeHost.Build(options, endpoints, Path.Combine(data, regionName, "membership.json"), azureTables, extension);

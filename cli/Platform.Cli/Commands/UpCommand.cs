@@ -47,10 +47,11 @@ public static class UpCommand
             DefaultValueFactory = _ => ClusteringKind.Embedded,
         };
         var chaos = new Option<bool>("--chaos") { Description = "Enable the /v1/chaos routes." };
+        var globalVoters = new Option<int?>("--global-voters") { Description = "Nodes of each region that vote in the strong-global groups (default: all; the others hold learners)." };
 
         var command = new Command("up", "Start a whole local platform: every node of every region, plus one edge proxy per region.")
         {
-            regions, nodes, wanRtt, dataDir, basePort, edgePort, clustering, chaos,
+            regions, nodes, wanRtt, dataDir, basePort, edgePort, clustering, chaos, globalVoters,
         };
 
         command.SetAction(parseResult =>
@@ -71,7 +72,8 @@ public static class UpCommand
                 parseResult.GetValue(basePort),
                 parseResult.GetValue(edgePort),
                 parseResult.GetValue(clustering),
-                parseResult.GetValue(chaos));
+                parseResult.GetValue(chaos),
+                parseResult.GetValue(globalVoters));
 
             var problems = options.Validate();
             if (problems.Count > 0)
@@ -86,7 +88,7 @@ public static class UpCommand
 
             if (options.Regions.Count > 1 || options.WanRoundTrip > TimeSpan.Zero)
             {
-                output.WriteLine("note: the regions are linked (signed HTTP/2, with --wan-rtt on every cross-region call); strong-global namespaces are shared by all regions, local-commit namespaces stay in the region they were created in until the catalog exists.");
+                output.WriteLine("note: the regions are linked (signed HTTP/2, with --wan-rtt on every cross-region call); the catalog and strong-global namespaces are shared by all regions; a local-commit namespace commits in its home region, and the others forward its requests there until the replicator exists.");
             }
 
             return new UpRunner(options, output, error).Run();

@@ -7,7 +7,7 @@ namespace Platform.Cli.Up;
 /// WAN round trip, and a secret made for this run (given to the nodes in their environment, never
 /// on the command line, and never written to disk).
 /// </summary>
-public sealed class RegionLinks(IReadOnlyList<LocalRegion> regions, TimeSpan wanRoundTrip, string secret)
+public sealed class RegionLinks(IReadOnlyList<LocalRegion> regions, TimeSpan wanRoundTrip, string secret, int? globalVoters = null)
 {
     public const string SecretVariable = "PLATFORM_INTER_REGION_SECRET";
 
@@ -19,11 +19,13 @@ public sealed class RegionLinks(IReadOnlyList<LocalRegion> regions, TimeSpan wan
     public IEnumerable<string> ArgumentsFor(LocalNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
+        string[] voters = globalVoters is { } count ? ["--global-voters", count.ToString(CultureInfo.InvariantCulture)] : [];
         return
         [
             "--inter-region-port", node.InterRegionPort.ToString(CultureInfo.InvariantCulture),
             "--peers", Peers,
             "--wan-rtt", $"{(long)wanRoundTrip.TotalMilliseconds}ms",
+            .. voters,
         ];
     }
 }

@@ -17,7 +17,8 @@ public sealed partial record UpOptions(
     int BasePort,
     int EdgePort,
     ClusteringKind Clustering,
-    bool Chaos)
+    bool Chaos,
+    int? GlobalVoters = null)
 {
     public const int MaxRegions = 9;
     public const int MaxNodesPerRegion = 7;
@@ -49,6 +50,11 @@ public sealed partial record UpOptions(
         if (NodesPerRegion < 1 || NodesPerRegion > MaxNodesPerRegion || NodesPerRegion % 2 == 0)
         {
             problems.Add($"--nodes must be odd, from 1 to {MaxNodesPerRegion} (3 or 5 in practice).");
+        }
+
+        if (GlobalVoters is { } voters && (voters < 1 || voters > NodesPerRegion))
+        {
+            problems.Add("--global-voters is from 1 to --nodes.");
         }
 
         if (WanRoundTrip < TimeSpan.Zero)

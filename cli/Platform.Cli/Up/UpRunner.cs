@@ -23,7 +23,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         var regions = WithFreePorts(LocalTopology.Plan(options));
         var clusterPath = Path.Combine(dataDirectory, "cluster.json");
         var adminToken = AdminToken.ReuseOrCreate(clusterPath);
-        var links = new RegionLinks(regions, options.WanRoundTrip, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var links = new RegionLinks(regions, options.WanRoundTrip, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), options.GlobalVoters);
         using var azurite = options.Clustering == ClusteringKind.Azurite && Environment.GetEnvironmentVariable("PLATFORM_AZURE_TABLES") is not { Length: > 0 }
             ? AzuriteChild.Start(TimeSpan.FromSeconds(30))
             : null;

@@ -48,7 +48,7 @@ public sealed partial class GlobalReplicas(IServiceProvider services, InterRegio
         var peers = client.Options.Peers;
         var regions = peers.Select(p => p.Region).Distinct().ToList();
         var nodes = regions.ToDictionary(r => r, r => (IReadOnlyList<string>)[.. peers.Where(p => p.Region == r).Select(p => p.Node)]);
-        return new GlobalTopology(regions, nodes, node.Region, node.NodeName, NodeOptions.IncarnationOf(identity.ReplicaId));
+        return new GlobalTopology(regions, nodes, node.Region, node.NodeName, NodeOptions.IncarnationOf(identity.ReplicaId), client.Options.GlobalVotersPerRegion);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -5,11 +5,13 @@ namespace Platform.Global.Consensus;
 
 /// <summary>
 /// A strong-global group: by default every node of every region is a voter (3 regions x 3 nodes =
-/// 9 voters, quorum 5: it survives the loss of a region plus a node). A replica id holds the node's
+/// 9 voters, quorum 5: it survives the loss of a region plus a node); with
+/// <paramref name="votersPerRegion"/>, only the first nodes of each region vote and the others hold
+/// learner replicas (local serializable reads, no say in commits). A replica id holds the node's
 /// position in its region (bits 0-7), its region's position (bits 8-15, from 1) and the incarnation
 /// of its data directory (above), so ids stay unique across regions and across wiped disks.
 /// </summary>
-public sealed class GlobalTopology(IReadOnlyList<string> regions, IReadOnlyDictionary<string, IReadOnlyList<string>> nodes, string region, string node, ulong incarnation) : IGroupTopology
+public sealed class GlobalTopology(IReadOnlyList<string> regions, IReadOnlyDictionary<string, IReadOnlyList<string>> nodes, string region, string node, ulong incarnation, int? votersPerRegion = null) : IGroupTopology
 {
     private const int RegionShift = 8;
     private const int IncarnationShift = 16;
@@ -17,8 +19,22 @@ public sealed class GlobalTopology(IReadOnlyList<string> regions, IReadOnlyDicti
     public ulong SelfId => IdOf(region, node, incarnation);
 
     /// <summary>Every node's first incarnation, unless this node is a rejoining one (added by the leader).</summary>
-    public ConfState InitialConfiguration =>
-        incarnation != 0 ? ConfState.Empty : new ConfState(regions.SelectMany(r => nodes[r].Select(n => IdOf(r, n, 0))), []);
+    public ConfState InitialConfiguration
+    {
+        get
+        {
+            if (incarnation != 0)
+            {
+                return ConfState.Empty;
+            }
+
+            var everyone = regions.SelectMany(r => nodes[r].Select(n => IdOf(r, n, 0))).ToList();
+            return new ConfState(everyone.Where(Votes), everyone.Where(id => !Votes(id)));
+        }
+    }
+
+    /// <summary>Whether the seat of <paramref name="replica"/> (its node's position in its region) votes.</summary>
+    public bool Votes(ulong replica) => votersPerRegion is not { } voters || (int)(replica & 0xFF) <= voters;
 
     public ulong IdOf(string inRegion, string ofNode, ulong ofIncarnation)
     {

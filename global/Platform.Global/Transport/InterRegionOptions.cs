@@ -23,6 +23,12 @@ public sealed record InterRegionOptions
     /// <summary>Every node of every region (this node's own entry included or not).</summary>
     public IReadOnlyList<PeerEndpoint> Peers { get; init; } = [];
 
+    /// <summary>
+    /// How many nodes of each region vote in the strong-global groups (the first ones of each
+    /// region's list); the others hold learner replicas. Null: every node votes (3 x 3 = 9 voters).
+    /// </summary>
+    public int? GlobalVotersPerRegion { get; init; }
+
     /// <summary>Round trip added between any two different regions.</summary>
     public TimeSpan WanRoundTrip { get; init; }
 

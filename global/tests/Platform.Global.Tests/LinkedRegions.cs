@@ -13,7 +13,7 @@ namespace Platform.Global.Tests;
 /// Kestrel) with the global layer, chaos routes enabled, one admin token. Nodes can be stopped,
 /// wiped and started again on the same ports.
 /// </summary>
-internal sealed class LinkedRegions(IReadOnlyList<string> regions, TimeSpan wan, int nodesPerRegion = 1) : IAsyncDisposable
+internal sealed class LinkedRegions(IReadOnlyList<string> regions, TimeSpan wan, int nodesPerRegion = 1, int? globalVotersPerRegion = null) : IAsyncDisposable
 {
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "platform-tests", "global-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<(string Region, int Node), WebApplication?> hosts = [];
@@ -62,7 +62,7 @@ internal sealed class LinkedRegions(IReadOnlyList<string> regions, TimeSpan wan,
             AdminTokenHash = TokenHash.Of(Token),
             Chaos = true,
         };
-        var links = new InterRegionOptions { Region = region, NodeName = NodeName(node), Port = inter, Secret = Secret, Peers = peers, WanRoundTrip = wan };
+        var links = new InterRegionOptions { Region = region, NodeName = NodeName(node), Port = inter, Secret = Secret, Peers = peers, WanRoundTrip = wan, GlobalVotersPerRegion = globalVotersPerRegion };
         var host = NodeHost.Build(options, new NodeEndpoints(http, silo, gateway), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
         hosts[(region, node)] = host;
         await host.StartAsync(cancellationToken);

@@ -24,6 +24,9 @@ public interface IGroupTopology
     /// <summary>True when two ids are incarnations of the same node (a wiped disk's old and new replica).</summary>
     bool SameSeat(ulong a, ulong b);
 
+    /// <summary>Whether a replica in this seat is a voter once caught up (false: it stays a learner).</summary>
+    bool Votes(ulong replica) => true;
+
     /// <summary>
     /// True when voters share their durable matches so followers commit on their own
     /// (<see cref="Platform.Consensus.RaftOptions.ShareMatches"/>): worth its messages only when the

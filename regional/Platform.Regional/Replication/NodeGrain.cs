@@ -17,9 +17,12 @@ public sealed class NodeGrain : Grain, INodeGrain
             return Task.FromResult(new IdentityProbe(false, false));
         }
 
+        // Data in any group this node holds a replica of: the region's, or one a layer above hosts
+        // (the strong-global groups may have elected and committed before the region's own groups did).
         var replicas = ServiceProvider.GetRequiredService<NodeReplicas>();
         var groups = replicas.Options.Groups;
-        var hasData = Enumerable.Range(0, groups).Any(g => replicas.Get((ulong)g).Term > 0);
+        var hasData = Enumerable.Range(0, groups).Any(g => replicas.Get((ulong)g).Term > 0)
+            || ServiceProvider.GetServices<IGroupSource>().SelectMany(source => source.Groups).Any(g => g.Replica.Term > 0);
         return Task.FromResult(new IdentityProbe(true, hasData));
     }
 }

@@ -56,7 +56,7 @@ public sealed partial class ReplicaCore
         return new JoinReply(JoinStatus.Pending, topology.NameOf(topology.SelfId));
     }
 
-    /// <summary>At the leader, under the lock on a tick: promotes a learner that has caught up and whose node has no voter.</summary>
+    /// <summary>At the leader, under the lock on a tick: promotes a learner that has caught up, whose seat votes and whose node has no voter.</summary>
     private void PromoteCaughtUpLearners()
     {
         if (raft.Role != Role.Leader || Now < nextPromotionCheck || raft.Configuration.Learners.IsEmpty)
@@ -68,7 +68,7 @@ public sealed partial class ReplicaCore
         var voters = raft.Configuration.Voters;
         foreach (var learner in raft.ProgressSnapshot().Where(p => p.IsLearner && p.Match >= raft.CommitIndex))
         {
-            if (!voters.Any(v => topology.SameSeat(v, learner.Replica)) && raft.ProposeConfChange(new ConfChange(ConfChangeType.AddVoter, learner.Replica)).IsAccepted)
+            if (topology.Votes(learner.Replica) && !voters.Any(v => topology.SameSeat(v, learner.Replica)) && raft.ProposeConfChange(new ConfChange(ConfChangeType.AddVoter, learner.Replica)).IsAccepted)
             {
                 LogMembership(logger, group, "promote to voter", learner.Replica, topology.NameOf(learner.Replica));
                 return;
