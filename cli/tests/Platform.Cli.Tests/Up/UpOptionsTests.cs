@@ -26,6 +26,18 @@ public sealed class UpOptionsTests
     }
 
     [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(3, true)]
+    [InlineData(4, false)]
+    public void Global_voters_are_at_least_one_node_and_at_most_every_node_of_a_region(int voters, bool valid)
+    {
+        var problems = (Valid() with { GlobalVoters = voters }).Validate();
+
+        Assert.Equal(valid, !problems.Any(p => p.StartsWith("--global-voters", StringComparison.Ordinal)));
+    }
+
+    [Theory]
     [InlineData("EU-West")]
     [InlineData("-east")]
     [InlineData("a_b")]
