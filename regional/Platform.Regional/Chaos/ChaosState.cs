@@ -52,6 +52,30 @@ public sealed class ChaosState
         Isolated = false;
     }
 
+    /// <summary>Does what a chaos route asked for.</summary>
+    public void Apply(ChaosAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        switch (action.Kind)
+        {
+            case ChaosKind.Partition:
+                CutNodes(action.Nodes);
+                CutRegions(action.Regions);
+                break;
+            case ChaosKind.Latency:
+                AddLatency(action.Region ?? throw new ArgumentException("latency needs a region"), TimeSpan.FromMilliseconds(action.Ms));
+                break;
+            case ChaosKind.Isolate:
+                Isolate();
+                break;
+            case ChaosKind.Heal:
+                Heal();
+                break;
+            default:
+                throw new ArgumentException($"unknown chaos action {action.Kind}");
+        }
+    }
+
     /// <summary>What is in force, for the chaos routes' answers.</summary>
     public object Describe() => new
     {

@@ -5,6 +5,9 @@ namespace Platform.Regional.Replication;
 public interface INodeGrain : IGrainWithStringKey
 {
     Task<IdentityProbe> Probe();
+
+    /// <summary>Applies a chaos action on this node (a chaos route asked for the whole region); refused unless the node runs with --chaos.</summary>
+    Task ApplyChaos(Chaos.ChaosAction action);
 }
 
 /// <param name="Decided">The node knows its replica id.</param>

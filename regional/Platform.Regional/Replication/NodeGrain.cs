@@ -25,4 +25,10 @@ public sealed class NodeGrain : Grain, INodeGrain
             || ServiceProvider.GetServices<IGroupSource>().SelectMany(source => source.Groups).Any(g => g.Replica.Term > 0);
         return Task.FromResult(new IdentityProbe(true, hasData));
     }
+
+    public Task ApplyChaos(Chaos.ChaosAction action)
+    {
+        ServiceProvider.GetRequiredService<Chaos.ChaosState>().Apply(action);
+        return Task.CompletedTask;
+    }
 }

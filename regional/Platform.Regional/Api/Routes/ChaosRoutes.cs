@@ -1,33 +1,36 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Chaos;
+using Platform.Regional.Hosting;
+using Platform.Regional.Placement;
+using Platform.Regional.Replication;
 
 namespace Platform.Regional.Api.Routes;
 
 /// <summary>
 /// <c>/v1/chaos/...</c>, mapped only on a node started with <c>--chaos</c> (admin on <c>*</c>):
 /// cut this node off from nodes of its region or from whole regions, add latency towards a region,
-/// isolate it from clients and peers, heal. Drills and fault tests drive them on each node they hit.
+/// isolate it from clients and peers, heal. With <c>?scope=region</c> the action is applied on
+/// every node of this node's region (the others first, through their node grains, then this one),
+/// so one call isolates, partitions or heals a whole region.
 /// </summary>
 public static class ChaosRoutes
 {
+    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(2);
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var chaos = app.MapGroup("/v1/chaos");
         chaos.MapGet("", (HttpContext context, ChaosState state) => Admin(context, () => state.Describe()));
-        chaos.MapPost("/partition", async (HttpContext context, ChaosState state) =>
+        chaos.MapPost("/partition", async (HttpContext context) =>
         {
             var body = await HttpInput.ReadJsonAsync<PartitionBody>(context.Request, context.RequestAborted);
-            return Admin(context, () =>
-            {
-                state.CutNodes(body.Nodes ?? []);
-                state.CutRegions(body.Regions ?? []);
-                return state.Describe();
-            });
+            return await ApplyAsync(context, new ChaosAction(ChaosKind.Partition, body.Nodes ?? [], body.Regions ?? []));
         });
-        chaos.MapPost("/latency", async (HttpContext context, ChaosState state) =>
+        chaos.MapPost("/latency", async (HttpContext context) =>
         {
             var body = await HttpInput.ReadJsonAsync<LatencyBody>(context.Request, context.RequestAborted);
             if (string.IsNullOrEmpty(body.Region) || body.Ms is not (>= 0 and <= 60_000))
@@ -35,30 +38,61 @@ public static class ChaosRoutes
                 throw ApiProblemException.InvalidRequest("latency needs {region, ms} with ms from 0 to 60000");
             }
 
-            return Admin(context, () =>
-            {
-                state.AddLatency(body.Region, TimeSpan.FromMilliseconds(body.Ms.Value));
-                return state.Describe();
-            });
+            return await ApplyAsync(context, new ChaosAction(ChaosKind.Latency, [], [], body.Region, body.Ms.Value));
         });
-        chaos.MapPost("/isolate", (HttpContext context, ChaosState state) => Admin(context, () =>
+        // A handler of HttpContext alone would bind as a RequestDelegate and drop its result: hence the token.
+        chaos.MapPost("/isolate", (HttpContext context, CancellationToken _) => ApplyAsync(context, new ChaosAction(ChaosKind.Isolate, [], [])));
+        chaos.MapPost("/heal", (HttpContext context, CancellationToken _) => ApplyAsync(context, new ChaosAction(ChaosKind.Heal, [], [])));
+    }
+
+    private static async Task<IResult> ApplyAsync(HttpContext context, ChaosAction action)
+    {
+        RequireAdmin(context);
+        var services = context.RequestServices;
+        var state = services.GetRequiredService<ChaosState>();
+        var scope = context.Request.Query["scope"].ToString();
+        if (scope is not ("" or "node" or "region"))
         {
-            state.Isolate();
-            return state.Describe();
-        }));
-        chaos.MapPost("/heal", (HttpContext context, ChaosState state) => Admin(context, () =>
+            throw ApiProblemException.InvalidRequest("scope is node (the default) or region");
+        }
+
+        var others = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (scope == "region")
         {
-            state.Heal();
-            return state.Describe();
-        }));
+            var node = services.GetRequiredService<NodeOptions>();
+            var grains = services.GetRequiredService<IGrainFactory>();
+            var addresses = services.GetRequiredService<NodeAddresses>();
+            foreach (var peer in node.RegionNodes.Where(n => n != node.NodeName))
+            {
+                try
+                {
+                    await grains.GetGrain<INodeGrain>(addresses.Key("node", peer)).ApplyChaos(action).WaitAsync(PeerTimeout, context.RequestAborted);
+                    others[peer] = "applied";
+                }
+                catch (Exception failed) when (failed is TimeoutException or OrleansException or SiloUnavailableException or InvalidOperationException)
+                {
+                    others[peer] = $"not applied: {failed.Message}";
+                }
+            }
+        }
+
+        state.Apply(action);
+        return Results.Json(scope == "region" ? new { self = state.Describe(), regionNodes = others } : state.Describe());
     }
 
     private static IResult Admin(HttpContext context, Func<object> act)
     {
+        RequireAdmin(context);
+        return Results.Json(act());
+    }
+
+    private static void RequireAdmin(HttpContext context)
+    {
         var caller = Authentication.CallerOf(context);
-        return caller.IsClusterAdmin
-            ? Results.Json(act())
-            : throw ApiProblemException.Forbidden($"token '{caller.TokenName}' is not an admin of every namespace ('*')");
+        if (!caller.IsClusterAdmin)
+        {
+            throw ApiProblemException.Forbidden($"token '{caller.TokenName}' is not an admin of every namespace ('*')");
+        }
     }
 
     private sealed record PartitionBody(IReadOnlyList<string>? Nodes, IReadOnlyList<string>? Regions);
