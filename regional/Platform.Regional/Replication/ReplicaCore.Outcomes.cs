@@ -23,14 +23,7 @@ public sealed partial class ReplicaCore
         ProposeResult result;
         lock (gate)
         {
-            raft.Tick(Now);
-            if (raft.Role == Role.Leader)
-            {
-                lastProposalStamp = Math.Max(lastProposalStamp, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
-                command = GroupCommandCodec.StampProposalTime(command, lastProposalStamp);
-            }
-
-            result = raft.Propose(command);
+            result = ProposeStamped(command);
         }
 
         if (!result.IsAccepted)

@@ -171,21 +171,26 @@ public sealed partial class ReplicaCore
         return PumpAsync();
     }
 
+    /// <summary>Under the lock: proposes the command, dated by the leader's clock (never going backwards) for idempotency key ageing.</summary>
+    private ProposeResult ProposeStamped(byte[] command)
+    {
+        raft.Tick(Now);
+        if (raft.Role == Role.Leader)
+        {
+            lastProposalStamp = Math.Max(lastProposalStamp, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+            command = GroupCommandCodec.StampProposalTime(command, lastProposalStamp);
+        }
+
+        return raft.Propose(command);
+    }
+
     public async Task<ProposeReply> ProposeAsync(byte[] command)
     {
         ProposeResult result;
         TaskCompletionSource<GroupApplyOutcome>? done = null;
         lock (gate)
         {
-            raft.Tick(Now);
-            if (raft.Role == Role.Leader)
-            {
-                // The leader's clock, never going backwards, dates the proposal (idempotency key ageing).
-                lastProposalStamp = Math.Max(lastProposalStamp, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
-                command = GroupCommandCodec.StampProposalTime(command, lastProposalStamp);
-            }
-
-            result = raft.Propose(command);
+            result = ProposeStamped(command);
             if (result.IsAccepted)
             {
                 done = new TaskCompletionSource<GroupApplyOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -22,16 +22,6 @@ public sealed class GlobalRejoinTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => regions.DisposeAsync();
 
-    private static async Task HoldsAsync(Func<Task<bool>> condition, double seconds, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {seconds} s");
-            await Task.Delay(200, Cancel);
-        }
-    }
-
     /// <summary>Reads the file unless it is missing or being written (the node holds it exclusively then).</summary>
     private static bool TryRead(string path, out string text)
     {
@@ -66,11 +56,7 @@ public sealed class GlobalRejoinTests : IAsyncLifetime
     public async Task A_wiped_node_rejoins_the_strong_global_groups_as_a_new_incarnation_and_catches_up()
     {
         using var admin = regions.Client("eu-west");
-        await HoldsAsync(async () =>
-        {
-            using var created = await admin.PutAsJsonAsync("/v1/namespaces/rejoin", new { mode = "strong-global" }, Cancel);
-            return created.IsSuccessStatusCode;
-        }, 60, "creating a strong-global namespace");
+        await Eventually.StrongGlobalNamespaceAsync(admin, "rejoin");
         for (var i = 0; i < 20; i++)
         {
             using var put = await admin.PutAsync(new Uri($"/v1/ns/rejoin/kv/k{i}", UriKind.Relative), new StringContent($"v{i}"), Cancel);
@@ -87,14 +73,14 @@ public sealed class GlobalRejoinTests : IAsyncLifetime
         await regions.StartNodeAsync("us-east", 1, Cancel);
         var identity = Path.Combine(regions.NodeDirectory("us-east", 1), "replica-id");
         var recorded = string.Empty;
-        await HoldsAsync(() => Task.FromResult(TryRead(identity, out recorded) && recorded.EndsWith('\n')), 30, "the new incarnation's identity");
+        await Eventually.HoldsAsync(() => Task.FromResult(TryRead(identity, out recorded) && recorded.EndsWith('\n')), 30, "the new incarnation's identity");
         var id = ulong.Parse(recorded.Trim().Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
         var incarnation = NodeOptions.IncarnationOf(id);
         Assert.NotEqual(0UL, incarnation);
 
         // In both strong-global groups: six members, one voter per node, and us-east/node-2's is
         // the new incarnation (a global replica id carries the incarnation above bit 16).
-        await HoldsAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var groups = await GlobalGroupsAsync(admin);
             return groups.Count == GlobalGroups.All.Count && groups.All(g =>
@@ -107,7 +93,7 @@ public sealed class GlobalRejoinTests : IAsyncLifetime
         }, 60, "the new incarnation's promotion to voter");
 
         using var rejoined = regions.Client("us-east", 1);
-        await HoldsAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             using var read = await rejoined.GetAsync(new Uri("/v1/ns/rejoin/kv/while-away?consistency=serializable", UriKind.Relative), Cancel);
             return read.IsSuccessStatusCode && await read.Content.ReadAsStringAsync(Cancel) == "written";

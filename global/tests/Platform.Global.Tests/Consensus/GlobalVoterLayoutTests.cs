@@ -21,25 +21,11 @@ public sealed class GlobalVoterLayoutTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => regions.DisposeAsync();
 
-    private static async Task HoldsAsync(Func<Task<bool>> condition, double seconds, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {seconds} s");
-            await Task.Delay(200, Cancel);
-        }
-    }
-
     [Fact]
     public async Task One_voter_per_region_commits_and_every_node_takes_writes_and_holds_the_data()
     {
         using var admin = regions.Client("eu-west");
-        await HoldsAsync(async () =>
-        {
-            using var created = await admin.PutAsJsonAsync("/v1/namespaces/layout", new { mode = "strong-global" }, Cancel);
-            return created.IsSuccessStatusCode;
-        }, 60, "creating a strong-global namespace");
+        await Eventually.StrongGlobalNamespaceAsync(admin, "layout");
 
         using (var status = await admin.GetAsync(new Uri("/v1/status", UriKind.Relative), Cancel))
         {
@@ -67,7 +53,7 @@ public sealed class GlobalVoterLayoutTests : IAsyncLifetime
         foreach (var region in Regions)
         {
             using var learner = regions.Client(region, 1);
-            await HoldsAsync(async () =>
+            await Eventually.HoldsAsync(async () =>
             {
                 using var listed = await learner.GetAsync(new Uri("/v1/ns/layout/kv?consistency=serializable", UriKind.Relative), Cancel);
                 return listed.IsSuccessStatusCode && (await listed.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("items").GetArrayLength() == 6;

@@ -21,16 +21,6 @@ public sealed class RegionChaosTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => regions.DisposeAsync();
 
-    private static async Task HoldsAsync(Func<Task<bool>> condition, double seconds, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {seconds} s");
-            await Task.Delay(200, Cancel);
-        }
-    }
-
     private static async Task<bool> AnswersAsync(HttpClient client)
     {
         try
@@ -48,11 +38,7 @@ public sealed class RegionChaosTests : IAsyncLifetime
     public async Task One_call_isolates_a_whole_region_and_one_call_heals_it()
     {
         using var eu = regions.Client("eu-west");
-        await HoldsAsync(async () =>
-        {
-            using var created = await eu.PutAsJsonAsync("/v1/namespaces/chaos", new { mode = "strong-global" }, Cancel);
-            return created.IsSuccessStatusCode;
-        }, 60, "creating a strong-global namespace");
+        await Eventually.StrongGlobalNamespaceAsync(eu, "chaos");
 
         using var us1 = regions.Client("us-east", 0);
         using var us2 = regions.Client("us-east", 1);
@@ -68,7 +54,7 @@ public sealed class RegionChaosTests : IAsyncLifetime
         Assert.False(await AnswersAsync(us2));
 
         // Four of six voters remain: the others commit without us-east.
-        await HoldsAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             using var put = await eu.PutAsync(new Uri("/v1/ns/chaos/kv/k", UriKind.Relative), new StringContent("while-isolated"), Cancel);
             return put.IsSuccessStatusCode;
@@ -79,7 +65,7 @@ public sealed class RegionChaosTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, healed.StatusCode);
         }
 
-        await HoldsAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             if (!await AnswersAsync(us2))
             {
