@@ -141,7 +141,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
 
         output.WriteLine();
         output.WriteLine($"Every group has a leader. Wrote {Path.Combine(dataDirectory, "cluster.json")}. Press Ctrl+C to stop.");
-        output.WriteLine("Each node serves the /v1 API of its region; edge proxies and the links between regions come with the next issues.");
+        output.WriteLine("Each node serves the whole /v1 API: namespaces and tokens exist in every region; edge proxies come with a later issue.");
     }
 
     /// <summary>With --base-port 0 every endpoint gets a free port of its own.</summary>
