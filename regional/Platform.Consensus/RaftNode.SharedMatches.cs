@@ -110,11 +110,30 @@ public sealed partial class RaftNode
 
         // Past what this log matches, its entries may be another leader's: never commit them here.
         var quorumIndex = Math.Min(matches[count - conf.QuorumSize], selfMatch);
-        if (quorumIndex <= log.Committed || log.TermOrZero(quorumIndex) != Term)
+        if (quorumIndex <= log.Committed || log.TermOrZero(quorumIndex) != Term || ConfigurationPendingThrough(quorumIndex))
         {
             return;
         }
 
         log.CommitTo(quorumIndex);
+    }
+
+    /// <summary>
+    /// True when the log holds a configuration entry up to <paramref name="index"/> that has not
+    /// taken effect here: the voters counted would be out of date (a follower may be several
+    /// changes behind the leader, whose own count is never more than one behind). Entries handed
+    /// out for applying have had their configurations applied, so only those after are read.
+    /// </summary>
+    private bool ConfigurationPendingThrough(long index)
+    {
+        for (var i = Math.Max(Math.Max(confIndex, log.Applying), log.CompactedIndex) + 1; i <= index; i++)
+        {
+            if (log.At(i).Type == Log.EntryType.Configuration)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
