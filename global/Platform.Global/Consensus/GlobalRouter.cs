@@ -68,7 +68,7 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
                 // The leader only put it in its log; this node's own replica commits it (it hears
                 // the voters' durable matches) and reads the outcome when it applies the entry.
                 reply = accepted.Status == ProposeStatus.Accepted
-                    ? await local.WaitOutcomeAsync(accepted.Index, accepted.Term, node.RequestTimeout - clock.Elapsed, cancellationToken)
+                    ? await local.WaitOutcomeAsync(accepted.Index, accepted.Term, Remaining(clock), cancellationToken)
                     : accepted;
             }
 
@@ -108,10 +108,15 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
                     var (status, body) = await call;
                     return status == HttpStatusCode.OK ? JsonSerializer.Deserialize<ProposeReply>(body, Json) : null;
                 }
-                catch (HttpRequestException)
+                catch (HttpRequestException unsent) when (unsent.HttpRequestError == HttpRequestError.ConnectionError)
                 {
                     // Refused connection or a partition: the request did not reach the leader.
                     return null;
+                }
+                catch (Exception lost) when (lost is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    // It may have reached the leader and been accepted: sending it again could commit it twice.
+                    throw ApiProblemException.OutcomeUnknown($"the answer of the strong-global leader {leader} was lost: {lost.Message}");
                 }
             }
 
@@ -176,6 +181,8 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
     }
 
     private string SelfName => $"{node.Region}/{node.NodeName}";
+
+    private TimeSpan Remaining(Stopwatch clock) => node.RequestTimeout > clock.Elapsed ? node.RequestTimeout - clock.Elapsed : TimeSpan.Zero;
 
     private PeerEndpoint Peer(string name) =>
         client.Options.Peers.FirstOrDefault(p => $"{p.Region}/{p.Node}" == name) ?? throw new ArgumentException($"no inter-region address for {name}");

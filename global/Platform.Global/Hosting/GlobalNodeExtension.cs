@@ -30,6 +30,7 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<InterRegionClient>();
+        services.AddSingleton<ReplayGuard>();
         services.AddSingleton<PeerMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());
         services.RemoveAll<IRegionView>();

@@ -31,7 +31,8 @@ public sealed class ForwardRoutes(NodeEndpoints endpoints) : IDisposable
             return;
         }
 
-        using var request = new HttpRequestMessage(new HttpMethod(forwarded.Method), new Uri($"http://{endpoints.ListenAddress}:{endpoints.HttpPort}{forwarded.Target}"));
+        var self = new UriBuilder("http", endpoints.ListenAddress.ToString(), endpoints.HttpPort).Uri;
+        using var request = new HttpRequestMessage(new HttpMethod(forwarded.Method), new Uri(self, forwarded.Target));
         if (forwarded.Body.Length > 0 || !(HttpMethods.IsGet(forwarded.Method) || HttpMethods.IsHead(forwarded.Method) || HttpMethods.IsDelete(forwarded.Method)))
         {
             request.Content = new ByteArrayContent(forwarded.Body);

@@ -22,7 +22,7 @@ public sealed record ForwardedRequest(string Method, string Target, IReadOnlyDic
     public byte[] Encode() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
     public static ForwardedRequest Decode(byte[] body) =>
-        JsonSerializer.Deserialize<ForwardedRequest>(body, Json) is { Method.Length: > 0, Target: ['/', ..] } request
+        JsonSerializer.Deserialize<ForwardedRequest>(body, Json) is { Method.Length: > 0 } request && request.Target.StartsWith("/v1/", StringComparison.Ordinal)
             ? request
-            : throw new InvalidDataException("not a forwarded request");
+            : throw new InvalidDataException("not a forwarded request (only client API paths, /v1/..., are forwarded)");
 }

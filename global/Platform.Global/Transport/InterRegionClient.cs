@@ -31,6 +31,12 @@ public sealed class InterRegionClient : IDisposable
             EnableMultipleHttp2Connections = true,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(2),
+
+            // A peer that vanished without closing its connection is found by a ping, not by a
+            // forwarded watch waiting forever on it.
+            KeepAlivePingDelay = TimeSpan.FromSeconds(5),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
         };
         http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(10) };
         streaming = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
@@ -54,7 +60,10 @@ public sealed class InterRegionClient : IDisposable
     /// </summary>
     public async Task<HttpResponseMessage> StreamAsync(PeerEndpoint peer, string path, byte[] body, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(peer, path, body, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        // The answer's headers come within a long poll's longest wait; its body may stream for hours.
+        using var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        headers.CancelAfter(StreamHeadersTimeout);
+        var response = await SendAsync(peer, path, body, HttpCompletionOption.ResponseHeadersRead, headers.Token);
         try
         {
             await ReturnTripAsync(peer, cancellationToken);
@@ -97,6 +106,8 @@ public sealed class InterRegionClient : IDisposable
         var client = completion == HttpCompletionOption.ResponseHeadersRead ? streaming : http;
         return await client.SendAsync(request, completion, cancellationToken);
     }
+
+    private static readonly TimeSpan StreamHeadersTimeout = TimeSpan.FromSeconds(90);
 
     /// <summary>The answer's half of the simulated round trip.</summary>
     private async Task ReturnTripAsync(PeerEndpoint peer, CancellationToken cancellationToken)

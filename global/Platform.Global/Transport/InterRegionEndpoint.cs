@@ -40,6 +40,12 @@ public static partial class InterRegionEndpoint
                 var refusal = RequestSignature.Check(options.Secret, context.Request.Headers[RequestSignature.FromHeader], context.Request.Method,
                     context.Request.Path.Value ?? string.Empty, context.Request.Headers[RequestSignature.TimestampHeader],
                     context.Request.Headers[RequestSignature.SignatureHeader], body, DateTimeOffset.UtcNow);
+                if (refusal is null && ReplayGuard.Guards(context.Request.Path.Value ?? string.Empty)
+                    && !context.RequestServices.GetRequiredService<ReplayGuard>().FirstUse(context.Request.Headers[RequestSignature.SignatureHeader].ToString()))
+                {
+                    refusal = "a replay of a request already served";
+                }
+
                 if (refusal is not null)
                 {
                     LogRefused(logger, context.Connection.RemoteIpAddress?.ToString() ?? "?", context.Request.Path.Value ?? string.Empty, refusal);

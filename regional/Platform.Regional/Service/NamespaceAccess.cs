@@ -52,7 +52,14 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
             await router.LinearizableBarrierAsync(entry.Group, cancellationToken);
             if (!HasData(entry))
             {
-                await CreateDataAsync(entry, cancellationToken);
+                // Before making data, make sure the namespace still exists as this node believes:
+                // a catalog replica behind a delete must not bring the deleted namespace back.
+                await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);
+                entry = catalog.Find(ns) ?? throw ApiProblemException.NamespaceNotFound(ns);
+                if (!HasData(entry))
+                {
+                    await CreateDataAsync(entry, cancellationToken);
+                }
             }
         }
 

@@ -22,8 +22,12 @@ public sealed record NamespaceCommand(string Namespace, MvccCommand Command, str
 /// </summary>
 public sealed record CreateNamespaceCommand(string Namespace, NamespaceSettings? Settings = null, long Epoch = 0) : GroupCommand;
 
-/// <summary>Removes a namespace and all its state from this group.</summary>
-public sealed record DeleteNamespaceCommand(string Namespace) : GroupCommand;
+/// <summary>
+/// Removes a namespace and all its state from this group. With an <paramref name="Epoch"/> (the
+/// catalog's epoch of the incarnation deleted), data of a later incarnation (the name created
+/// again before this delete reached the group) is left alone.
+/// </summary>
+public sealed record DeleteNamespaceCommand(string Namespace, long Epoch = long.MaxValue) : GroupCommand;
 
 /// <summary>Stores a token (its hash only) with its grants; a token of the same name is replaced.</summary>
 public sealed record PutTokenCommand(string Name, string Hash, IReadOnlyList<Grant> Grants) : GroupCommand;

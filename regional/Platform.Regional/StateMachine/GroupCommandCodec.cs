@@ -58,6 +58,7 @@ public static class GroupCommandCodec
                 case DeleteNamespaceCommand delete:
                     writer.Write((byte)Kind.DeleteNamespace);
                     writer.Write(delete.Namespace);
+                    writer.Write(delete.Epoch);
                     break;
                 case NamespaceCommand { Command: var inner } scoped:
                     WriteNamespaceCommand(writer, scoped.Namespace, inner);
@@ -175,7 +176,7 @@ public static class GroupCommandCodec
             Kind.CreateNamespace => new CreateNamespaceCommand(name, ReadSettings(reader), reader.ReadInt64()),
             Kind.PutCatalogEntry => new PutCatalogEntryCommand(name, ReadSettings(reader), reader.ReadUInt64(), reader.ReadInt64()),
             Kind.DeleteCatalogEntry => new DeleteCatalogEntryCommand(name, reader.ReadInt64()),
-            Kind.DeleteNamespace => new DeleteNamespaceCommand(name),
+            Kind.DeleteNamespace => new DeleteNamespaceCommand(name, stream.Position < stream.Length ? reader.ReadInt64() : long.MaxValue),
             Kind.PutToken => new PutTokenCommand(name, reader.ReadString(), ReadGrants(reader)),
             Kind.RevokeToken => new RevokeTokenCommand(name),
             Kind.Put => Scoped(reader, name, ReadPut(reader)),

@@ -84,6 +84,8 @@ public sealed partial class GroupStateMachine
         return command switch
         {
             CreateNamespaceCommand create => Create(entry.Index, create),
+            DeleteNamespaceCommand delete when State(delete.Namespace) is { } doomed && doomed.Store.Epoch > delete.Epoch =>
+                new GroupApplyOutcome(entry.Index, null, $"namespace '{delete.Namespace}' was created again (epoch {doomed.Store.Epoch}) after the delete of epoch {delete.Epoch}"),
             DeleteNamespaceCommand delete => Delete(entry.Index, delete.Namespace),
             PutTokenCommand token => PutToken(entry.Index, token),
             PutCatalogEntryCommand put => new GroupApplyOutcome(entry.Index, null, Catalog.Put(entry.Index, put.Namespace, put.Settings, put.Group, put.ExpectedVersion)),

@@ -78,6 +78,29 @@ public sealed class InterRegionLinkTests : IAsyncLifetime
         var (status, body) = await signed.PostAsync(new PeerEndpoint("us-east", "node-1", inter), "/inter/v1/ping", [], Cancel);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("us-east", InterRegionEndpoint.ParsePing(body)!.Region);
+
+        // A signed request that acts on data is served once: the same bytes sent again are refused.
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var proposal = "not a command"u8.ToArray();
+        var signature = RequestSignature.Sign(regions.Secret, "eu-west/node-1", "POST", "/inter/v1/accept/4294967297", timestamp, proposal);
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var replayable = new HttpRequestMessage(HttpMethod.Post, new Uri(inter, "/inter/v1/accept/4294967297"))
+            {
+                Content = new ByteArrayContent(proposal),
+                Version = HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            replayable.Headers.Add(RequestSignature.FromHeader, "eu-west/node-1");
+            replayable.Headers.Add(RequestSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            replayable.Headers.Add(RequestSignature.SignatureHeader, signature);
+            using var answer = await h2.SendAsync(replayable, Cancel);
+            statuses.Add(answer.StatusCode);
+        }
+
+        Assert.NotEqual(HttpStatusCode.Unauthorized, statuses[0]);
+        Assert.Equal(HttpStatusCode.Unauthorized, statuses[1]);
     }
 
 

@@ -66,7 +66,7 @@ public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namesp
         // node stopped in between, or it is homed elsewhere) is replaced if the name is created again.
         if (entry.Settings.AcceptsWritesIn(router.Node.Region))
         {
-            await router.ProposeAsync(entry.Group, new DeleteNamespaceCommand(ns), cancellationToken);
+            await router.ProposeAsync(entry.Group, new DeleteNamespaceCommand(ns, entry.Epoch), cancellationToken);
         }
 
         return view;

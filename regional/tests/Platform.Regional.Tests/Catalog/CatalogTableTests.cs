@@ -73,6 +73,21 @@ public sealed class CatalogTableTests
     }
 
     [Fact]
+    public void A_late_delete_of_an_earlier_incarnation_leaves_the_name_created_again_alone()
+    {
+        Apply(new CreateNamespaceCommand("payments", HomedInEu, 0));
+        Apply(new CreateNamespaceCommand("payments", HomedInEu, 1));
+        var kept = Apply(new NamespaceCommand("payments", new PutCommand("a", "kept"u8.ToArray(), "t"))).Write!.Revision;
+
+        // The delete of epoch 0 arrives after the name was created again in epoch 1.
+        Assert.NotNull(Apply(new DeleteNamespaceCommand("payments", 0)).Problem);
+        Assert.Equal(kept, machine.State("payments")!.Store.Revision);
+
+        Assert.Null(Apply(new DeleteNamespaceCommand("payments", 1)).Problem);
+        Assert.Null(machine.State("payments"));
+    }
+
+    [Fact]
     public void The_catalog_survives_a_snapshot()
     {
         Apply(new PutCatalogEntryCommand("payments", HomedInEu, 2, 0));
