@@ -267,6 +267,9 @@ public sealed partial class RaftNode
                 To = id,
                 Term = Term,
                 Commit = Math.Min(peer.Match, log.Committed),
+
+                // The whole commit, which the follower may not apply yet: it tells how fresh it is.
+                Index = log.Committed,
                 Context = round,
             });
         }

@@ -183,8 +183,15 @@ public sealed partial class RaftNode
         }
     }
 
+    /// <summary>
+    /// The highest commit index a leader announced to this replica (whole, not capped at what this
+    /// replica holds): once applied that far, its state holds everything committed when it was said.
+    /// </summary>
+    public long LeaderCommit { get; private set; }
+
     private void HandleAppend(Message message)
     {
+        LeaderCommit = Math.Max(LeaderCommit, message.Commit);
         if (message.Index < log.Committed)
         {
             Send(Response(message.From, MessageType.AppendResponse) with { Index = log.Committed });
@@ -214,6 +221,7 @@ public sealed partial class RaftNode
 
     private void HandleHeartbeat(Message message)
     {
+        LeaderCommit = Math.Max(LeaderCommit, message.Index);
         log.CommitTo(message.Commit);
         Send(Response(message.From, MessageType.HeartbeatResponse) with { Context = message.Context });
     }

@@ -42,7 +42,7 @@ public sealed record Message
         {
             MessageType.Append => $" prev={Index}/{LogTerm} n={Entries.Length} commit={Commit}",
             MessageType.AppendResponse => Reject ? $" reject {Index} hint={RejectHint}/{LogTerm}" : $" ok {Index}",
-            MessageType.Heartbeat => $" round={Context} commit={Commit}",
+            MessageType.Heartbeat => $" round={Context} commit={Commit} leader-commit={Index}",
             MessageType.HeartbeatResponse => $" round={Context}",
             MessageType.PreVote or MessageType.Vote => $" last={Index}/{LogTerm}{(Context == 1 ? " transfer" : string.Empty)}",
             MessageType.PreVoteResponse or MessageType.VoteResponse => Reject ? " reject" : " grant",

@@ -132,6 +132,7 @@ public sealed partial class ReplicaCore
 
         if (ready.Snapshot is not null || ready.CommittedEntries.Length > 0)
         {
+            freshness.Applied(stateMachine.AppliedIndex);
             SignalApplied();
         }
     }

@@ -36,7 +36,6 @@ public sealed partial class ReplicaCore
     private GroupStateMachine stateMachine = new();
     private bool pumping;
     private long lastProposalStamp;
-    private TimeSpan lastLeaderContact;
     private long lastSnapshotIndex;
 
     public ReplicaCore(ulong group, NodeStorage storage, IGroupTopology topology, RegionalMetrics metrics, ILogger logger)
@@ -162,7 +161,7 @@ public sealed partial class ReplicaCore
                     raft.Step(message);
                     if (message.From == raft.Leader)
                     {
-                        lastLeaderContact = Now;
+                        freshness.Mark(raft.LeaderCommit, Now);
                     }
                 }
             }
@@ -241,14 +240,20 @@ public sealed partial class ReplicaCore
         }
     }
 
-    /// <summary>How long since this replica last heard from its leader (zero while it leads): how stale its state may be.</summary>
-    public TimeSpan SinceLeaderContact
+    private readonly Freshness freshness = new();
+
+    /// <summary>
+    /// How long since this replica last held everything its leader had committed (zero while it
+    /// leads): how stale its state may be. Hearing from the leader is not enough: a follower far
+    /// behind (catching up, or waiting for a snapshot) is stale however often its leader calls.
+    /// </summary>
+    public TimeSpan SinceFresh
     {
         get
         {
             lock (gate)
             {
-                return raft.Role == Role.Leader ? TimeSpan.Zero : raft.Leader == ReplicaId.None ? TimeSpan.MaxValue : Now - lastLeaderContact;
+                return raft.Role == Role.Leader ? TimeSpan.Zero : freshness.FreshAsOf is { } at ? Now - at : TimeSpan.MaxValue;
             }
         }
     }

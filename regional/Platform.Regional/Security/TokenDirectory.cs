@@ -30,7 +30,7 @@ public sealed class TokenDirectory(NamespaceCatalog catalog, NodeOptions node, G
             return BootstrapAdmin;
         }
 
-        if (catalog.Replica.SinceLeaderContact <= MaxStaleness && Find(hash) is { } known)
+        if (catalog.Replica.SinceFresh <= MaxStaleness && Find(hash) is { } known)
         {
             return known;
         }

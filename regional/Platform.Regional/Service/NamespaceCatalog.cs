@@ -9,9 +9,11 @@ namespace Platform.Regional.Service;
 /// <summary>
 /// The catalog as this node uses it: the entries of the group that keeps it (the strong-global
 /// catalog group when regions are linked, else the region's group 0), read from this node's
-/// replica. A replica that has not heard from its leader for <see cref="MaxStaleness"/> confirms
-/// through the leader before it answers, so no node acts on a catalog older than that; a name this
-/// replica does not know is confirmed the same way before it is called missing.
+/// replica. A replica that has not held everything its leader had committed for
+/// <see cref="MaxStaleness"/> (<see cref="ReplicaCore.SinceFresh"/>) confirms through the leader
+/// before it answers, so no node acts on a catalog older than that (plus the one-way delay of the
+/// leader's last word); a name this replica does not know is confirmed the same way before it is
+/// called missing.
 /// </summary>
 public sealed class NamespaceCatalog(GroupRouter router)
 {
@@ -51,7 +53,7 @@ public sealed class NamespaceCatalog(GroupRouter router)
     /// <summary>Confirms through the leader when this replica has been out of touch for longer than the staleness bound.</summary>
     public async Task FreshenAsync(CancellationToken cancellationToken)
     {
-        if (Replica.SinceLeaderContact > MaxStaleness)
+        if (Replica.SinceFresh > MaxStaleness)
         {
             await router.LinearizableBarrierAsync(Group, cancellationToken);
         }

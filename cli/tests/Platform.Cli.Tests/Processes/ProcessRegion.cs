@@ -121,7 +121,7 @@ public sealed class ProcessRegion : IAsyncLifetime
     }
 
     private static string Describe(ReadyView view) =>
-        $"ready={view.Ready} " + string.Join(' ', view.Groups.Select(g => $"g{g.Id}:{g.Leader ?? "-"}@{g.Term}"));
+        $"ready={view.Ready} " + string.Join(' ', view.Groups.Select(g => $"g{g.Id}:{g.Leader ?? "-"}@{g.Term}({g.Role})"));
 
     public ValueTask DisposeAsync()
     {
