@@ -33,6 +33,7 @@ public sealed partial class ReplicaTicker(NodeReplicas replicas, NodeOptions nod
             if (DateTime.UtcNow >= nextJoinCheck)
             {
                 nextJoinCheck = DateTime.UtcNow + JoinPeriod;
+                KeepRoutesWarm();
                 for (ulong group = 0; group < (ulong)node.Groups; group++)
                 {
                     if (replicas.Get(group).NeedsToJoin)
@@ -40,6 +41,25 @@ public sealed partial class ReplicaTicker(NodeReplicas replicas, NodeOptions nod
                         _ = AskToJoinAsync(group, replicas.Get(group).Status().ReplicaId);
                     }
                 }
+            }
+        }
+    }
+
+    private static readonly byte[] NoMessages = Transport.RaftMessageCodec.Encode([]);
+
+    /// <summary>
+    /// Sends an empty batch to every peer replica of every group, every second. Followers of a group
+    /// talk to each other only when they elect; a first call to a grain while a peer node is frozen
+    /// was seen to be lost for the whole freeze (Orleans resolving the new grain's address), which
+    /// stalled the election that freeze called for. Calls made while all is well keep every route known.
+    /// </summary>
+    private void KeepRoutesWarm()
+    {
+        foreach (var peer in node.RegionNodes.Where(n => n != node.NodeName))
+        {
+            for (ulong group = 0; group < (ulong)node.Groups; group++)
+            {
+                grains.GetGrain<IReplicaGrain>(addresses.Replica(group, peer)).Deliver(NoMessages).Ignore();
             }
         }
     }

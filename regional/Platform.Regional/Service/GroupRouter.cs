@@ -105,7 +105,7 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
         var termAtSend = local.LeaderAndTerm.Term;
         if (chaos is { Enabled: true } && !chaos.CanReachNode(target))
         {
-            throw new SiloUnavailableException($"chaos: {target} is cut off from this node");
+            throw new CutOffException($"chaos: {target} is cut off from this node");
         }
 
         var call = grains.GetGrain<IReplicaGrain>(addresses.Replica(group, target)).Propose(bytes);
@@ -172,8 +172,9 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
                     ? await local.ReadIndexAsync(node.RequestTimeout - clock.Elapsed)
                     : await ForwardReadIndexAsync(group, target, node.RequestTimeout - clock.Elapsed, cancellationToken);
             }
-            catch (Exception unreachable) when (unreachable is TimeoutException || IsUndelivered(unreachable))
+            catch (Exception unreachable) when (unreachable is TimeoutException or SiloUnavailableException || IsUndelivered(unreachable))
             {
+                // A read point asked again costs nothing, whether or not the first question arrived.
                 target = null;
                 await Task.Delay(ElectionPause, cancellationToken);
                 continue;
@@ -234,9 +235,18 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
         throw new TimeoutException();
     }
 
-    /// <summary>True for failures that prove the call never reached the other node.</summary>
+    /// <summary>
+    /// True for failures that prove the call never reached the other node: the connection could not
+    /// be made, placement refused a node that is not an active member, or chaos cut it off. Not
+    /// <see cref="SiloUnavailableException"/>: Orleans also fails a request already delivered with it
+    /// when the node is declared dead while the request is in flight, and a write that reached a
+    /// leader may commit (retrying it elsewhere would answer "changed nothing", or write twice).
+    /// </summary>
     private static bool IsUndelivered(Exception failure) =>
-        failure is SiloUnavailableException or Orleans.Runtime.Messaging.ConnectionFailedException
+        failure is CutOffException or Orleans.Runtime.Messaging.ConnectionFailedException
         || failure is OrleansMessageRejectionException { InnerException: Orleans.Runtime.Messaging.ConnectionFailedException }
         || (failure is OrleansException && failure.Message.Contains("not an active member", StringComparison.Ordinal));
+
+    /// <summary>A node the chaos routes cut this one off from: nothing was sent.</summary>
+    private sealed class CutOffException(string message) : Exception(message);
 }
