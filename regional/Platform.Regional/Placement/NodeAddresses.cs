@@ -19,6 +19,9 @@ public sealed class NodeAddresses(IClusterMembershipService membership)
         return ReplicaKey.For(what, node, generation);
     }
 
+    /// <summary>True when <paramref name="node"/> has an active silo in this node's view of the cluster.</summary>
+    public bool IsActive(string node) => membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && m.Name == node);
+
     /// <summary>The key of group <paramref name="group"/>'s replica on <paramref name="node"/>.</summary>
     public string Replica(ulong group, string node) => Key($"g{group}", node);
 }

@@ -55,7 +55,8 @@ public sealed partial class ReplicaTicker(NodeReplicas replicas, NodeOptions nod
     /// </summary>
     private void KeepRoutesWarm()
     {
-        foreach (var peer in node.RegionNodes.Where(n => n != node.NodeName))
+        // A node that is not an active member would only be refused by placement, every second.
+        foreach (var peer in node.RegionNodes.Where(n => n != node.NodeName && addresses.IsActive(n)))
         {
             for (ulong group = 0; group < (ulong)node.Groups; group++)
             {
