@@ -48,7 +48,7 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
             {
                 try
                 {
-                    reply = await local.ProposeAsync(command).WaitAsync(node.RequestTimeout - clock.Elapsed, cancellationToken);
+                    reply = await local.ProposeAsync(command).WaitAsync(Remaining(clock), cancellationToken);
                 }
                 catch (TimeoutException)
                 {
@@ -149,7 +149,7 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
             ReadIndexReply? reply = null;
             if (leader == SelfName)
             {
-                reply = await local.ReadIndexAsync(node.RequestTimeout - clock.Elapsed);
+                reply = await local.ReadIndexAsync(Remaining(clock));
             }
             else if (leader is not null)
             {
@@ -166,7 +166,7 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
 
             if (reply is { Status: ReadIndexStatus.Ready })
             {
-                if (await local.WaitAppliedAsync(reply.Index, node.RequestTimeout - clock.Elapsed, cancellationToken))
+                if (await local.WaitAppliedAsync(reply.Index, Remaining(clock), cancellationToken))
                 {
                     return;
                 }
