@@ -18,6 +18,14 @@ internal sealed class KeyHistory
         return index < 0 ? null : versions[index].Live;
     }
 
+    /// <summary>Drops every version after <paramref name="revision"/>. Returns false when nothing is left.</summary>
+    public bool TruncateAfter(long revision)
+    {
+        var keep = LastAtOrBefore(revision) + 1;
+        versions.RemoveRange(keep, versions.Count - keep);
+        return versions.Count > 0;
+    }
+
     public IEnumerable<StoredVersion> Newest(int limit) => Enumerable.Reverse(versions).Take(limit);
 
     /// <summary>

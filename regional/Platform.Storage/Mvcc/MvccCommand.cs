@@ -45,6 +45,20 @@ public sealed record CompactCommand(long Revision) : MvccCommand;
 /// <summary>Starts a new epoch (a change of home region): the next change's revision is epoch * 2^40 + 1.</summary>
 public sealed record BeginEpochCommand(long Epoch) : MvccCommand;
 
+/// <summary>
+/// Changes shipped from the namespace's home region, applied with the home's revisions, versions
+/// and commit times. <paramref name="After"/> is the revision that precedes the first of them in
+/// the home's change feed: they apply only on a copy whose revision is that one (revisions the
+/// copy already has are skipped), so a gap or a copy past a fork is refused, never papered over.
+/// </summary>
+public sealed record ReplicateCommand(long After, IReadOnlyList<ReplicatedRevision> Revisions) : MvccCommand;
+
+/// <summary>One revision of the home's change feed: its changes (a transaction's share one revision) and when the home committed it.</summary>
+public sealed record ReplicatedRevision(long Revision, long CommittedAtMs, IReadOnlyList<ChangeEvent> Changes);
+
+/// <summary>Drops every change after <see cref="Revision"/> (a copy past a fork point), returning them as the result's events.</summary>
+public sealed record TruncateCommand(long Revision) : MvccCommand;
+
 /// <summary>What applying a command did. Nothing changed unless <see cref="Events"/> is non-empty (or the command compacted or began an epoch).</summary>
 public sealed record ApplyResult
 {

@@ -12,6 +12,12 @@ public enum MvccErrorCode
 
     /// <summary>A revision past what this namespace has applied.</summary>
     FutureRevision,
+
+    /// <summary>Shipped changes that do not follow this copy's revision (a gap, or a copy past a fork).</summary>
+    ReplicationGap,
+
+    /// <summary>A write under an epoch that is not the namespace's current one here, or to a copy that does not take writes.</summary>
+    FencedEpoch,
 }
 
 /// <summary>A refusal that changed nothing.</summary>

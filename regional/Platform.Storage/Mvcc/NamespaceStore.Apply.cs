@@ -3,7 +3,12 @@ namespace Platform.Storage.Mvcc;
 /// <summary>The write side: commands applied at consensus log indices.</summary>
 public sealed partial class NamespaceStore
 {
-    public ApplyResult Apply(long logIndex, MvccCommand command)
+    /// <summary>
+    /// Applies <paramref name="command"/> at consensus log index <paramref name="logIndex"/>;
+    /// <paramref name="committedAtMs"/> is the commit time the entry carries (the home leader's
+    /// clock, Unix ms), kept with the revision the command makes.
+    /// </summary>
+    public ApplyResult Apply(long logIndex, MvccCommand command, long committedAtMs = 0)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (logIndex <= AppliedIndex)
@@ -12,6 +17,7 @@ public sealed partial class NamespaceStore
         }
 
         AppliedIndex = logIndex;
+        pendingCommitTime = committedAtMs;
         try
         {
             return command switch
@@ -21,6 +27,8 @@ public sealed partial class NamespaceStore
                 TxnCommand txn => ApplyTxn(txn),
                 CompactCommand compact => ApplyCompact(compact),
                 BeginEpochCommand epoch => ApplyEpoch(epoch),
+                ReplicateCommand replicate => ApplyReplicated(replicate),
+                TruncateCommand truncate => ApplyTruncate(truncate),
                 _ => throw new MvccException(MvccErrorCode.InvalidRequest, $"unknown command {command.GetType().Name}"),
             };
         }
@@ -177,7 +185,7 @@ public sealed partial class NamespaceStore
 
     private KeyValue? Current(string key) => keys.TryGetValue(key, out var history) ? history.Latest : null;
 
-    private ChangeEvent WriteVersion(string key, ReadOnlyMemory<byte> value, string contentType, long revision)
+    private ChangeEvent WriteVersion(string key, ReadOnlyMemory<byte> value, string contentType, long revision, (long Created, long Version)? shipped = null)
     {
         if (!keys.TryGetValue(key, out var history))
         {
@@ -187,8 +195,9 @@ public sealed partial class NamespaceStore
         }
 
         var previous = history.Latest;
-        var created = previous is null ? revision : previous.CreateRevision;
-        var version = (previous?.Version ?? 0) + 1;
+        // A shipped change keeps the home's numbers; a local one counts its own.
+        var created = shipped?.Created ?? (previous is null ? revision : previous.CreateRevision);
+        var version = shipped?.Version ?? ((previous?.Version ?? 0) + 1);
         var stored = new KeyValue(key, value.ToArray(), contentType, created, revision, version);
         history.Add(new StoredVersion(revision, stored));
         if (previous is null)
@@ -224,6 +233,9 @@ public sealed partial class NamespaceStore
         }
 
         Revision = revision;
-        RecordDigest(revision);
+        RecordDigest(revision, pendingCommitTime);
     }
+
+    /// <summary>The commit time of the entry being applied, recorded with the revision it makes.</summary>
+    private long pendingCommitTime;
 }

@@ -10,7 +10,10 @@ namespace Platform.Storage.Mvcc;
 /// </summary>
 public sealed partial class NamespaceStore
 {
-    private const uint SnapshotMagic = 0x534E5350; // "PNSS"
+    private const uint SnapshotMagic = 0x32534E50; // "PNS2": digests carry commit times
+
+    /// <summary>The format before commit times: still read (its revisions' commit times read as unknown).</summary>
+    private const uint SnapshotMagicWithoutTimes = 0x534E5350; // "PNSS"
 
     public byte[] ToSnapshot()
     {
@@ -25,10 +28,11 @@ public sealed partial class NamespaceStore
             writer.Write(AppliedIndex);
             writer.Write(digest);
             writer.Write(digests.Count);
-            foreach (var (revision, value) in digests)
+            foreach (var mark in digests)
             {
-                writer.Write(revision);
-                writer.Write(value);
+                writer.Write(mark.Revision);
+                writer.Write(mark.Digest);
+                writer.Write(mark.CommittedAtMs);
             }
 
             writer.Write(keys.Count);
@@ -56,11 +60,27 @@ public sealed partial class NamespaceStore
         return stream.ToArray();
     }
 
-    public static NamespaceStore FromSnapshot(ReadOnlyMemory<byte> bytes, MvccLimits? limits = null)
+    /// <summary>
+    /// A store restored from <paramref name="bytes"/>; with <paramref name="appliedIndex"/>, as of that
+    /// index of this group's log (a snapshot shipped from another region counts another log's indices).
+    /// </summary>
+    public static NamespaceStore FromSnapshot(ReadOnlyMemory<byte> bytes, MvccLimits? limits = null, long? appliedIndex = null)
+    {
+        var store = Restore(bytes, limits);
+        if (appliedIndex is { } index)
+        {
+            store.AppliedIndex = index;
+        }
+
+        return store;
+    }
+
+    private static NamespaceStore Restore(ReadOnlyMemory<byte> bytes, MvccLimits? limits)
     {
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
-        if (reader.ReadUInt32() != SnapshotMagic)
+        var magic = reader.ReadUInt32();
+        if (magic is not (SnapshotMagic or SnapshotMagicWithoutTimes))
         {
             throw new InvalidDataException("not a namespace snapshot");
         }
@@ -76,7 +96,7 @@ public sealed partial class NamespaceStore
         var digestCount = reader.ReadInt32();
         for (var i = 0; i < digestCount; i++)
         {
-            store.digests.Add((reader.ReadInt64(), reader.ReadUInt64()));
+            store.digests.Add(new RevisionMark(reader.ReadInt64(), reader.ReadUInt64(), magic == SnapshotMagic ? reader.ReadInt64() : 0));
         }
 
         var rebuilt = new List<ChangeEvent>();
