@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Global.Consensus;
+using Platform.Global.Replication;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Routes;
 using Platform.Regional.Hosting;
 using Platform.Regional.Replication;
+using Platform.Regional.Service;
 
 namespace Platform.Global.Hosting;
 
@@ -15,7 +17,8 @@ namespace Platform.Global.Hosting;
 /// Connects a node to the other regions: the inter-region HTTP/2 listener (signed requests only),
 /// the client that calls the other regions with the simulated WAN delay, the monitor of their
 /// reachability that <c>/v1/status</c> reports, the strong-global groups (the catalog's and the
-/// strong-global namespaces') and the forwarding of requests to a namespace's home region.
+/// strong-global namespaces'), the forwarding of requests to a namespace's home region, and the
+/// replication of <c>local-commit</c> namespaces (home leases, the replicator, lag and RPO).
 /// </summary>
 public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExtension
 {
@@ -42,6 +45,13 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
         services.AddSingleton<IGlobalGroups>(sp => sp.GetRequiredService<GlobalRouter>());
         services.AddSingleton<IRegionForwarder, RegionForwarder>();
         services.AddSingleton<ForwardRoutes>();
+        services.AddSingleton<ReplicationBoard>();
+        services.AddSingleton<ReplicationMetrics>();
+        services.AddSingleton<HomeLeaseKeeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<HomeLeaseKeeper>());
+        services.AddSingleton<IReplicationGuard, ReplicationGuard>();
+        services.AddSingleton<Replicator>();
+        services.AddHostedService(sp => sp.GetRequiredService<Replicator>());
     }
 
     public void UseMiddleware(WebApplication app) => app.UseInterRegionAuthentication(options);
@@ -51,5 +61,7 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
         InterRegionEndpoint.MapPing(app, options);
         GlobalRaftRoutes.Map(app);
         ForwardRoutes.Map(app);
+        FeedRoutes.Map(app);
+        ProgressRoutes.Map(app);
     }
 }

@@ -119,6 +119,9 @@ public sealed class InterRegionClient : IDisposable
         }
     }
 
+    /// <summary>The simulated one-way delay towards a peer (half the pair's round trip), for callers that stream.</summary>
+    public TimeSpan OneWayTo(PeerEndpoint peer) => OneWay(peer);
+
     private TimeSpan OneWay(PeerEndpoint peer) => (options.RoundTripTo(peer.Region) + (chaos?.ExtraLatencyTo(peer.Region) ?? TimeSpan.Zero)) / 2;
 
     public void Dispose()

@@ -23,6 +23,9 @@ public sealed class RegionalMetrics
         Requests = meter.CreateHistogram<double>("platform_http_request_duration", unit: "s", description: "API requests by operation and outcome.");
     }
 
+    /// <summary>The node's meter, for the instruments of layers loaded into the node (the global layer's replication metrics).</summary>
+    public Meter Meter => meter;
+
     public Histogram<double> CommitLatency { get; }
 
     public Counter<long> LeaderChanges { get; }

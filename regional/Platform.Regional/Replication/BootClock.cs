@@ -8,7 +8,7 @@ namespace Platform.Regional.Replication;
 /// suspended (shared/ARCHITECTURE.md, Clocks). Stopwatch reads CLOCK_MONOTONIC, which stops
 /// during suspend: a leader waking from a suspended VM would think its lease still held.
 /// </summary>
-internal static partial class BootClock
+public static partial class BootClock
 {
     private const int ClockBoottime = 7;
 

@@ -14,15 +14,26 @@ namespace Platform.Regional.Service;
 /// between the two, or an earlier incarnation of the name) is created where the namespace accepts
 /// writes, before the first write.
 /// </summary>
-public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog)
+public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog, IReplicationGuard? guard = null)
 {
     public NamespaceCatalog Catalog => catalog;
 
     /// <summary>The regional group a namespace homed in this region lives in: a hash of its name.</summary>
     public ulong RegionalGroupOf(string ns) => NamespacePlacement.GroupOf(ns, router.Node.Groups);
 
-    /// <summary>The group that holds the namespace's data, as this node's catalog replica knows it.</summary>
-    public ulong GroupOf(string ns) => catalog.Find(ns)?.Group ?? RegionalGroupOf(ns);
+    /// <summary>The group of this region that holds the namespace's data (or its copy), as this node's catalog replica knows it.</summary>
+    public ulong GroupOf(string ns) => catalog.Find(ns) is { } entry ? LocalGroupOf(entry) : RegionalGroupOf(ns);
+
+    /// <summary>
+    /// Where this region keeps a namespace: the group the catalog names, or for a <c>local-commit</c>
+    /// namespace homed in another region, this region's group by the same hash (regions may run
+    /// different numbers of groups).
+    /// </summary>
+    public ulong LocalGroupOf(CatalogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.HomedElsewhere(router.Node.Region) ? RegionalGroupOf(entry.Name) : entry.Group;
+    }
 
     /// <summary>The group a new namespace with these settings keeps its data in.</summary>
     public ulong GroupFor(string ns, NamespaceSettings settings)
@@ -41,6 +52,12 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
     public async Task<CatalogEntry> RequireEntryAsync(string ns, Consistency consistency, CancellationToken cancellationToken)
     {
         var entry = await catalog.FindAsync(ns, cancellationToken) ?? throw ApiProblemException.NamespaceNotFound(ns);
+        if (entry.HomedElsewhere(router.Node.Region))
+        {
+            // Answered from this region's copy, which only the replicator makes and fills.
+            return HasCopy(entry) ? entry : throw ApiProblemException.NotCaughtUp($"region {router.Node.Region} holds no copy of namespace '{ns}' yet");
+        }
+
         if (consistency == Consistency.Linearizable)
         {
             await router.LinearizableBarrierAsync(entry.Group, cancellationToken);
@@ -89,6 +106,13 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
     private bool HasData(CatalogEntry entry) =>
         router.Local(entry.Group).Read(m => m.State(entry.Name) is { } state && state.Store.Epoch >= entry.Epoch);
 
+    /// <summary>Whether this node's replica holds a copy of a namespace homed in another region.</summary>
+    public bool HasCopy(CatalogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return router.Local(LocalGroupOf(entry)).Read(m => m.State(entry.Name) is { IsCopy: true });
+    }
+
     /// <summary>Refuses writes in a region that is not the namespace's home (409 FencedEpoch).</summary>
     public void RequireWritableHere(string ns, NamespaceSettings settings)
     {
@@ -105,9 +129,10 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
     public NamespaceView View(CatalogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var (revision, compacted, keys) = router.Local(entry.Group).Read(m => m.State(entry.Name) is { } state
+        var (revision, compacted, keys) = router.Local(LocalGroupOf(entry)).Read(m => m.State(entry.Name) is { } state
             ? (state.Store.Revision, state.Store.CompactRevision, state.Store.LiveKeys)
             : (0L, 0L, 0));
-        return new NamespaceView(entry.Name, entry.Settings, entry.Group, revision, compacted, entry.Epoch, keys);
+        var lags = guard?.Lags(entry) ?? [];
+        return new NamespaceView(entry.Name, entry.Settings, LocalGroupOf(entry), revision, compacted, entry.Epoch, keys) { Regions = lags };
     }
 }

@@ -11,16 +11,28 @@ public abstract record GroupCommand;
 /// A change to one namespace's key-value state. With an <paramref name="IdempotencyKey"/>, a second
 /// command with the same key returns the first one's outcome and changes nothing; the proposer's
 /// wall-clock time (<paramref name="ProposedAtMs"/>, Unix milliseconds, carried in the entry so every
-/// replica sees the same value) ages the remembered outcomes out after a day.
+/// replica sees the same value) ages the remembered outcomes out after a day and is the commit time
+/// kept with the revision. With an <paramref name="Epoch"/> (the catalog's, as the proposer saw it),
+/// the command applies only while the namespace here is in that epoch: a write routed by a stale
+/// view of the catalog is refused (FencedEpoch), never applied under another home's epoch.
 /// </summary>
-public sealed record NamespaceCommand(string Namespace, MvccCommand Command, string? IdempotencyKey = null, long ProposedAtMs = 0) : GroupCommand;
+public sealed record NamespaceCommand(string Namespace, MvccCommand Command, string? IdempotencyKey = null, long ProposedAtMs = 0, long? Epoch = null) : GroupCommand;
 
 /// <summary>
 /// Creates a namespace's data in this group, or changes the settings of an existing one. With an
 /// <paramref name="Epoch"/> (the catalog's), the namespace's revisions start in that epoch, and data
 /// of an older epoch left under the name (a namespace deleted and created again) is replaced.
+/// With <paramref name="Copy"/>, the data is a copy of a namespace homed in another region: it takes
+/// only changes shipped from the home (<see cref="ReplicateCommand"/>), never a client's write.
 /// </summary>
-public sealed record CreateNamespaceCommand(string Namespace, NamespaceSettings? Settings = null, long Epoch = 0) : GroupCommand;
+public sealed record CreateNamespaceCommand(string Namespace, NamespaceSettings? Settings = null, long Epoch = 0, bool Copy = false) : GroupCommand;
+
+/// <summary>
+/// Replaces a copy's state with a snapshot of the home's (the home compacted past what the copy has,
+/// or digests showed the copy diverged). Without <paramref name="Replace"/>, a snapshot no newer
+/// than the copy changes nothing.
+/// </summary>
+public sealed record InstallNamespaceSnapshotCommand(string Namespace, NamespaceSettings Settings, ReadOnlyMemory<byte> Snapshot, bool Replace = false) : GroupCommand;
 
 /// <summary>
 /// Removes a namespace and all its state from this group. With an <paramref name="Epoch"/> (the

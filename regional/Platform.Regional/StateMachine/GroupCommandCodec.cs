@@ -11,7 +11,9 @@ namespace Platform.Regional.StateMachine;
 /// </summary>
 public static class GroupCommandCodec
 {
-    private const byte FormatVersion = 1;
+    /// <summary>Version 2 added the epoch of namespace commands and the copy flag of creates; version 1 still decodes.</summary>
+    private const byte FormatVersion = 2;
+    private const byte FormatVersionWithoutEpochs = 1;
 
     private enum Kind : byte
     {
@@ -26,6 +28,9 @@ public static class GroupCommandCodec
         RevokeToken = 9,
         PutCatalogEntry = 10,
         DeleteCatalogEntry = 11,
+        Replicate = 12,
+        Truncate = 13,
+        InstallNamespaceSnapshot = 14,
     }
 
     public static byte[] Encode(GroupCommand command)
@@ -42,6 +47,14 @@ public static class GroupCommandCodec
                     writer.Write(create.Namespace);
                     WriteSettings(writer, create.Settings ?? NamespaceSettings.Default);
                     writer.Write(create.Epoch);
+                    writer.Write(create.Copy);
+                    break;
+                case InstallNamespaceSnapshotCommand install:
+                    writer.Write((byte)Kind.InstallNamespaceSnapshot);
+                    writer.Write(install.Namespace);
+                    WriteSettings(writer, install.Settings);
+                    WriteBytes(writer, install.Snapshot);
+                    writer.Write(install.Replace);
                     break;
                 case PutCatalogEntryCommand entry:
                     writer.Write((byte)Kind.PutCatalogEntry);
@@ -62,6 +75,7 @@ public static class GroupCommandCodec
                     break;
                 case NamespaceCommand { Command: var inner } scoped:
                     WriteNamespaceCommand(writer, scoped.Namespace, inner);
+                    writer.Write(scoped.Epoch ?? -1);
                     writer.Write(scoped.IdempotencyKey ?? string.Empty);
                     writer.Write(scoped.ProposedAtMs);
                     break;
@@ -125,6 +139,16 @@ public static class GroupCommandCodec
                 writer.Write(name);
                 writer.Write(epoch.Epoch);
                 break;
+            case ReplicateCommand replicate:
+                writer.Write((byte)Kind.Replicate);
+                writer.Write(name);
+                WriteReplicated(writer, replicate);
+                break;
+            case TruncateCommand truncate:
+                writer.Write((byte)Kind.Truncate);
+                writer.Write(name);
+                writer.Write(truncate.Revision);
+                break;
             default:
                 throw new ArgumentException($"unknown namespace command {command.GetType().Name}");
         }
@@ -139,7 +163,8 @@ public static class GroupCommandCodec
     public static byte[] StampProposalTime(byte[] encoded, long unixMs)
     {
         ArgumentNullException.ThrowIfNull(encoded);
-        if (encoded.Length < 2 + sizeof(long) || encoded[0] != FormatVersion || (Kind)encoded[1] is not (Kind.Put or Kind.Delete or Kind.Txn or Kind.Compact or Kind.BeginEpoch))
+        if (encoded.Length < 2 + sizeof(long) || encoded[0] is not (FormatVersion or FormatVersionWithoutEpochs)
+            || (Kind)encoded[1] is not (Kind.Put or Kind.Delete or Kind.Txn or Kind.Compact or Kind.BeginEpoch or Kind.Replicate or Kind.Truncate))
         {
             return encoded;
         }
@@ -164,26 +189,31 @@ public static class GroupCommandCodec
     {
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
-        if (reader.ReadByte() != FormatVersion)
+        var version = reader.ReadByte();
+        if (version is not (FormatVersion or FormatVersionWithoutEpochs))
         {
             throw new InvalidDataException("unknown group command format");
         }
 
+        var withEpochs = version == FormatVersion;
         var kind = (Kind)reader.ReadByte();
         var name = reader.ReadString();
         GroupCommand command = kind switch
         {
-            Kind.CreateNamespace => new CreateNamespaceCommand(name, ReadSettings(reader), reader.ReadInt64()),
+            Kind.CreateNamespace => new CreateNamespaceCommand(name, ReadSettings(reader), reader.ReadInt64(), withEpochs && reader.ReadBoolean()),
+            Kind.InstallNamespaceSnapshot => new InstallNamespaceSnapshotCommand(name, ReadSettings(reader), ReadBytes(reader), reader.ReadBoolean()),
             Kind.PutCatalogEntry => new PutCatalogEntryCommand(name, ReadSettings(reader), reader.ReadUInt64(), reader.ReadInt64()),
             Kind.DeleteCatalogEntry => new DeleteCatalogEntryCommand(name, reader.ReadInt64()),
             Kind.DeleteNamespace => new DeleteNamespaceCommand(name, stream.Position < stream.Length ? reader.ReadInt64() : long.MaxValue),
             Kind.PutToken => new PutTokenCommand(name, reader.ReadString(), ReadGrants(reader)),
             Kind.RevokeToken => new RevokeTokenCommand(name),
-            Kind.Put => Scoped(reader, name, ReadPut(reader)),
-            Kind.Delete => Scoped(reader, name, new DeleteCommand(reader.ReadString(), ReadPrecondition(reader))),
-            Kind.Txn => Scoped(reader, name, ReadTxn(reader)),
-            Kind.Compact => Scoped(reader, name, new CompactCommand(reader.ReadInt64())),
-            Kind.BeginEpoch => Scoped(reader, name, new BeginEpochCommand(reader.ReadInt64())),
+            Kind.Put => Scoped(reader, withEpochs, name, ReadPut(reader)),
+            Kind.Delete => Scoped(reader, withEpochs, name, new DeleteCommand(reader.ReadString(), ReadPrecondition(reader))),
+            Kind.Txn => Scoped(reader, withEpochs, name, ReadTxn(reader)),
+            Kind.Compact => Scoped(reader, withEpochs, name, new CompactCommand(reader.ReadInt64())),
+            Kind.BeginEpoch => Scoped(reader, withEpochs, name, new BeginEpochCommand(reader.ReadInt64())),
+            Kind.Replicate => Scoped(reader, withEpochs, name, ReadReplicated(reader)),
+            Kind.Truncate => Scoped(reader, withEpochs, name, new TruncateCommand(reader.ReadInt64())),
             _ => throw new InvalidDataException($"unknown group command kind {(byte)kind}"),
         };
 
@@ -195,10 +225,60 @@ public static class GroupCommandCodec
         return command;
     }
 
-    private static NamespaceCommand Scoped(BinaryReader reader, string name, MvccCommand command)
+    private static NamespaceCommand Scoped(BinaryReader reader, bool withEpoch, string name, MvccCommand command)
     {
+        var epoch = withEpoch ? reader.ReadInt64() : -1;
         var idempotencyKey = reader.ReadString();
-        return new NamespaceCommand(name, command, idempotencyKey.Length == 0 ? null : idempotencyKey, reader.ReadInt64());
+        return new NamespaceCommand(name, command, idempotencyKey.Length == 0 ? null : idempotencyKey, reader.ReadInt64(), epoch < 0 ? null : epoch);
+    }
+
+    private static void WriteReplicated(BinaryWriter writer, ReplicateCommand replicate)
+    {
+        writer.Write(replicate.After);
+        writer.Write(replicate.Revisions.Count);
+        foreach (var revision in replicate.Revisions)
+        {
+            writer.Write(revision.Revision);
+            writer.Write(revision.CommittedAtMs);
+            writer.Write(revision.Changes.Count);
+            foreach (var change in revision.Changes)
+            {
+                var value = change.Current;
+                writer.Write((byte)change.Kind);
+                WritePut(writer, value.Key, value.Value, value.ContentType);
+                writer.Write(value.CreateRevision);
+                writer.Write(value.Version);
+            }
+        }
+    }
+
+    private static ReplicateCommand ReadReplicated(BinaryReader reader)
+    {
+        var after = reader.ReadInt64();
+        var revisions = new ReplicatedRevision[ReadCount(reader)];
+        for (var i = 0; i < revisions.Length; i++)
+        {
+            var revision = reader.ReadInt64();
+            var committedAtMs = reader.ReadInt64();
+            var changes = new ChangeEvent[ReadCount(reader)];
+            for (var c = 0; c < changes.Length; c++)
+            {
+                var kind = (ChangeKind)reader.ReadByte();
+                if (!Enum.IsDefined(kind))
+                {
+                    throw new InvalidDataException($"unknown change kind {(byte)kind}");
+                }
+
+                var key = reader.ReadString();
+                var value = ReadBytes(reader);
+                var contentType = reader.ReadString();
+                changes[c] = new ChangeEvent(revision, kind, new KeyValue(key, value, contentType, reader.ReadInt64(), revision, reader.ReadInt64()));
+            }
+
+            revisions[i] = new ReplicatedRevision(revision, committedAtMs, changes);
+        }
+
+        return new ReplicateCommand(after, revisions);
     }
 
     internal static void WriteSettings(BinaryWriter writer, NamespaceSettings settings)

@@ -7,7 +7,10 @@ namespace Platform.Regional.StateMachine;
 /// <summary>The group's whole state as one snapshot: namespaces with settings and idempotency keys, and tokens.</summary>
 public sealed partial class GroupStateMachine
 {
-    private const uint SnapshotMagic = 0x34534750; // "PGS4"
+    private const uint SnapshotMagic = 0x35534750; // "PGS5": namespaces say whether they are copies
+
+    /// <summary>The format before copies: still read (every namespace in it was homed where it was).</summary>
+    private const uint SnapshotMagicWithoutCopies = 0x34534750; // "PGS4"
 
     /// <summary>The format before the catalog: still read, so a node's older snapshots load.</summary>
     private const uint SnapshotMagicWithoutCatalog = 0x33534750; // "PGS3"
@@ -27,6 +30,7 @@ public sealed partial class GroupStateMachine
                 writer.Write(bytes.Length);
                 writer.Write(bytes);
                 state.Idempotency.Write(writer);
+                writer.Write(state.IsCopy);
             }
 
             writer.Write(tokens.Count);
@@ -61,7 +65,7 @@ public sealed partial class GroupStateMachine
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var magic = reader.ReadUInt32();
-        if (magic is not (SnapshotMagic or SnapshotMagicWithoutCatalog))
+        if (magic is not (SnapshotMagic or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
         {
             throw new InvalidDataException("not a group state snapshot");
         }
@@ -72,7 +76,8 @@ public sealed partial class GroupStateMachine
         {
             var settings = GroupCommandCodec.ReadSettings(reader);
             var store = NamespaceStore.FromSnapshot(reader.ReadBytes(reader.ReadInt32()), limits);
-            machine.namespaces[store.Name] = new NamespaceState(settings, store, IdempotencyTable.Read(reader));
+            var idempotency = IdempotencyTable.Read(reader);
+            machine.namespaces[store.Name] = new NamespaceState(settings, store, idempotency, magic == SnapshotMagic && reader.ReadBoolean());
         }
 
         var tokenCount = reader.ReadInt32();
@@ -88,7 +93,7 @@ public sealed partial class GroupStateMachine
             machine.retiredEpochs[reader.ReadString()] = reader.ReadInt64();
         }
 
-        if (magic == SnapshotMagic)
+        if (magic != SnapshotMagicWithoutCatalog)
         {
             machine.Catalog = CatalogTable.Read(reader);
         }

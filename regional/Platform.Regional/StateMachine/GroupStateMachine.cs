@@ -29,14 +29,19 @@ public sealed partial class GroupStateMachine
         this.limits = limits ?? MvccLimits.Default;
     }
 
-    /// <summary>One namespace: its settings, key-value state and remembered idempotency keys.</summary>
-    public sealed class NamespaceState(NamespaceSettings settings, NamespaceStore store, IdempotencyTable idempotency)
+    /// <summary>
+    /// One namespace: its settings, key-value state and remembered idempotency keys; a copy (of a
+    /// namespace homed in another region) takes only shipped changes.
+    /// </summary>
+    public sealed class NamespaceState(NamespaceSettings settings, NamespaceStore store, IdempotencyTable idempotency, bool isCopy = false)
     {
         public NamespaceSettings Settings { get; set; } = settings;
 
-        public NamespaceStore Store { get; } = store;
+        public NamespaceStore Store { get; set; } = store;
 
         public IdempotencyTable Idempotency { get; } = idempotency;
+
+        public bool IsCopy { get; } = isCopy;
     }
 
     public long AppliedIndex { get; private set; }
@@ -84,6 +89,7 @@ public sealed partial class GroupStateMachine
         return command switch
         {
             CreateNamespaceCommand create => Create(entry.Index, create),
+            InstallNamespaceSnapshotCommand install => Install(entry.Index, install),
             DeleteNamespaceCommand delete when State(delete.Namespace) is { } doomed && doomed.Store.Epoch > delete.Epoch =>
                 new GroupApplyOutcome(entry.Index, null, $"namespace '{delete.Namespace}' was created again (epoch {doomed.Store.Epoch}) after the delete of epoch {delete.Epoch}"),
             DeleteNamespaceCommand delete => Delete(entry.Index, delete.Namespace),
@@ -99,18 +105,69 @@ public sealed partial class GroupStateMachine
 
     private static GroupApplyOutcome ApplyScoped(long index, NamespaceState state, NamespaceCommand scoped)
     {
+        var shipped = scoped.Command is ReplicateCommand or TruncateCommand;
+        if (shipped != state.IsCopy && scoped.Command is not (CompactCommand or BeginEpochCommand))
+        {
+            // The home takes clients' writes and a copy only what the home shipped: a write routed
+            // here by a stale catalog view, or a replicator behind a change of home, changes nothing.
+            return Fenced(index, state, state.IsCopy
+                ? $"this region holds a copy of namespace '{scoped.Namespace}' (home {state.Settings.HomeRegion}); it takes no writes"
+                : $"namespace '{scoped.Namespace}' is homed here; it takes no shipped changes");
+        }
+
         if (scoped.IdempotencyKey is { } key && state.Idempotency.Find(key) is { } first)
         {
             return new GroupApplyOutcome(index, first);
         }
 
-        var outcome = WriteOutcome.From(state.Store.Apply(index, scoped.Command));
+        if (scoped.Epoch is { } epoch && epoch != state.Store.Epoch)
+        {
+            return Fenced(index, state, $"the write was made under epoch {epoch} of namespace '{scoped.Namespace}', which is in epoch {state.Store.Epoch} here");
+        }
+
+        var outcome = WriteOutcome.From(state.Store.Apply(index, scoped.Command, scoped.ProposedAtMs));
         if (scoped.IdempotencyKey is { } remembered)
         {
             state.Idempotency.Remember(remembered, outcome, scoped.ProposedAtMs);
         }
 
         return new GroupApplyOutcome(index, outcome);
+    }
+
+    private static GroupApplyOutcome Fenced(long index, NamespaceState state, string detail) =>
+        new(index, new WriteOutcome(false, state.Store.Revision, MvccErrorCode.FencedEpoch, detail, 0, 0, 0, 0));
+
+    private GroupApplyOutcome Install(long index, InstallNamespaceSnapshotCommand install)
+    {
+        NamespaceStore incoming;
+        try
+        {
+            incoming = NamespaceStore.FromSnapshot(install.Snapshot, limits, appliedIndex: index);
+        }
+        catch (Exception bad) when (bad is InvalidDataException or EndOfStreamException)
+        {
+            return new GroupApplyOutcome(index, null, $"not a namespace snapshot: {bad.Message}");
+        }
+
+        if (namespaces.TryGetValue(install.Namespace, out var state))
+        {
+            if (!state.IsCopy)
+            {
+                return new GroupApplyOutcome(index, null, $"namespace '{install.Namespace}' is homed here; a snapshot of another region's cannot replace it");
+            }
+
+            if (!install.Replace && incoming.Revision <= state.Store.Revision)
+            {
+                return new GroupApplyOutcome(index, null);
+            }
+
+            state.Settings = install.Settings;
+            state.Store = incoming;
+            return new GroupApplyOutcome(index, null);
+        }
+
+        namespaces[install.Namespace] = new NamespaceState(install.Settings, incoming, new IdempotencyTable(), isCopy: true);
+        return new GroupApplyOutcome(index, null);
     }
 
     private GroupApplyOutcome Create(long index, CreateNamespaceCommand create)
@@ -126,7 +183,7 @@ public sealed partial class GroupStateMachine
         {
             // Checked here, where every replica decides alike: two creates that raced past the
             // HTTP layer's check cannot switch a namespace's mode or home without a switchover.
-            if (existing.Settings.Mode != settings.Mode || existing.Settings.HomeRegion != settings.HomeRegion)
+            if (existing.Settings.Mode != settings.Mode || existing.Settings.HomeRegion != settings.HomeRegion || existing.IsCopy != create.Copy)
             {
                 return new GroupApplyOutcome(index, null, $"namespace '{create.Namespace}' already exists with another mode or home region; changing them is a switchover");
             }
@@ -142,7 +199,7 @@ public sealed partial class GroupStateMachine
             store.Apply(index, new BeginEpochCommand(epoch));
         }
 
-        namespaces[create.Namespace] = new NamespaceState(settings, store, new IdempotencyTable());
+        namespaces[create.Namespace] = new NamespaceState(settings, store, new IdempotencyTable(), create.Copy);
         return new GroupApplyOutcome(index, null);
     }
 

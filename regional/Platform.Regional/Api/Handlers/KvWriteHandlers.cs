@@ -10,7 +10,7 @@ using Platform.Storage.Mvcc;
 namespace Platform.Regional.Api.Handlers;
 
 /// <summary>Puts, deletes, transactions and compaction: commands committed through the namespace's group.</summary>
-public sealed class KvWriteHandlers(GroupRouter router, NamespaceAccess namespaces, RegionalMetrics metrics)
+public sealed class KvWriteHandlers(GroupRouter router, NamespaceAccess namespaces, RegionalMetrics metrics, IReplicationGuard? guard = null)
     : IRequestHandler<PutKey, KeyWritten>, IRequestHandler<DeleteKey, KeyDeleted>, IRequestHandler<RunTxn, TxnDone>, IRequestHandler<CompactNamespace, NamespaceCompacted>
 {
     public async ValueTask<KeyWritten> Handle(PutKey request, CancellationToken cancellationToken)
@@ -41,8 +41,17 @@ public sealed class KvWriteHandlers(GroupRouter router, NamespaceAccess namespac
     {
         ArgumentNullException.ThrowIfNull(request);
         var ns = request.Namespace;
-        await namespaces.RequireAsync(ns, Consistency.Serializable, cancellationToken);
-        var reply = await router.ProposeAsync(namespaces.GroupOf(ns), new NamespaceCommand(ns, new CompactCommand(request.Revision)), cancellationToken);
+        var entry = await namespaces.RequireEntryAsync(ns, Consistency.Serializable, cancellationToken);
+        namespaces.RequireWritableHere(ns, entry.Settings);
+        var revision = request.Revision;
+        if (guard?.CompactionCeiling(entry) is { } ceiling && ceiling < revision)
+        {
+            // History a region still needs stays until the most advanced one has it (a region further
+            // behind is sent a snapshot).
+            revision = ceiling;
+        }
+
+        var reply = await router.ProposeAsync(entry.Group, new NamespaceCommand(ns, new CompactCommand(revision), Epoch: entry.Epoch), cancellationToken);
         if (reply.Write is { Error: MvccErrorCode.FutureRevision } future)
         {
             throw Problems.ApiProblemException.InvalidRequest(future.Detail ?? "cannot compact past the namespace's revision");
@@ -50,19 +59,31 @@ public sealed class KvWriteHandlers(GroupRouter router, NamespaceAccess namespac
 
         var write = WriteAnswers.Outcome(ns, reply);
         var compactRevision = namespaces.Replica(ns).Read(m => m.Namespace(ns)?.CompactRevision ?? 0);
-        return new NamespaceCompacted(write.Revision, Math.Max(compactRevision, request.Revision));
+        return new NamespaceCompacted(write.Revision, Math.Max(compactRevision, revision));
     }
 
     private async Task<WriteOutcome> CommitAsync(string ns, MvccCommand command, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var settings = await namespaces.RequireAsync(ns, Consistency.Serializable, cancellationToken);
+        var entry = await namespaces.RequireEntryAsync(ns, Consistency.Serializable, cancellationToken);
+        var settings = entry.Settings;
         namespaces.RequireWritableHere(ns, settings);
-        var group = namespaces.GroupOf(ns);
+        var guarded = guard is not null && settings.Mode == NamespaceMode.LocalCommit;
+        if (guarded)
+        {
+            await guard!.BeforeWriteAsync(entry, cancellationToken);
+        }
+
         var started = Stopwatch.GetTimestamp();
-        // The proposal time is left for the group's leader to stamp with its own clock.
-        var reply = await router.ProposeAsync(group, new NamespaceCommand(ns, command, idempotencyKey), cancellationToken);
+        // The proposal time is left for the group's leader to stamp with its own clock; the epoch is
+        // the catalog's as this node sees it, so a write routed by a stale view is fenced at apply.
+        var reply = await router.ProposeAsync(entry.Group, new NamespaceCommand(ns, command, idempotencyKey, Epoch: entry.Epoch), cancellationToken);
         metrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
-            new KeyValuePair<string, object?>("mode", NamespaceText.Mode(settings.Mode)), new KeyValuePair<string, object?>("group", group));
+            new KeyValuePair<string, object?>("mode", NamespaceText.Mode(settings.Mode)), new KeyValuePair<string, object?>("group", entry.Group));
+        if (guarded && reply.Write is not { Error: MvccErrorCode.FencedEpoch })
+        {
+            guard!.AfterCommit(entry);
+        }
+
         return WriteAnswers.Outcome(ns, reply);
     }
 

@@ -68,6 +68,9 @@ public sealed class ApiProblemException : Exception
 
     public static ApiProblemException QuorumUnavailable(string detail) => new(503, "QuorumUnavailable", "No quorum is reachable", detail, Soon);
 
+    public static ApiProblemException RpoExceeded(string detail, TimeSpan retryAfter) =>
+        new(503, "RpoExceeded", "Replication lags past the namespace's RPO", detail, retryAfter);
+
     public static ApiProblemException NotCaughtUp(string detail) => new(503, "NotCaughtUp", "This node has not applied the revision yet", detail, Soon);
 
     public static ApiProblemException OutcomeUnknown(string detail) =>

@@ -16,6 +16,7 @@ public static class Translate
             MvccErrorCode.PreconditionFailed => ApiProblemException.PreconditionFailed(text),
             MvccErrorCode.Compacted => ApiProblemException.Compacted(compactRevision),
             MvccErrorCode.FutureRevision => ApiProblemException.NotCaughtUp(text),
+            MvccErrorCode.FencedEpoch => ApiProblemException.FencedEpoch(text),
             _ => ApiProblemException.InvalidRequest(text),
         };
     }

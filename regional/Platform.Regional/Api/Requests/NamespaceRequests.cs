@@ -54,4 +54,8 @@ public sealed record DeleteNamespace(Caller Caller, string Namespace) : IRequest
 public sealed record ListNamespaces(Caller Caller) : IRequest<IReadOnlyList<NamespaceView>>, IAuthenticatedRequest;
 
 /// <summary>A namespace as the catalog routes show it; <see cref="Created"/> is set when a PUT made it.</summary>
-public sealed record NamespaceView(string Name, NamespaceSettings Settings, ulong Group, long Revision, long CompactRevision, long Epoch, int Keys, bool Created = false);
+public sealed record NamespaceView(string Name, NamespaceSettings Settings, ulong Group, long Revision, long CompactRevision, long Epoch, int Keys, bool Created = false)
+{
+    /// <summary>The other regions' copies and their lag (a namespace homed here, in a linked deployment).</summary>
+    public IReadOnlyList<Service.RegionLag> Regions { get; init; } = [];
+}

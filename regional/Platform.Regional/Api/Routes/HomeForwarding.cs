@@ -12,18 +12,23 @@ using Platform.Regional.Service;
 namespace Platform.Regional.Api.Routes;
 
 /// <summary>
-/// Sends every request about a <c>local-commit</c> namespace homed in another region to that
-/// region (after this node checked the token): writes commit only at the home, and until the
-/// replicator keeps a copy here, reads are answered there too. Creating such a namespace goes
-/// to its home as well, so its data is made where it is written. A request that was forwarded
-/// once is never forwarded again: a node whose catalog disagrees answers it itself.
+/// Sends requests about a <c>local-commit</c> namespace homed in another region to that region
+/// (after this node checked the token): writes commit only at the home, and so do linearizable
+/// reads (the home's state is the newest). Reads that may be served from this region's copy
+/// (serializable ones, <c>minRevision</c> waits, history, watches, digests) stay here once the
+/// replicator made the copy, and carry <c>X-Config-Lag-Ms</c>. Creating such a namespace goes to
+/// its home as well, so its data is made where it is written. A request that was forwarded once is
+/// never forwarded again: a node whose catalog disagrees answers it itself.
 /// </summary>
 public sealed class HomeForwarding(RequestDelegate next)
 {
     /// <summary>Set on a forwarded request: the node that forwarded it (<c>region/node</c>).</summary>
     public const string ForwardedHeader = "X-Platform-Forwarded";
 
-    public async Task InvokeAsync(HttpContext context, NodeOptions node, NamespaceCatalog catalog)
+    /// <summary>Set on a read served from this region's copy of a namespace homed elsewhere: how far behind its home the copy is.</summary>
+    public const string LagHeader = "X-Config-Lag-Ms";
+
+    public async Task InvokeAsync(HttpContext context, NodeOptions node, NamespaceCatalog catalog, NamespaceAccess access)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(node);
@@ -37,6 +42,22 @@ public sealed class HomeForwarding(RequestDelegate next)
         }
 
         var entry = await catalog.FindAsync(ns, context.RequestAborted);
+        if (entry is not null && entry.HomedElsewhere(node.Region) && ServedFromCopy(context.Request) && access.HasCopy(entry))
+        {
+            var guard = context.RequestServices.GetService<IReplicationGuard>();
+            context.Response.OnStarting(() =>
+            {
+                if (guard?.CopyLagMs(ns) is { } lag)
+                {
+                    context.Response.Headers[LagHeader] = lag.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                return Task.CompletedTask;
+            });
+            await next(context);
+            return;
+        }
+
         var home = entry is not null ? HomeElsewhere(entry, node.Region) : await HomeOfCreationAsync(context, ns, node.Region);
         if (home is null)
         {
@@ -49,6 +70,29 @@ public sealed class HomeForwarding(RequestDelegate next)
     }
 
     private static string? HomeElsewhere(CatalogEntry entry, string region) => entry.HomedElsewhere(region) ? entry.HomeRegion : null;
+
+    /// <summary>
+    /// Reads a copy may answer: anything but a linearizable read (the default of key reads and
+    /// listings), which needs the home's newest state; and never the catalog routes or a write.
+    /// </summary>
+    private static bool ServedFromCopy(HttpRequest request)
+    {
+        var segments = (request.Path.Value ?? string.Empty).Split('/', 6, StringSplitOptions.None);
+        if (!HttpMethods.IsGet(request.Method) || segments is not ["", "v1", "ns", _, var route, ..])
+        {
+            return false;
+        }
+
+        if (route is "watch" or "history" or "digest" or "divergent")
+        {
+            return true;
+        }
+
+        var query = request.Query;
+        return route == "kv" && (query["consistency"] is ["serializable" or "cached"]
+            || (query.ContainsKey("minRevision") && query["consistency"] is not ["linearizable"])
+            || query.ContainsKey("revision") || query.ContainsKey("pageToken"));
+    }
 
     /// <summary>The namespace a route is about: <c>/v1/ns/{ns}/...</c> or <c>/v1/namespaces/{ns}</c>.</summary>
     private static string? NamespaceOf(PathString path)

@@ -45,8 +45,9 @@ public static class NamespaceRoutes
     }
 
     /// <summary>
-    /// A namespace as <c>GET /v1/namespaces/{ns}</c> shows it. With one region, its own row has
-    /// no lag by construction; the global layer adds the other regions' rows.
+    /// A namespace as <c>GET /v1/namespaces/{ns}</c> shows it: the answering region's own row (no lag
+    /// by construction where it is the home), then, at the home of a <c>local-commit</c> namespace,
+    /// every other region's copy as the replication guard reports it.
     /// </summary>
     public static object Shape(NamespaceView view, NodeOptions node)
     {
@@ -66,7 +67,8 @@ public static class NamespaceRoutes
             revision = view.Revision,
             compactRevision = view.CompactRevision,
             keys = view.Keys,
-            regions = new[] { new { region = node.Region, appliedRevision = view.Revision, lagRevisions = 0L, lagSeconds = 0.0, rpoBreached = false } },
+            regions = new[] { new { region = node.Region, appliedRevision = view.Revision, lagRevisions = 0L, lagSeconds = 0.0, rpoBreached = false } }
+                .Concat(view.Regions.Select(r => new { region = r.Region, appliedRevision = r.AppliedRevision, lagRevisions = r.LagRevisions, lagSeconds = Math.Round(r.LagSeconds, 3), rpoBreached = r.RpoBreached })),
         };
     }
 }

@@ -1,0 +1,8 @@
+namespace Platform.Global.Replication;
+
+/// <summary>
+/// One region's copy of a namespace, as its replicator reports it to the home's nodes and its own
+/// region's: the revision it applied and, while shipped changes wait to be applied, the home's
+/// commit time of the oldest of them (Unix ms).
+/// </summary>
+public sealed record CopyProgress(string Namespace, string Region, long AppliedRevision, long? OldestPendingCommittedAtMs);

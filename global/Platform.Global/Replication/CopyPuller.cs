@@ -1,0 +1,224 @@
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Platform.Global.Transport;
+using Platform.Regional.Catalog;
+using Platform.Regional.Replication;
+using Platform.Regional.Service;
+using Platform.Regional.StateMachine;
+using Platform.Storage.Mvcc;
+
+namespace Platform.Global.Replication;
+
+/// <summary>
+/// Keeps one region's copy of one namespace: pulls the home's change feed from the copy's own
+/// watermark (its revision, durable in this region's group) and commits what arrives through this
+/// region's group, so the copy survives the loss of nodes here. Frames are read as they arrive and
+/// applied in order, those that are due batched into one proposal. A refused batch (a gap), a
+/// lost connection or a home that stopped serving starts a new pull from the watermark.
+/// </summary>
+public sealed partial class CopyPuller(
+    CatalogEntry entry, ulong group, GroupRouter router, InterRegionClient client, ILogger logger)
+{
+    private readonly Queue<(long Last, long CommittedAtMs)> pending = new();
+    private readonly object gate = new();
+    private int nextPeer;
+
+    public CatalogEntry Entry { get; private set; } = entry;
+
+    /// <summary>This copy's progress for the home and this region's nodes.</summary>
+    public CopyProgress Progress()
+    {
+        var applied = Applied().Revision;
+        lock (gate)
+        {
+            while (pending.TryPeek(out var oldest) && oldest.Last <= applied)
+            {
+                pending.Dequeue();
+            }
+
+            return new CopyProgress(Entry.Name, client.Options.Region, applied, pending.TryPeek(out var first) ? first.CommittedAtMs : null);
+        }
+    }
+
+    public void Update(CatalogEntry latest) => Entry = latest;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await EnsureCopyAsync(stopping);
+                await PullAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception failed) when (failed is HttpRequestException or IOException or InvalidDataException or Regional.Api.Problems.ApiProblemException or TimeoutException or OperationCanceledException
+                or InvalidOperationException or Regional.Replication.NodeNotReadyException or Orleans.Runtime.OrleansException)
+            {
+                LogPullFailed(logger, Entry.Name, Entry.HomeRegion ?? "?", failed.Message);
+            }
+
+            lock (gate)
+            {
+                pending.Clear();
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private (long Epoch, long Revision, bool Exists) Applied() =>
+        router.Local(group).Read(m => m.State(Entry.Name) is { IsCopy: true } state ? (state.Store.Epoch, state.Store.Revision, true) : (0L, 0L, false));
+
+    /// <summary>Makes the copy in this region's group (a copy takes only shipped changes).</summary>
+    private async Task EnsureCopyAsync(CancellationToken stopping)
+    {
+        var exists = router.Local(group).Read(m => m.State(Entry.Name) is { } state ? (state.IsCopy, state.Store.Epoch) : ((bool, long)?)null);
+        if (exists is { Item1: true })
+        {
+            return;
+        }
+
+        var reply = await router.ProposeAsync(group, new CreateNamespaceCommand(Entry.Name, Entry.Settings, Entry.Epoch, Copy: true), stopping);
+        if (reply.Problem is { } problem)
+        {
+            throw new InvalidDataException($"the copy of '{Entry.Name}' could not be made: {problem}");
+        }
+    }
+
+    private async Task PullAsync(CancellationToken stopping)
+    {
+        var home = Entry.HomeRegion!;
+        var peers = client.Options.Peers.Where(p => p.Region == home).ToList();
+        if (peers.Count == 0)
+        {
+            throw new InvalidDataException($"no node of the home region {home} is known");
+        }
+
+        var peer = peers[nextPeer++ % peers.Count];
+        var (epoch, revision, _) = Applied();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var response = await client.StreamAsync(peer, FeedRoutes.Path, new FeedRequest(Entry.Name, epoch, revision).Encode(), stop.Token);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidDataException($"{peer.Region}/{peer.Node} answered the feed request {(int)response.StatusCode}");
+        }
+
+        var oneWay = client.OneWayTo(peer);
+        var frames = Channel.CreateUnbounded<(TimeSpan Due, FeedFrame Frame)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        await using var body = await response.Content.ReadAsStreamAsync(stop.Token);
+        var reading = ReadFramesAsync(body, frames.Writer, oneWay, stop.Token);
+        try
+        {
+            await ApplyFramesAsync(frames.Reader, stop.Token);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Reads frames as they arrive, each due after the simulated one-way WAN delay (the feed streams, so it is paid per frame).</summary>
+    private async Task ReadFramesAsync(Stream body, ChannelWriter<(TimeSpan, FeedFrame)> frames, TimeSpan oneWay, CancellationToken stop)
+    {
+        try
+        {
+            while (await FeedFrame.ReadAsync(body, stop) is { } frame)
+            {
+                if (frame.Kind == FeedFrameKind.Changes)
+                {
+                    var command = (NamespaceCommand)GroupCommandCodec.Decode(frame.Payload);
+                    var first = ((ReplicateCommand)command.Command).Revisions[0];
+                    lock (gate)
+                    {
+                        pending.Enqueue((frame.Revision, first.CommittedAtMs));
+                    }
+                }
+
+                await frames.WriteAsync((BootClock.Now + oneWay, frame), stop);
+            }
+
+            frames.TryComplete();
+        }
+        catch (Exception failed)
+        {
+            frames.TryComplete(failed);
+        }
+    }
+
+    private async Task ApplyFramesAsync(ChannelReader<(TimeSpan Due, FeedFrame Frame)> frames, CancellationToken stop)
+    {
+        while (await frames.WaitToReadAsync(stop))
+        {
+            frames.TryPeek(out var next);
+            var wait = next.Due - BootClock.Now;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, stop);
+            }
+
+            frames.TryRead(out var item);
+            switch (item.Frame.Kind)
+            {
+                case FeedFrameKind.Changes:
+                    await ApplyChangesAsync(item.Frame, frames, stop);
+                    break;
+                case FeedFrameKind.Snapshot:
+                    await ProposeAsync(new InstallNamespaceSnapshotCommand(Entry.Name, Entry.Settings, item.Frame.Payload), stop);
+                    LogSnapshot(logger, Entry.Name, item.Frame.Revision);
+                    break;
+                case FeedFrameKind.Fork:
+                    var dropped = await ProposeAsync(new NamespaceCommand(Entry.Name, new TruncateCommand(item.Frame.Revision)), stop);
+                    LogTruncated(logger, Entry.Name, item.Frame.Revision, dropped.Write?.Revision ?? 0);
+                    return;
+                case FeedFrameKind.Heartbeat:
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Applies a frame of changes together with every later one already due: one proposal for a backlog.</summary>
+    private async Task ApplyChangesAsync(FeedFrame first, ChannelReader<(TimeSpan Due, FeedFrame Frame)> frames, CancellationToken stop)
+    {
+        var command = (NamespaceCommand)GroupCommandCodec.Decode(first.Payload);
+        var replicate = (ReplicateCommand)command.Command;
+        var revisions = new List<ReplicatedRevision>(replicate.Revisions);
+        while (revisions.Count < 4096 && frames.TryPeek(out var more) && more.Frame.Kind == FeedFrameKind.Changes && more.Due <= BootClock.Now)
+        {
+            frames.TryRead(out _);
+            revisions.AddRange(((ReplicateCommand)((NamespaceCommand)GroupCommandCodec.Decode(more.Frame.Payload)).Command).Revisions);
+        }
+
+        var reply = await ProposeAsync(new NamespaceCommand(Entry.Name, new ReplicateCommand(replicate.After, revisions)), stop);
+        if (reply.Write is { Error: { } error } refused)
+        {
+            // A gap (another replicator moved the copy, or a change of home): pull again from the watermark.
+            throw new InvalidDataException($"the copy refused shipped changes ({error}): {refused.Detail}");
+        }
+    }
+
+    private async Task<ProposeReply> ProposeAsync(GroupCommand command, CancellationToken stop)
+    {
+        var reply = await router.ProposeAsync(group, command, stop);
+        if (reply.Problem is { } problem)
+        {
+            throw new InvalidDataException($"the copy of '{Entry.Name}' refused a command: {problem}");
+        }
+
+        return reply;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "replication of '{Namespace}' from {Home} stopped ({Reason}); pulling again from the watermark")]
+    private static partial void LogPullFailed(ILogger logger, string @namespace, string home, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "the copy of '{Namespace}' was behind the home's compaction: installed its snapshot at revision {Revision}")]
+    private static partial void LogSnapshot(ILogger logger, string @namespace, long revision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the copy of '{Namespace}' held revisions past its epoch's fork point {Fork}: dropped them (revision now {Revision})")]
+    private static partial void LogTruncated(ILogger logger, string @namespace, long fork, long revision);
+}

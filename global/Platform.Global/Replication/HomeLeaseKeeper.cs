@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.Consensus;
+using Platform.Global.Transport;
+using Platform.Regional.Namespaces;
+using Platform.Regional.Replication;
+using Platform.Regional.Service;
+
+namespace Platform.Global.Replication;
+
+/// <summary>
+/// Keeps this node's copy of its region's home lease: every <c>L / 3</c> (and whenever a write finds
+/// it lapsed) it notes the time, reads the catalog linearizably (through the catalog's leader, so
+/// the answer reflects every revoke committed before the read), and renews the lease for the
+/// <c>local-commit</c> namespaces the catalog homes in this region, each in its current epoch.
+/// </summary>
+public sealed partial class HomeLeaseKeeper(GroupRouter router, NamespaceCatalog catalog, InterRegionOptions options, ILogger<HomeLeaseKeeper> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim renewNow = new(0);
+    private TaskCompletionSource renewed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public HomeLease Lease { get; } = new(DurationFor(options), new RaftOptions { Id = 1 }.ClockRateErrorBound);
+
+    /// <summary>
+    /// <c>L = 3 * (catalog election timeout + RTT)</c>: the longest election timeout of the catalog
+    /// group (twice its minimum, as elections randomise in between) and the slowest round trip to
+    /// another region, so a lease outlives an election of the catalog's leader with room to renew.
+    /// </summary>
+    public static TimeSpan DurationFor(InterRegionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var rtt = options.OtherRegions.Select(options.RoundTripTo).DefaultIfEmpty(TimeSpan.Zero).Max();
+        return 3 * ((2 * new RaftOptions { Id = 1 }.MinElectionTimeout) + rtt);
+    }
+
+    /// <summary>Whether the lease covers the namespace in that epoch now; if not, renews and waits up to <paramref name="wait"/>.</summary>
+    public async Task<bool> WaitCoveredAsync(string ns, long epoch, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = BootClock.Now + wait;
+        while (!Lease.Covers(ns, epoch, BootClock.Now))
+        {
+            var left = deadline - BootClock.Now;
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            var next = renewed.Task;
+            renewNow.Release();
+            try
+            {
+                await next.WaitAsync(left, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return Lease.Covers(ns, epoch, BootClock.Now);
+            }
+        }
+
+        return true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var every = Lease.Duration / 3;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await RenewAsync(every, stoppingToken);
+            try
+            {
+                await renewNow.WaitAsync(every, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RenewAsync(TimeSpan timeout, CancellationToken stoppingToken)
+    {
+        var sentAt = BootClock.Now;
+        try
+        {
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            bounded.CancelAfter(timeout);
+            await router.LinearizableBarrierAsync(catalog.Group, bounded.Token);
+            var pairs = catalog.Replica.Read(m => m.Catalog.Entries
+                .Where(e => e.Mode == NamespaceMode.LocalCommit && e.HomeRegion == options.Region)
+                .Select(e => (e.Name, e.Epoch))
+                .ToList());
+            Lease.Renewed(sentAt, pairs);
+        }
+        catch (Exception failed) when (failed is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // Cut off from the catalog's majority: the lease runs out, and writes of this region's
+            // namespaces stop being acknowledged when it does.
+            LogRenewalFailed(logger, failed.Message);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref renewed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "home lease renewal failed: {Reason}")]
+    private static partial void LogRenewalFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Platform.Global.Transport;
+using Platform.Regional.Namespaces;
+using Platform.Regional.Observability;
+using Platform.Regional.Service;
+
+namespace Platform.Global.Replication;
+
+/// <summary>
+/// The replication metrics of shared/API.md: <c>platform_replication_lag_seconds</c> and
+/// <c>platform_replication_lag_revisions</c> (labels <c>namespace</c>, <c>region</c>, reported by
+/// the home's nodes for every other region's copy) and <c>platform_rpo_breaches_total</c> (each
+/// time a namespace's best copy goes past its RPO).
+/// </summary>
+public sealed class ReplicationMetrics
+{
+    private readonly Counter<long> breaches;
+    private readonly ConcurrentDictionary<string, bool> breached = new(StringComparer.Ordinal);
+
+    public ReplicationMetrics(RegionalMetrics metrics, NamespaceCatalog catalog, InterRegionOptions options, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        breaches = metrics.Meter.CreateCounter<long>("platform_rpo_breaches", description: "Times a local-commit namespace's most up-to-date copy went past its RPO.");
+        IEnumerable<RegionLag> Observe(Func<IReplicationGuard, Platform.Regional.Catalog.CatalogEntry, IEnumerable<RegionLag>> pick)
+        {
+            if (services.GetService(typeof(IReplicationGuard)) is not IReplicationGuard guard)
+            {
+                return [];
+            }
+
+            try
+            {
+                var entries = catalog.Replica.Read(m => m.Catalog.Entries.Where(e => e.Mode == NamespaceMode.LocalCommit && e.HomeRegion == options.Region).ToList());
+                return entries.SelectMany(e => pick(guard, e).Select(l => l with { Region = $"{e.Name}\u0000{l.Region}" }));
+            }
+            catch (Exception starting) when (starting is InvalidOperationException or Regional.Replication.NodeNotReadyException)
+            {
+                return []; // the node is still starting
+            }
+        }
+
+        static KeyValuePair<string, object?>[] Tags(RegionLag lag)
+        {
+            var parts = lag.Region.Split('\u0000');
+            return [new("namespace", parts[0]), new("region", parts[1])];
+        }
+
+        metrics.Meter.CreateObservableGauge("platform_replication_lag_seconds",
+            () => Observe((g, e) => g.Lags(e)).Select(l => new Measurement<double>(l.LagSeconds, Tags(l))),
+            description: "How long ago the home committed the oldest change a region's copy has not applied.");
+        metrics.Meter.CreateObservableGauge("platform_replication_lag_revisions",
+            () => Observe((g, e) => g.Lags(e)).Select(l => new Measurement<long>(l.LagRevisions, Tags(l))),
+            description: "How many revisions a region's copy is behind the home.");
+    }
+
+    /// <summary>Counts a breach when a namespace's best copy goes past its RPO (not again until it came back within).</summary>
+    public void NoteBreach(string ns, bool isBreached)
+    {
+        var was = breached.GetValueOrDefault(ns);
+        breached[ns] = isBreached;
+        if (isBreached && !was)
+        {
+            breaches.Add(1, new KeyValuePair<string, object?>("namespace", ns));
+        }
+    }
+}

@@ -1,0 +1,228 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.Global.Transport;
+using Platform.Regional.Catalog;
+using Platform.Regional.Namespaces;
+using Platform.Regional.Service;
+using Platform.Regional.StateMachine;
+
+namespace Platform.Global.Replication;
+
+/// <summary>
+/// The async replicator of this node's region. For every <c>local-commit</c> namespace homed in
+/// another region, the node that leads this region's group holding the copy runs its
+/// <see cref="CopyPuller"/> (a change of leader moves it; the watermark is in the group, so the
+/// new one resumes where the copy is). Every <see cref="ReplicationBoard.ReportEvery"/> the
+/// streams' progress goes to every node of the home region (which computes lag and applies the
+/// RPO policy) and of this region (for <c>X-Config-Lag-Ms</c>). Copies of namespaces the catalog
+/// no longer has are removed.
+/// </summary>
+public sealed partial class Replicator(
+    GroupRouter router, NamespaceAccess namespaces, NamespaceCatalog catalog, InterRegionClient client, ReplicationBoard board,
+    ReplicationMetrics metrics, IReplicationGuard guard, ILogger<Replicator> logger) : BackgroundService
+{
+    private static readonly TimeSpan ReconcileEvery = TimeSpan.FromMilliseconds(200);
+    private readonly Dictionary<string, (CopyPuller Stream, CancellationTokenSource Stop, Task Running)> streams = new(StringComparer.Ordinal);
+
+    private InterRegionOptions Options => client.Options;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reporting = ReportAsync(stoppingToken);
+        using var timer = new PeriodicTimer(ReconcileEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await ReconcileAsync(stoppingToken);
+                }
+                catch (Exception failed) when (failed is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogReconcileFailed(logger, failed.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var (_, (_, stop, running)) in streams)
+            {
+                await stop.CancelAsync();
+                await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                stop.Dispose();
+            }
+
+            await reporting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken stoppingToken)
+    {
+        var regions = Options.Peers.Select(p => p.Region).ToHashSet(StringComparer.Ordinal);
+        var entries = catalog.Replica.Read(m => m.Catalog.Entries.ToList());
+        var wanted = entries
+            .Where(e => e.Mode == NamespaceMode.LocalCommit && e.HomeRegion is { } home && home != Options.Region && regions.Contains(home))
+            .ToDictionary(e => e.Name, StringComparer.Ordinal);
+        foreach (var entry in wanted.Values)
+        {
+            var group = namespaces.RegionalGroupOf(entry.Name);
+            var leads = router.Local(group).LeaderAndTerm.Leader == Options.NodeName;
+            var running = streams.TryGetValue(entry.Name, out var stream);
+            if (running && (!leads || stream.Stream.Entry.Epoch != entry.Epoch || stream.Stream.Entry.HomeRegion != entry.HomeRegion))
+            {
+                await StopAsync(entry.Name);
+                running = false;
+            }
+
+            if (leads && !running)
+            {
+                var copy = new CopyPuller(entry, group, router, client, logger);
+                var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                streams[entry.Name] = (copy, stop, Task.Run(() => copy.RunAsync(stop.Token), CancellationToken.None));
+            }
+            else if (running)
+            {
+                stream.Stream.Update(entry);
+            }
+        }
+
+        foreach (var name in streams.Keys.Where(n => !wanted.ContainsKey(n)).ToList())
+        {
+            await StopAsync(name);
+        }
+
+        await RemoveOrphanCopiesAsync(entries, stoppingToken);
+    }
+
+    private async Task StopAsync(string ns)
+    {
+        var (_, stop, running) = streams[ns];
+        streams.Remove(ns);
+        await stop.CancelAsync();
+        await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        stop.Dispose();
+    }
+
+    /// <summary>
+    /// Deletes copies, in groups this node leads, of namespaces the catalog deleted (or now homes
+    /// here: their data is made anew at the home). Only with a fresh catalog replica, so a node
+    /// behind the catalog does not drop a copy it will need again.
+    /// </summary>
+    private async Task RemoveOrphanCopiesAsync(IReadOnlyList<CatalogEntry> entries, CancellationToken stoppingToken)
+    {
+        if (catalog.Replica.SinceFresh > NamespaceCatalog.MaxStaleness)
+        {
+            return;
+        }
+
+        var known = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        for (ulong group = 0; group < (ulong)router.Node.Groups; group++)
+        {
+            var replica = router.Local(group);
+            if (replica.LeaderAndTerm.Leader != Options.NodeName)
+            {
+                continue;
+            }
+
+            var orphans = replica.Read(m => m.Namespaces
+                .Select(n => m.State(n)!)
+                .Where(s => s.IsCopy && (!known.TryGetValue(s.Store.Name, out var entry) || !entry.HomedElsewhere(Options.Region)))
+                .Select(s => (s.Store.Name, s.Store.Epoch))
+                .ToList());
+            foreach (var (name, epoch) in orphans)
+            {
+                await router.ProposeAsync(group, new DeleteNamespaceCommand(name, epoch), stoppingToken);
+                board.Forget(name);
+            }
+        }
+    }
+
+    /// <summary>Sends the copies' progress to the home regions' nodes and this region's, and notes RPO breaches of namespaces homed here.</summary>
+    private async Task ReportAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(ReplicationBoard.ReportEvery);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await timer.WaitForNextTickAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var reports = new List<(string Home, CopyProgress Progress)>();
+            foreach (var (stream, _, _) in streams.Values.ToList())
+            {
+                try
+                {
+                    reports.Add((stream.Entry.HomeRegion!, stream.Progress()));
+                }
+                catch (Exception notActive) when (notActive is InvalidOperationException or Regional.Replication.NodeNotReadyException)
+                {
+                    // The group's replica is not active on this node (it is starting or stopping).
+                }
+            }
+
+            foreach (var (_, progress) in reports)
+            {
+                board.Record(progress);
+            }
+
+            var sends = reports.GroupBy(r => r.Home)
+                .SelectMany(byHome =>
+                {
+                    var body = ProgressRoutes.Encode([.. byHome.Select(r => r.Progress)]);
+                    return Options.Peers
+                        .Where(p => p.Region == byHome.Key || (p.Region == Options.Region && p.Node != Options.NodeName))
+                        .Select(p => SendAsync(p, body, stoppingToken));
+                })
+                .ToList();
+            NoteBreaches();
+            await Task.WhenAll(sends);
+        }
+    }
+
+    private async Task SendAsync(PeerEndpoint peer, byte[] body, CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            bounded.CancelAfter(TimeSpan.FromSeconds(2));
+            await client.PostAsync(peer, ProgressRoutes.Path, body, bounded.Token);
+        }
+        catch (Exception failed) when (failed is HttpRequestException or OperationCanceledException or IOException)
+        {
+            // An unreachable node misses this report; the next one carries the same progress.
+        }
+    }
+
+    /// <summary>Counts breaches of namespaces homed here even while nothing is written (the alert policy's signal).</summary>
+    private void NoteBreaches()
+    {
+        try
+        {
+            var homed = catalog.Replica.Read(m => m.Catalog.Entries.Where(e => e.Mode == NamespaceMode.LocalCommit && e.HomeRegion == Options.Region).ToList());
+            foreach (var entry in homed)
+            {
+                var lags = guard.Lags(entry);
+                if (lags.Count > 0)
+                {
+                    metrics.NoteBreach(entry.Name, lags.Min(l => l.LagSeconds) > entry.Settings.Rpo.TotalSeconds);
+                }
+            }
+        }
+        catch (Exception starting) when (starting is InvalidOperationException or Regional.Replication.NodeNotReadyException)
+        {
+            // Still starting.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "replicator reconcile failed: {Reason}")]
+    private static partial void LogReconcileFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,34 @@
+using Platform.Regional.Catalog;
+
+namespace Platform.Regional.Service;
+
+/// <summary>How far one region's copy of a namespace is behind its home, as the home sees it.</summary>
+public sealed record RegionLag(string Region, long AppliedRevision, long LagRevisions, double LagSeconds, bool RpoBreached);
+
+/// <summary>
+/// What the global layer adds to the write and read paths of <c>local-commit</c> namespaces
+/// (declared here, implemented there; a region on its own has none): the home's lease, checked
+/// before a write is proposed and again after it committed; the RPO policy; the lag of each
+/// region's copy; and how far compaction may go.
+/// </summary>
+public interface IReplicationGuard
+{
+    /// <summary>
+    /// Before a client write of a namespace homed here is proposed: waits for a valid home lease
+    /// (else 503 QuorumUnavailable, nothing proposed) and applies the RPO policy (a delay, or 503
+    /// RpoExceeded).
+    /// </summary>
+    Task BeforeWriteAsync(CatalogEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>After the write committed, before it is acknowledged: 503 OutcomeUnknown unless the home's lease still covers the entry's epoch.</summary>
+    void AfterCommit(CatalogEntry entry);
+
+    /// <summary>Every other region's copy of a namespace homed here, with its lag; empty elsewhere.</summary>
+    IReadOnlyList<RegionLag> Lags(CatalogEntry entry);
+
+    /// <summary>How far behind its home this region's copy is (milliseconds), for <c>X-Config-Lag-Ms</c>; null when unknown.</summary>
+    long? CopyLagMs(string ns);
+
+    /// <summary>The highest revision compaction of a namespace homed here may reach: the most advanced region's watermark.</summary>
+    long? CompactionCeiling(CatalogEntry entry);
+}
