@@ -18,8 +18,11 @@ namespace Platform.Global.Replication;
 /// lost connection or a home that stopped serving starts a new pull from the watermark.
 /// </summary>
 public sealed partial class CopyPuller(
-    CatalogEntry entry, ulong group, GroupRouter router, InterRegionClient client, ILogger logger)
+    CatalogEntry entry, ulong group, GroupRouter router, InterRegionClient client, ReplicationMetrics metrics, ILogger logger)
 {
+    /// <summary>Set when digests disagreed: the next pull asks for the home's whole state and replaces the copy with it.</summary>
+    private bool wantSnapshot;
+
     private readonly Queue<(long Last, long CommittedAtMs)> pending = new();
     private readonly object gate = new();
     private int nextPeer;
@@ -101,6 +104,12 @@ public sealed partial class CopyPuller(
 
         var peer = peers[nextPeer++ % peers.Count];
         var (epoch, revision, _) = Applied();
+        var replace = wantSnapshot;
+        if (replace)
+        {
+            revision = -1;
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var response = await client.StreamAsync(peer, FeedRoutes.Path, new FeedRequest(Entry.Name, epoch, revision).Encode(), stop.Token);
         if (response.StatusCode != HttpStatusCode.OK)
@@ -169,14 +178,21 @@ public sealed partial class CopyPuller(
                     await ApplyChangesAsync(item.Frame, frames, stop);
                     break;
                 case FeedFrameKind.Snapshot:
-                    await ProposeAsync(new InstallNamespaceSnapshotCommand(Entry.Name, Entry.Settings, item.Frame.Payload), stop);
+                    await ProposeAsync(new InstallNamespaceSnapshotCommand(Entry.Name, Entry.Settings, item.Frame.Payload, Replace: wantSnapshot), stop);
                     LogSnapshot(logger, Entry.Name, item.Frame.Revision);
+                    if (wantSnapshot)
+                    {
+                        wantSnapshot = false;
+                        metrics.NoteDivergence(Entry.Name, client.Options.Region, false);
+                    }
+
                     break;
                 case FeedFrameKind.Fork:
                     var dropped = await ProposeAsync(new NamespaceCommand(Entry.Name, new TruncateCommand(item.Frame.Revision)), stop);
                     LogTruncated(logger, Entry.Name, item.Frame.Revision, dropped.Write?.Revision ?? 0);
                     return;
                 case FeedFrameKind.Heartbeat:
+                    await CheckAsync(item.Frame, stop);
                     break;
             }
         }
@@ -202,6 +218,36 @@ public sealed partial class CopyPuller(
         }
     }
 
+    /// <summary>
+    /// Anti-entropy at a heartbeat: with every change before it applied, the copy is at the home's
+    /// head, so the two digests at that revision must match. A mismatch is reported (metric, log)
+    /// and the copy is replaced with a fresh snapshot. The copy also compacts as far as the home did.
+    /// </summary>
+    private async Task CheckAsync(FeedFrame heartbeat, CancellationToken stop)
+    {
+        var (revision, digest, compacted) = router.Local(group).Read(m => m.State(Entry.Name) is { IsCopy: true } state
+            ? (state.Store.Revision, state.Store.Revision >= state.Store.CompactRevision ? state.Store.DigestAt() : 0UL, state.Store.CompactRevision)
+            : (-1L, 0UL, 0L));
+        if (revision != heartbeat.Head || heartbeat.Payload.Length != sizeof(ulong))
+        {
+            return;
+        }
+
+        var expected = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(heartbeat.Payload);
+        if (expected != digest)
+        {
+            metrics.NoteDivergence(Entry.Name, client.Options.Region, true);
+            LogDiverged(logger, Entry.Name, revision, expected, digest);
+            wantSnapshot = true;
+            throw new InvalidDataException($"the copy of '{Entry.Name}' diverged from its home at revision {revision}");
+        }
+
+        if (heartbeat.Revision > compacted && heartbeat.Revision <= revision)
+        {
+            await ProposeAsync(new NamespaceCommand(Entry.Name, new CompactCommand(heartbeat.Revision)), stop);
+        }
+    }
+
     private async Task<ProposeReply> ProposeAsync(GroupCommand command, CancellationToken stop)
     {
         var reply = await router.ProposeAsync(group, command, stop);
@@ -215,6 +261,9 @@ public sealed partial class CopyPuller(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "replication of '{Namespace}' from {Home} stopped ({Reason}); pulling again from the watermark")]
     private static partial void LogPullFailed(ILogger logger, string @namespace, string home, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "the copy of '{Namespace}' diverged from its home at revision {Revision} (digest {Expected:x16} at the home, {Actual:x16} here): replacing it with a snapshot")]
+    private static partial void LogDiverged(ILogger logger, string @namespace, long revision, ulong expected, ulong actual);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "the copy of '{Namespace}' was behind the home's compaction: installed its snapshot at revision {Revision}")]
     private static partial void LogSnapshot(ILogger logger, string @namespace, long revision);

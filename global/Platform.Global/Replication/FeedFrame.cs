@@ -9,7 +9,7 @@ public enum FeedFrameKind : byte
     /// <summary>Revisions after the last one sent: an encoded <c>NamespaceCommand</c> carrying a <c>ReplicateCommand</c>.</summary>
     Changes = 1,
 
-    /// <summary>Nothing new: the home's revision and compaction point, at least every <see cref="FeedRoutes.HeartbeatEvery"/>.</summary>
+    /// <summary>Nothing new: the home's revision, its compaction point and its digest there (8 bytes), at least every <see cref="FeedRoutes.HeartbeatEvery"/>.</summary>
     Heartbeat = 2,
 
     /// <summary>The namespace's whole state (the copy asked for changes the home compacted away).</summary>
@@ -88,7 +88,7 @@ public sealed record FeedFrame(FeedFrameKind Kind, long Head, long Revision, byt
     }
 }
 
-/// <summary>What a copy asks its home for: the namespace's changes after (epoch, revision), the copy's last.</summary>
+/// <summary>What a copy asks its home for: the namespace's changes after (epoch, revision), the copy's last; a negative revision asks for a snapshot first.</summary>
 public sealed record FeedRequest(string Namespace, long LastEpoch, long LastRevision)
 {
     public byte[] Encode()

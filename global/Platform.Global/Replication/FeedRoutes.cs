@@ -13,8 +13,9 @@ namespace Platform.Global.Replication;
 /// <summary>
 /// <c>POST /inter/v1/feed</c>: a home streams a <c>local-commit</c> namespace's change feed to a
 /// copy in another region, from the (epoch, revision) the copy last applied, in revision order:
-/// changes as this node's replica applies them (so only committed ones), a heartbeat when idle, a
-/// snapshot when the copy asks for changes compacted away, and the fork point when the copy holds
+/// changes as this node's replica applies them (so only committed ones), a heartbeat when idle
+/// (with the digest at the head, for anti-entropy), a snapshot when the copy asks for changes
+/// compacted away or asks for one outright, and the fork point when the copy holds
 /// revisions of an epoch past where that epoch ended. The stream ends when this region stops
 /// being the home, or the copy hangs up.
 /// </summary>
@@ -126,15 +127,19 @@ public static class FeedRoutes
         }
 
         var store = state.Store;
-        if (after < store.CompactRevision - 1)
+        if (after < 0 || after < store.CompactRevision - 1)
         {
+            // Asked for (a copy found its state diverged), or the changes it lacks were compacted.
             return new FeedFrame(FeedFrameKind.Snapshot, store.Revision, store.Revision, store.ToSnapshot());
         }
 
         var changes = store.ChangesAfter(after, limit: MaxChangesPerFrame);
         if (changes.Count == 0)
         {
-            return new FeedFrame(FeedFrameKind.Heartbeat, store.Revision, store.CompactRevision, []);
+            // Idle: the digest at the head lets the copy check its state against the home's at the same revision.
+            var digest = new byte[sizeof(ulong)];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(digest, store.DigestAt());
+            return new FeedFrame(FeedFrameKind.Heartbeat, store.Revision, store.CompactRevision, digest);
         }
 
         // A transaction's changes share a revision: a frame never splits one. A full frame leaves

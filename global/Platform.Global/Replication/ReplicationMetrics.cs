@@ -10,13 +10,15 @@ namespace Platform.Global.Replication;
 /// <summary>
 /// The replication metrics of shared/API.md: <c>platform_replication_lag_seconds</c> and
 /// <c>platform_replication_lag_revisions</c> (labels <c>namespace</c>, <c>region</c>, reported by
-/// the home's nodes for every other region's copy) and <c>platform_rpo_breaches_total</c> (each
-/// time a namespace's best copy goes past its RPO).
+/// the home's nodes for every other region's copy), <c>platform_rpo_breaches_total</c> (each
+/// time a namespace's best copy goes past its RPO) and <c>platform_replica_divergence</c> (1 while
+/// a copy here was found to differ from its home at the same revision).
 /// </summary>
 public sealed class ReplicationMetrics
 {
     private readonly Counter<long> breaches;
     private readonly ConcurrentDictionary<string, bool> breached = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Namespace, string Region), int> diverged = new();
 
     public ReplicationMetrics(RegionalMetrics metrics, NamespaceCatalog catalog, InterRegionOptions options, IServiceProvider services)
     {
@@ -52,7 +54,13 @@ public sealed class ReplicationMetrics
         metrics.Meter.CreateObservableGauge("platform_replication_lag_revisions",
             () => Observe((g, e) => g.Lags(e)).Select(l => new Measurement<long>(l.LagRevisions, Tags(l))),
             description: "How many revisions a region's copy is behind the home.");
+        metrics.Meter.CreateObservableGauge("platform_replica_divergence",
+            () => diverged.Select(d => new Measurement<int>(d.Value, new KeyValuePair<string, object?>("namespace", d.Key.Namespace), new KeyValuePair<string, object?>("region", d.Key.Region))),
+            description: "1 while this region's copy of a namespace is found to differ from its home at the same revision (until a fresh snapshot replaced it).");
     }
+
+    /// <summary>Records whether this region's copy of a namespace was found diverged (anti-entropy) or repaired.</summary>
+    public void NoteDivergence(string ns, string region, bool isDiverged) => diverged[(ns, region)] = isDiverged ? 1 : 0;
 
     /// <summary>Counts a breach when a namespace's best copy goes past its RPO (not again until it came back within).</summary>
     public void NoteBreach(string ns, bool isBreached)

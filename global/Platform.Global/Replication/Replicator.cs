@@ -80,7 +80,7 @@ public sealed partial class Replicator(
 
             if (leads && !running)
             {
-                var copy = new CopyPuller(entry, group, router, client, logger);
+                var copy = new CopyPuller(entry, group, router, client, metrics, logger);
                 var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 streams[entry.Name] = (copy, stop, Task.Run(() => copy.RunAsync(stop.Token), CancellationToken.None));
             }

@@ -68,6 +68,9 @@ internal sealed class LinkedRegions(IReadOnlyList<string> regions, TimeSpan wan,
         await host.StartAsync(cancellationToken);
     }
 
+    /// <summary>A running node's services (to reach its groups the way its own code does).</summary>
+    public IServiceProvider Services(string region, int node = 0) => hosts[(region, node)]?.Services ?? throw new InvalidOperationException($"{region}/{NodeName(node)} is not running");
+
     /// <summary>An admin client of one node of the region (node-1 unless told).</summary>
     public HttpClient Client(string region, int node = 0)
     {
