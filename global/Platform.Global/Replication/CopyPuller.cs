@@ -204,13 +204,16 @@ public sealed partial class CopyPuller(
         var command = (NamespaceCommand)GroupCommandCodec.Decode(first.Payload);
         var replicate = (ReplicateCommand)command.Command;
         var revisions = new List<ReplicatedRevision>(replicate.Revisions);
+        var outcomes = new List<RememberedOutcome>(command.Outcomes ?? []);
         while (revisions.Count < 4096 && frames.TryPeek(out var more) && more.Frame.Kind == FeedFrameKind.Changes && more.Due <= BootClock.Now)
         {
             frames.TryRead(out _);
-            revisions.AddRange(((ReplicateCommand)((NamespaceCommand)GroupCommandCodec.Decode(more.Frame.Payload)).Command).Revisions);
+            var next = (NamespaceCommand)GroupCommandCodec.Decode(more.Frame.Payload);
+            revisions.AddRange(((ReplicateCommand)next.Command).Revisions);
+            outcomes.AddRange(next.Outcomes ?? []);
         }
 
-        var reply = await ProposeAsync(new NamespaceCommand(Entry.Name, new ReplicateCommand(replicate.After, revisions)), stop);
+        var reply = await ProposeAsync(new NamespaceCommand(Entry.Name, new ReplicateCommand(replicate.After, revisions), Outcomes: outcomes), stop);
         if (reply.Write is { Error: { } error } refused)
         {
             // A gap (another replicator moved the copy, or a change of home): pull again from the watermark.

@@ -130,7 +130,7 @@ public static class FeedRoutes
         if (after < 0 || after < store.CompactRevision - 1)
         {
             // Asked for (a copy found its state diverged), or the changes it lacks were compacted.
-            return new FeedFrame(FeedFrameKind.Snapshot, store.Revision, store.Revision, store.ToSnapshot());
+            return new FeedFrame(FeedFrameKind.Snapshot, store.Revision, store.Revision, machine.NamespaceSnapshot(ns)!);
         }
 
         var changes = store.ChangesAfter(after, limit: MaxChangesPerFrame);
@@ -150,7 +150,8 @@ public static class FeedRoutes
         var revisions = whole.GroupBy(c => c.Revision)
             .Select(g => new ReplicatedRevision(g.Key, store.CommittedAt(g.Key), [.. g]))
             .ToList();
-        var command = new NamespaceCommand(ns, new ReplicateCommand(after, revisions));
+        // The idempotency keys remembered with these revisions (and any at the last one sent) go with them.
+        var command = new NamespaceCommand(ns, new ReplicateCommand(after, revisions), Outcomes: state.Idempotency.Between(after, last));
         return new FeedFrame(FeedFrameKind.Changes, store.Revision, last, GroupCommandCodec.Encode(command));
     }
 }

@@ -15,8 +15,11 @@ public abstract record GroupCommand;
 /// kept with the revision. With an <paramref name="Epoch"/> (the catalog's, as the proposer saw it),
 /// the command applies only while the namespace here is in that epoch: a write routed by a stale
 /// view of the catalog is refused (FencedEpoch), never applied under another home's epoch.
+/// Changes shipped to a copy carry the home's idempotency entries of those revisions in
+/// <paramref name="Outcomes"/>.
 /// </summary>
-public sealed record NamespaceCommand(string Namespace, MvccCommand Command, string? IdempotencyKey = null, long ProposedAtMs = 0, long? Epoch = null) : GroupCommand;
+public sealed record NamespaceCommand(
+    string Namespace, MvccCommand Command, string? IdempotencyKey = null, long ProposedAtMs = 0, long? Epoch = null, IReadOnlyList<RememberedOutcome>? Outcomes = null) : GroupCommand;
 
 /// <summary>
 /// Creates a namespace's data in this group, or changes the settings of an existing one. With an

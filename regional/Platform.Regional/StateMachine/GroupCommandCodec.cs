@@ -74,7 +74,7 @@ public static class GroupCommandCodec
                     writer.Write(delete.Epoch);
                     break;
                 case NamespaceCommand { Command: var inner } scoped:
-                    WriteNamespaceCommand(writer, scoped.Namespace, inner);
+                    WriteNamespaceCommand(writer, scoped.Namespace, inner, scoped.Outcomes);
                     writer.Write(scoped.Epoch ?? -1);
                     writer.Write(scoped.IdempotencyKey ?? string.Empty);
                     writer.Write(scoped.ProposedAtMs);
@@ -97,7 +97,7 @@ public static class GroupCommandCodec
         return stream.ToArray();
     }
 
-    private static void WriteNamespaceCommand(BinaryWriter writer, string name, MvccCommand command)
+    private static void WriteNamespaceCommand(BinaryWriter writer, string name, MvccCommand command, IReadOnlyList<RememberedOutcome>? outcomes)
     {
         switch (command)
         {
@@ -142,7 +142,7 @@ public static class GroupCommandCodec
             case ReplicateCommand replicate:
                 writer.Write((byte)Kind.Replicate);
                 writer.Write(name);
-                WriteReplicated(writer, replicate);
+                WriteReplicated(writer, replicate, outcomes ?? []);
                 break;
             case TruncateCommand truncate:
                 writer.Write((byte)Kind.Truncate);
@@ -212,7 +212,7 @@ public static class GroupCommandCodec
             Kind.Txn => Scoped(reader, withEpochs, name, ReadTxn(reader)),
             Kind.Compact => Scoped(reader, withEpochs, name, new CompactCommand(reader.ReadInt64())),
             Kind.BeginEpoch => Scoped(reader, withEpochs, name, new BeginEpochCommand(reader.ReadInt64())),
-            Kind.Replicate => Scoped(reader, withEpochs, name, ReadReplicated(reader)),
+            Kind.Replicate => ReadReplicated(reader, withEpochs, name),
             Kind.Truncate => Scoped(reader, withEpochs, name, new TruncateCommand(reader.ReadInt64())),
             _ => throw new InvalidDataException($"unknown group command kind {(byte)kind}"),
         };
@@ -232,7 +232,7 @@ public static class GroupCommandCodec
         return new NamespaceCommand(name, command, idempotencyKey.Length == 0 ? null : idempotencyKey, reader.ReadInt64(), epoch < 0 ? null : epoch);
     }
 
-    private static void WriteReplicated(BinaryWriter writer, ReplicateCommand replicate)
+    private static void WriteReplicated(BinaryWriter writer, ReplicateCommand replicate, IReadOnlyList<RememberedOutcome> outcomes)
     {
         writer.Write(replicate.After);
         writer.Write(replicate.Revisions.Count);
@@ -250,9 +250,33 @@ public static class GroupCommandCodec
                 writer.Write(value.Version);
             }
         }
+
+        writer.Write(outcomes.Count);
+        foreach (var outcome in outcomes)
+        {
+            writer.Write(outcome.Key);
+            writer.Write(outcome.AtMs);
+            writer.Write(outcome.AtRevision);
+            IdempotencyTable.WriteOutcome(writer, outcome.Outcome);
+        }
     }
 
-    private static ReplicateCommand ReadReplicated(BinaryReader reader)
+    private static NamespaceCommand ReadReplicated(BinaryReader reader, bool withEpochs, string name)
+    {
+        var replicate = ReadChanges(reader);
+        var outcomes = new RememberedOutcome[ReadCount(reader)];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var key = reader.ReadString();
+            var atMs = reader.ReadInt64();
+            var atRevision = reader.ReadInt64();
+            outcomes[i] = new RememberedOutcome(key, IdempotencyTable.ReadOutcome(reader), atMs, atRevision);
+        }
+
+        return Scoped(reader, withEpochs, name, replicate) with { Outcomes = outcomes };
+    }
+
+    private static ReplicateCommand ReadChanges(BinaryReader reader)
     {
         var after = reader.ReadInt64();
         var revisions = new ReplicatedRevision[ReadCount(reader)];

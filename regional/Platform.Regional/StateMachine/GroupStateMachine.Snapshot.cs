@@ -7,7 +7,10 @@ namespace Platform.Regional.StateMachine;
 /// <summary>The group's whole state as one snapshot: namespaces with settings and idempotency keys, and tokens.</summary>
 public sealed partial class GroupStateMachine
 {
-    private const uint SnapshotMagic = 0x35534750; // "PGS5": namespaces say whether they are copies
+    private const uint SnapshotMagic = 0x36534750; // "PGS6": idempotency entries keep their revision
+
+    /// <summary>Namespaces say whether they are copies; idempotency entries have no revision.</summary>
+    private const uint SnapshotMagicWithoutOutcomeRevisions = 0x35534750; // "PGS5"
 
     /// <summary>The format before copies: still read (every namespace in it was homed where it was).</summary>
     private const uint SnapshotMagicWithoutCopies = 0x34534750; // "PGS4"
@@ -65,7 +68,7 @@ public sealed partial class GroupStateMachine
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var magic = reader.ReadUInt32();
-        if (magic is not (SnapshotMagic or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
+        if (magic is not (SnapshotMagic or SnapshotMagicWithoutOutcomeRevisions or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
         {
             throw new InvalidDataException("not a group state snapshot");
         }
@@ -76,8 +79,9 @@ public sealed partial class GroupStateMachine
         {
             var settings = GroupCommandCodec.ReadSettings(reader);
             var store = NamespaceStore.FromSnapshot(reader.ReadBytes(reader.ReadInt32()), limits);
-            var idempotency = IdempotencyTable.Read(reader);
-            machine.namespaces[store.Name] = new NamespaceState(settings, store, idempotency, magic == SnapshotMagic && reader.ReadBoolean());
+            var idempotency = IdempotencyTable.Read(reader, withRevisions: magic == SnapshotMagic);
+            var isCopy = magic is SnapshotMagic or SnapshotMagicWithoutOutcomeRevisions && reader.ReadBoolean();
+            machine.namespaces[store.Name] = new NamespaceState(settings, store, idempotency, isCopy);
         }
 
         var tokenCount = reader.ReadInt32();

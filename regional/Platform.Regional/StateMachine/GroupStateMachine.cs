@@ -126,9 +126,18 @@ public sealed partial class GroupStateMachine
         }
 
         var outcome = WriteOutcome.From(state.Store.Apply(index, scoped.Command, scoped.ProposedAtMs));
+        if (scoped.Outcomes is { } shippedOutcomes && outcome.Error is null)
+        {
+            // The home's idempotency keys travel with its changes: a retry at a later home gets the first outcome.
+            foreach (var shippedOutcome in shippedOutcomes)
+            {
+                state.Idempotency.Remember(shippedOutcome);
+            }
+        }
+
         if (scoped.IdempotencyKey is { } remembered)
         {
-            state.Idempotency.Remember(remembered, outcome, scoped.ProposedAtMs);
+            state.Idempotency.Remember(remembered, outcome, scoped.ProposedAtMs, state.Store.Revision);
         }
 
         return new GroupApplyOutcome(index, outcome);
@@ -140,9 +149,10 @@ public sealed partial class GroupStateMachine
     private GroupApplyOutcome Install(long index, InstallNamespaceSnapshotCommand install)
     {
         NamespaceStore incoming;
+        IdempotencyTable outcomes;
         try
         {
-            incoming = NamespaceStore.FromSnapshot(install.Snapshot, limits, appliedIndex: index);
+            (incoming, outcomes) = ReadNamespaceSnapshot(install.Snapshot, index);
         }
         catch (Exception bad) when (bad is InvalidDataException or EndOfStreamException)
         {
@@ -161,13 +171,39 @@ public sealed partial class GroupStateMachine
                 return new GroupApplyOutcome(index, null);
             }
 
-            state.Settings = install.Settings;
-            state.Store = incoming;
+            namespaces[install.Namespace] = new NamespaceState(install.Settings, incoming, outcomes, isCopy: true);
             return new GroupApplyOutcome(index, null);
         }
 
-        namespaces[install.Namespace] = new NamespaceState(install.Settings, incoming, new IdempotencyTable(), isCopy: true);
+        namespaces[install.Namespace] = new NamespaceState(install.Settings, incoming, outcomes, isCopy: true);
         return new GroupApplyOutcome(index, null);
+    }
+
+    /// <summary>One namespace's whole state (its store and idempotency keys), as a home ships it to a copy.</summary>
+    public byte[]? NamespaceSnapshot(string ns)
+    {
+        if (State(ns) is not { } state)
+        {
+            return null;
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            var store = state.Store.ToSnapshot();
+            writer.Write(store.Length);
+            writer.Write(store);
+            state.Idempotency.Write(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    private (NamespaceStore Store, IdempotencyTable Outcomes) ReadNamespaceSnapshot(ReadOnlyMemory<byte> bytes, long index)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes.ToArray(), writable: false), System.Text.Encoding.UTF8);
+        var store = NamespaceStore.FromSnapshot(reader.ReadBytes(reader.ReadInt32()), limits, appliedIndex: index);
+        return (store, IdempotencyTable.Read(reader));
     }
 
     private GroupApplyOutcome Create(long index, CreateNamespaceCommand create)

@@ -1,82 +1,147 @@
 namespace Platform.Regional.StateMachine;
 
+/// <summary>An idempotency key's first outcome, when it was proposed (Unix ms) and the namespace's revision right after it.</summary>
+public sealed record RememberedOutcome(string Key, WriteOutcome Outcome, long AtMs, long AtRevision);
+
 /// <summary>
 /// The first outcome of each idempotency key of one namespace, kept for <see cref="Retention"/>
 /// (shared/API.md: at least 24 h). Age is measured on the proposers' clocks as recorded in the log,
 /// never on the applying replica's clock, so every replica forgets the same keys at the same entry.
+/// Entries are kept in the order they were applied, with the revision the namespace had then, so
+/// the home's change feed ships each with the revisions around it and copies remember them too
+/// (a retry after a change of home still gets the first outcome).
 /// </summary>
 public sealed class IdempotencyTable
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(25);
 
-    private readonly Dictionary<string, (WriteOutcome Outcome, long AtMs)> outcomes = new(StringComparer.Ordinal);
-    private readonly Queue<(string Key, long AtMs)> byAge = new();
+    private readonly Dictionary<string, RememberedOutcome> outcomes = new(StringComparer.Ordinal);
+
+    /// <summary>Every remembered entry in apply order (revisions never go down along it); entries before <see cref="head"/> expired.</summary>
+    private readonly List<RememberedOutcome> inOrder = [];
+    private int head;
     private long newestMs;
 
     public int Count => outcomes.Count;
 
     public WriteOutcome? Find(string key) => outcomes.TryGetValue(key, out var kept) ? kept.Outcome with { Replayed = true } : null;
 
-    public void Remember(string key, WriteOutcome outcome, long atMs)
+    public void Remember(string key, WriteOutcome outcome, long atMs, long atRevision = 0) =>
+        Remember(new RememberedOutcome(key, outcome with { Replayed = false }, atMs, atRevision));
+
+    public void Remember(RememberedOutcome remembered)
     {
-        newestMs = Math.Max(newestMs, atMs);
-        outcomes[key] = (outcome, atMs);
-        byAge.Enqueue((key, atMs));
+        ArgumentNullException.ThrowIfNull(remembered);
+        newestMs = Math.Max(newestMs, remembered.AtMs);
+        if (inOrder.Count > head && remembered.AtRevision < inOrder[^1].AtRevision)
+        {
+            // Shipped late (a copy catching up): kept with the latest revision, so the order holds.
+            remembered = remembered with { AtRevision = inOrder[^1].AtRevision };
+        }
+
+        outcomes[remembered.Key] = remembered;
+        inOrder.Add(remembered);
         Expire();
+    }
+
+    /// <summary>The entries remembered at revisions from <paramref name="from"/> to <paramref name="to"/>, in apply order (what a feed frame ships with those revisions).</summary>
+    public IReadOnlyList<RememberedOutcome> Between(long from, long to)
+    {
+        int low = head, high = inOrder.Count;
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (inOrder[middle].AtRevision < from)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        var result = new List<RememberedOutcome>();
+        for (var i = low; i < inOrder.Count && inOrder[i].AtRevision <= to; i++)
+        {
+            if (ReferenceEquals(outcomes.GetValueOrDefault(inOrder[i].Key), inOrder[i]))
+            {
+                result.Add(inOrder[i]);
+            }
+        }
+
+        return result;
     }
 
     private void Expire()
     {
         var horizon = newestMs - (long)Retention.TotalMilliseconds;
-        while (byAge.TryPeek(out var oldest) && oldest.AtMs < horizon)
+        while (head < inOrder.Count && inOrder[head].AtMs < horizon)
         {
-            byAge.Dequeue();
-            if (outcomes.TryGetValue(oldest.Key, out var kept) && kept.AtMs == oldest.AtMs)
+            var oldest = inOrder[head++];
+            if (ReferenceEquals(outcomes.GetValueOrDefault(oldest.Key), oldest))
             {
                 outcomes.Remove(oldest.Key);
             }
+        }
+
+        if (head > 1024 && head > inOrder.Count / 2)
+        {
+            inOrder.RemoveRange(0, head);
+            head = 0;
         }
     }
 
     public void Write(BinaryWriter writer)
     {
-        writer.Write(outcomes.Count);
-        foreach (var (key, atMs) in byAge)
+        ArgumentNullException.ThrowIfNull(writer);
+        var live = inOrder.Skip(head).Where(e => ReferenceEquals(outcomes.GetValueOrDefault(e.Key), e)).ToList();
+        writer.Write(live.Count);
+        foreach (var entry in live)
         {
-            if (outcomes.TryGetValue(key, out var kept) && kept.AtMs == atMs)
-            {
-                writer.Write(key);
-                writer.Write(atMs);
-                var o = kept.Outcome;
-                writer.Write(o.Succeeded);
-                writer.Write(o.Revision);
-                writer.Write(o.Error.HasValue ? (int)o.Error.Value : -1);
-                writer.Write(o.Detail ?? string.Empty);
-                writer.Write(o.CreateRevision);
-                writer.Write(o.ModRevision);
-                writer.Write(o.Version);
-                writer.Write(o.Deleted);
-            }
+            writer.Write(entry.Key);
+            writer.Write(entry.AtMs);
+            WriteOutcome(writer, entry.Outcome);
+            writer.Write(entry.AtRevision);
         }
     }
 
-    public static IdempotencyTable Read(BinaryReader reader)
+    /// <summary>Reads a table; <paramref name="withRevisions"/> is false for snapshots made before entries kept their revision.</summary>
+    public static IdempotencyTable Read(BinaryReader reader, bool withRevisions = true)
     {
+        ArgumentNullException.ThrowIfNull(reader);
         var table = new IdempotencyTable();
         var count = reader.ReadInt32();
         for (var i = 0; i < count; i++)
         {
             var key = reader.ReadString();
             var atMs = reader.ReadInt64();
-            var succeeded = reader.ReadBoolean();
-            var revision = reader.ReadInt64();
-            var error = reader.ReadInt32();
-            var detail = reader.ReadString();
-            var outcome = new WriteOutcome(succeeded, revision, error < 0 ? null : (Storage.Mvcc.MvccErrorCode)error, detail.Length == 0 ? null : detail,
-                reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32());
-            table.Remember(key, outcome, atMs);
+            var outcome = ReadOutcome(reader);
+            table.Remember(key, outcome, atMs, withRevisions ? reader.ReadInt64() : 0);
         }
 
         return table;
+    }
+
+    internal static void WriteOutcome(BinaryWriter writer, WriteOutcome o)
+    {
+        writer.Write(o.Succeeded);
+        writer.Write(o.Revision);
+        writer.Write(o.Error.HasValue ? (int)o.Error.Value : -1);
+        writer.Write(o.Detail ?? string.Empty);
+        writer.Write(o.CreateRevision);
+        writer.Write(o.ModRevision);
+        writer.Write(o.Version);
+        writer.Write(o.Deleted);
+    }
+
+    internal static WriteOutcome ReadOutcome(BinaryReader reader)
+    {
+        var succeeded = reader.ReadBoolean();
+        var revision = reader.ReadInt64();
+        var error = reader.ReadInt32();
+        var detail = reader.ReadString();
+        return new WriteOutcome(succeeded, revision, error < 0 ? null : (Storage.Mvcc.MvccErrorCode)error, detail.Length == 0 ? null : detail,
+            reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32());
     }
 }

@@ -32,7 +32,24 @@ public sealed class CopiesAndFencingTests
     {
         var store = home.Namespace("orders")!;
         var revisions = store.ChangesAfter(after).GroupBy(c => c.Revision).Select(g => new ReplicatedRevision(g.Key, store.CommittedAt(g.Key), [.. g])).ToList();
-        return new NamespaceCommand("orders", new ReplicateCommand(after, revisions));
+        return new NamespaceCommand("orders", new ReplicateCommand(after, revisions), Outcomes: home.State("orders")!.Idempotency.Between(after, store.Revision));
+    }
+
+    [Fact]
+    public void Idempotency_keys_travel_with_the_changes_so_a_retry_at_a_copy_promoted_later_gets_the_first_outcome()
+    {
+        AtHome(new CreateNamespaceCommand("orders", Homed));
+        AtCopy(new CreateNamespaceCommand("orders", Homed, Copy: true));
+        var first = AtHome(new NamespaceCommand("orders", new PutCommand("a", "1"u8.ToArray(), "t"), "retry-me", 1_000));
+        AtHome(new NamespaceCommand("orders", new PutCommand("b", "1"u8.ToArray(), "t", new Precondition(IfAbsent: true)), "created", 1_001));
+        AtHome(new NamespaceCommand("orders", new PutCommand("b", "2"u8.ToArray(), "t", new Precondition(IfAbsent: true)), "refused-too", 1_002));
+
+        AtCopy(Feed(0));
+
+        var atCopy = copy.State("orders")!.Idempotency.Find("retry-me");
+        Assert.NotNull(atCopy);
+        Assert.Equal(first.Write!.Revision, atCopy.Revision);
+        Assert.Equal(MvccErrorCode.PreconditionFailed, copy.State("orders")!.Idempotency.Find("refused-too")!.Error);
     }
 
     [Fact]
@@ -79,7 +96,7 @@ public sealed class CopiesAndFencingTests
         }
 
         AtHome(new NamespaceCommand("orders", new CompactCommand(4)));
-        var bytes = home.Namespace("orders")!.ToSnapshot();
+        var bytes = home.NamespaceSnapshot("orders")!;
 
         Assert.Null(AtCopy(new InstallNamespaceSnapshotCommand("orders", Homed, bytes)).Problem);
         var overHome = AtHome(new InstallNamespaceSnapshotCommand("orders", Homed, bytes));
@@ -122,7 +139,7 @@ public sealed class CopiesAndFencingTests
 
     private static string Describe(GroupCommand command) => command switch
     {
-        NamespaceCommand { Command: ReplicateCommand replicate } scoped => $"{scoped.Namespace} replicate after {replicate.After}: " + string.Join(';',
+        NamespaceCommand { Command: ReplicateCommand replicate } scoped => $"{scoped.Namespace} replicate after {replicate.After} outcomes {string.Join(',', scoped.Outcomes ?? [])}: " + string.Join(';',
             replicate.Revisions.Select(r => $"{r.Revision}@{r.CommittedAtMs} " + string.Join(',', r.Changes.Select(c =>
                 $"{c.Kind} {c.Current.Key}={Convert.ToHexString(c.Current.Value.Span)} {c.Current.ContentType} c{c.Current.CreateRevision} m{c.Current.ModRevision} v{c.Current.Version}")))),
         NamespaceCommand { Command: PutCommand put } scoped => $"{scoped.Namespace} put {put.Key} {Convert.ToHexString(put.Value.Span)} epoch {scoped.Epoch}",
