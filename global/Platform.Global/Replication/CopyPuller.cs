@@ -123,7 +123,7 @@ public sealed partial class CopyPuller(
         var reading = ReadFramesAsync(body, frames.Writer, oneWay, stop.Token);
         try
         {
-            await ApplyFramesAsync(frames.Reader, stop.Token);
+            await ApplyFramesAsync(frames.Reader, revision, stop.Token);
         }
         finally
         {
@@ -160,7 +160,7 @@ public sealed partial class CopyPuller(
         }
     }
 
-    private async Task ApplyFramesAsync(ChannelReader<(TimeSpan Due, FeedFrame Frame)> frames, CancellationToken stop)
+    private async Task ApplyFramesAsync(ChannelReader<(TimeSpan Due, FeedFrame Frame)> frames, long requestedAfter, CancellationToken stop)
     {
         while (await frames.WaitToReadAsync(stop))
         {
@@ -188,7 +188,7 @@ public sealed partial class CopyPuller(
 
                     break;
                 case FeedFrameKind.Fork:
-                    var dropped = await ProposeAsync(new NamespaceCommand(Entry.Name, new TruncateCommand(item.Frame.Revision)), stop);
+                    var dropped = await ProposeAsync(new NamespaceCommand(Entry.Name, new TruncateCommand(item.Frame.Revision, requestedAfter)), stop);
                     LogTruncated(logger, Entry.Name, item.Frame.Revision, dropped.Write?.Revision ?? 0);
                     return;
                 case FeedFrameKind.Heartbeat:

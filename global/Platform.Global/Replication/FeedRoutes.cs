@@ -2,11 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.Global.Transport;
-using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Service;
-using Platform.Regional.StateMachine;
-using Platform.Storage.Mvcc;
 
 namespace Platform.Global.Replication;
 
@@ -25,9 +22,6 @@ public static class FeedRoutes
 
     /// <summary>How often an idle feed says it is alive (and how stale a copy's idea of the home's head may get).</summary>
     public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>At most this many changes go in one frame; a backlog goes in several.</summary>
-    private const int MaxChangesPerFrame = 2048;
 
     public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, ServeAsync);
 
@@ -57,9 +51,9 @@ public static class FeedRoutes
         await context.Response.StartAsync(context.RequestAborted);
         var stream = context.Response.Body;
         var after = request.LastRevision;
-        if (ForkPoint(entry, request) is { } fork)
+        if (FeedSource.ForkPoint(entry, request.LastRevision) is { } fork)
         {
-            await new FeedFrame(FeedFrameKind.Fork, 0, fork, []).WriteAsync(stream, context.RequestAborted);
+            await new FeedFrame(FeedFrameKind.Fork, request.LastRevision, fork, []).WriteAsync(stream, context.RequestAborted);
             return;
         }
 
@@ -67,7 +61,7 @@ public static class FeedRoutes
         while (!context.RequestAborted.IsCancellationRequested)
         {
             var applied = replica.NextApply;
-            var frame = replica.Read(m => NextFrame(m, request.Namespace, after));
+            var frame = replica.Read(m => FeedSource.NextFrame(m, request.Namespace, after));
             if (frame is null)
             {
                 return;
@@ -102,56 +96,5 @@ public static class FeedRoutes
                 // Idle: the loop sends a heartbeat.
             }
         }
-    }
-
-    /// <summary>
-    /// The fork point the copy must truncate to first, when the revision it last applied lies in an
-    /// epoch that ended (an unplanned failover) before it: Kafka's OffsetsForLeaderEpoch answer.
-    /// </summary>
-    private static long? ForkPoint(CatalogEntry entry, FeedRequest request)
-    {
-        var epoch = Revisions.Epoch(request.LastRevision);
-        return entry.Epochs.FirstOrDefault(e => e.Epoch == epoch) is { ForkRevision: { } fork } && request.LastRevision > fork ? fork : null;
-    }
-
-    /// <summary>
-    /// The next frame after <paramref name="after"/>: changes (their Revision is the last they carry,
-    /// Head the namespace's revision), a snapshot when they were compacted, a heartbeat when there
-    /// are none; null when the namespace is gone from this replica.
-    /// </summary>
-    private static FeedFrame? NextFrame(GroupStateMachine machine, string ns, long after)
-    {
-        if (machine.State(ns) is not { IsCopy: false } state)
-        {
-            return null;
-        }
-
-        var store = state.Store;
-        if (after < 0 || after < store.CompactRevision - 1)
-        {
-            // Asked for (a copy found its state diverged), or the changes it lacks were compacted.
-            return new FeedFrame(FeedFrameKind.Snapshot, store.Revision, store.Revision, machine.NamespaceSnapshot(ns)!);
-        }
-
-        var changes = store.ChangesAfter(after, limit: MaxChangesPerFrame);
-        if (changes.Count == 0)
-        {
-            // Idle: the digest at the head lets the copy check its state against the home's at the same revision.
-            var digest = new byte[sizeof(ulong)];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(digest, store.DigestAt());
-            return new FeedFrame(FeedFrameKind.Heartbeat, store.Revision, store.CompactRevision, digest);
-        }
-
-        // A transaction's changes share a revision: a frame never splits one. A full frame leaves
-        // its last revision to the next (a transaction holds far fewer changes than a frame).
-        var whole = changes.Count == MaxChangesPerFrame ? changes.Where(c => c.Revision != changes[^1].Revision).ToList() : changes;
-        var last = whole[^1].Revision;
-
-        var revisions = whole.GroupBy(c => c.Revision)
-            .Select(g => new ReplicatedRevision(g.Key, store.CommittedAt(g.Key), [.. g]))
-            .ToList();
-        // The idempotency keys remembered with these revisions (and any at the last one sent) go with them.
-        var command = new NamespaceCommand(ns, new ReplicateCommand(after, revisions), Outcomes: state.Idempotency.Between(after, last));
-        return new FeedFrame(FeedFrameKind.Changes, store.Revision, last, GroupCommandCodec.Encode(command));
     }
 }

@@ -55,3 +55,21 @@ public sealed record PutCatalogEntryCommand(string Namespace, NamespaceSettings 
 
 /// <summary>Catalog: removes a namespace's entry, compare-and-swap on its version.</summary>
 public sealed record DeleteCatalogEntryCommand(string Namespace, long ExpectedVersion) : GroupCommand;
+
+/// <summary>
+/// Fences a namespace through <paramref name="Epoch"/>: from this entry on the group refuses every
+/// write and every shipped change of that epoch or an earlier one (FencedEpoch). At the home it is
+/// the switchover's freeze (the revision it applies at is the drain target); at a copy, the stop of
+/// an unplanned failover (the copy's revision stays put while the most advanced region is chosen).
+/// Its outcome carries the namespace's revision at that point.
+/// </summary>
+public sealed record FenceNamespaceCommand(string Namespace, long Epoch) : GroupCommand;
+
+/// <summary>Lifts a fence through <paramref name="Epoch"/> (a switchover that was aborted: the old home takes writes again).</summary>
+public sealed record UnfenceNamespaceCommand(string Namespace, long Epoch) : GroupCommand;
+
+/// <summary>Makes this group's copy of a namespace its home from <paramref name="Epoch"/> on: it takes clients' writes, numbered in that epoch.</summary>
+public sealed record PromoteCopyCommand(string Namespace, NamespaceSettings Settings, long Epoch) : GroupCommand;
+
+/// <summary>Makes the namespace's data in this group a copy (its home moved to another region): from now on it takes only shipped changes.</summary>
+public sealed record DemoteToCopyCommand(string Namespace, NamespaceSettings Settings) : GroupCommand;

@@ -31,6 +31,10 @@ public static class GroupCommandCodec
         Replicate = 12,
         Truncate = 13,
         InstallNamespaceSnapshot = 14,
+        FenceNamespace = 15,
+        UnfenceNamespace = 16,
+        PromoteCopy = 17,
+        DemoteToCopy = 18,
     }
 
     public static byte[] Encode(GroupCommand command)
@@ -48,6 +52,27 @@ public static class GroupCommandCodec
                     WriteSettings(writer, create.Settings ?? NamespaceSettings.Default);
                     writer.Write(create.Epoch);
                     writer.Write(create.Copy);
+                    break;
+                case FenceNamespaceCommand fence:
+                    writer.Write((byte)Kind.FenceNamespace);
+                    writer.Write(fence.Namespace);
+                    writer.Write(fence.Epoch);
+                    break;
+                case UnfenceNamespaceCommand unfence:
+                    writer.Write((byte)Kind.UnfenceNamespace);
+                    writer.Write(unfence.Namespace);
+                    writer.Write(unfence.Epoch);
+                    break;
+                case PromoteCopyCommand promote:
+                    writer.Write((byte)Kind.PromoteCopy);
+                    writer.Write(promote.Namespace);
+                    WriteSettings(writer, promote.Settings);
+                    writer.Write(promote.Epoch);
+                    break;
+                case DemoteToCopyCommand demote:
+                    writer.Write((byte)Kind.DemoteToCopy);
+                    writer.Write(demote.Namespace);
+                    WriteSettings(writer, demote.Settings);
                     break;
                 case InstallNamespaceSnapshotCommand install:
                     writer.Write((byte)Kind.InstallNamespaceSnapshot);
@@ -148,6 +173,7 @@ public static class GroupCommandCodec
                 writer.Write((byte)Kind.Truncate);
                 writer.Write(name);
                 writer.Write(truncate.Revision);
+                writer.Write(truncate.Expected ?? -1);
                 break;
             default:
                 throw new ArgumentException($"unknown namespace command {command.GetType().Name}");
@@ -201,6 +227,10 @@ public static class GroupCommandCodec
         GroupCommand command = kind switch
         {
             Kind.CreateNamespace => new CreateNamespaceCommand(name, ReadSettings(reader), reader.ReadInt64(), withEpochs && reader.ReadBoolean()),
+            Kind.FenceNamespace => new FenceNamespaceCommand(name, reader.ReadInt64()),
+            Kind.UnfenceNamespace => new UnfenceNamespaceCommand(name, reader.ReadInt64()),
+            Kind.PromoteCopy => new PromoteCopyCommand(name, ReadSettings(reader), reader.ReadInt64()),
+            Kind.DemoteToCopy => new DemoteToCopyCommand(name, ReadSettings(reader)),
             Kind.InstallNamespaceSnapshot => new InstallNamespaceSnapshotCommand(name, ReadSettings(reader), ReadBytes(reader), reader.ReadBoolean()),
             Kind.PutCatalogEntry => new PutCatalogEntryCommand(name, ReadSettings(reader), reader.ReadUInt64(), reader.ReadInt64()),
             Kind.DeleteCatalogEntry => new DeleteCatalogEntryCommand(name, reader.ReadInt64()),
@@ -213,7 +243,7 @@ public static class GroupCommandCodec
             Kind.Compact => Scoped(reader, withEpochs, name, new CompactCommand(reader.ReadInt64())),
             Kind.BeginEpoch => Scoped(reader, withEpochs, name, new BeginEpochCommand(reader.ReadInt64())),
             Kind.Replicate => ReadReplicated(reader, withEpochs, name),
-            Kind.Truncate => Scoped(reader, withEpochs, name, new TruncateCommand(reader.ReadInt64())),
+            Kind.Truncate => Scoped(reader, withEpochs, name, ReadTruncate(reader)),
             _ => throw new InvalidDataException($"unknown group command kind {(byte)kind}"),
         };
 
@@ -259,6 +289,13 @@ public static class GroupCommandCodec
             writer.Write(outcome.AtRevision);
             IdempotencyTable.WriteOutcome(writer, outcome.Outcome);
         }
+    }
+
+    private static TruncateCommand ReadTruncate(BinaryReader reader)
+    {
+        var revision = reader.ReadInt64();
+        var expected = reader.ReadInt64();
+        return new TruncateCommand(revision, expected < 0 ? null : expected);
     }
 
     private static NamespaceCommand ReadReplicated(BinaryReader reader, bool withEpochs, string name)

@@ -7,7 +7,10 @@ namespace Platform.Regional.StateMachine;
 /// <summary>The group's whole state as one snapshot: namespaces with settings and idempotency keys, and tokens.</summary>
 public sealed partial class GroupStateMachine
 {
-    private const uint SnapshotMagic = 0x36534750; // "PGS6": idempotency entries keep their revision
+    private const uint SnapshotMagic = 0x37534750; // "PGS7": namespaces keep their fence
+
+    /// <summary>Idempotency entries keep their revision; no fences.</summary>
+    private const uint SnapshotMagicWithoutFences = 0x36534750; // "PGS6"
 
     /// <summary>Namespaces say whether they are copies; idempotency entries have no revision.</summary>
     private const uint SnapshotMagicWithoutOutcomeRevisions = 0x35534750; // "PGS5"
@@ -34,6 +37,7 @@ public sealed partial class GroupStateMachine
                 writer.Write(bytes);
                 state.Idempotency.Write(writer);
                 writer.Write(state.IsCopy);
+                writer.Write(state.FencedThrough);
             }
 
             writer.Write(tokens.Count);
@@ -68,7 +72,7 @@ public sealed partial class GroupStateMachine
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var magic = reader.ReadUInt32();
-        if (magic is not (SnapshotMagic or SnapshotMagicWithoutOutcomeRevisions or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
+        if (magic is not (SnapshotMagic or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
         {
             throw new InvalidDataException("not a group state snapshot");
         }
@@ -79,9 +83,12 @@ public sealed partial class GroupStateMachine
         {
             var settings = GroupCommandCodec.ReadSettings(reader);
             var store = NamespaceStore.FromSnapshot(reader.ReadBytes(reader.ReadInt32()), limits);
-            var idempotency = IdempotencyTable.Read(reader, withRevisions: magic == SnapshotMagic);
-            var isCopy = magic is SnapshotMagic or SnapshotMagicWithoutOutcomeRevisions && reader.ReadBoolean();
-            machine.namespaces[store.Name] = new NamespaceState(settings, store, idempotency, isCopy);
+            var idempotency = IdempotencyTable.Read(reader, withRevisions: magic is SnapshotMagic or SnapshotMagicWithoutFences);
+            var isCopy = magic is SnapshotMagic or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions && reader.ReadBoolean();
+            machine.namespaces[store.Name] = new NamespaceState(settings, store, idempotency, isCopy)
+            {
+                FencedThrough = magic == SnapshotMagic ? reader.ReadInt64() : -1,
+            };
         }
 
         var tokenCount = reader.ReadInt32();

@@ -41,7 +41,10 @@ public sealed partial class GroupStateMachine
 
         public IdempotencyTable Idempotency { get; } = idempotency;
 
-        public bool IsCopy { get; } = isCopy;
+        public bool IsCopy { get; set; } = isCopy;
+
+        /// <summary>Writes and shipped changes of this epoch or earlier are refused (-1: none): a freeze at the home, a stop at a copy.</summary>
+        public long FencedThrough { get; set; } = -1;
     }
 
     public long AppliedIndex { get; private set; }
@@ -90,6 +93,23 @@ public sealed partial class GroupStateMachine
         {
             CreateNamespaceCommand create => Create(entry.Index, create),
             InstallNamespaceSnapshotCommand install => Install(entry.Index, install),
+            FenceNamespaceCommand fence => WithState(entry.Index, fence.Namespace, state =>
+            {
+                state.FencedThrough = Math.Max(state.FencedThrough, fence.Epoch);
+                return Noted(entry.Index, state);
+            }),
+            UnfenceNamespaceCommand unfence => WithState(entry.Index, unfence.Namespace, state =>
+            {
+                state.FencedThrough = state.FencedThrough <= unfence.Epoch ? -1 : state.FencedThrough;
+                return Noted(entry.Index, state);
+            }),
+            PromoteCopyCommand promote => WithState(entry.Index, promote.Namespace, state => Promote(entry.Index, state, promote)),
+            DemoteToCopyCommand demote => WithState(entry.Index, demote.Namespace, state =>
+            {
+                state.IsCopy = true;
+                state.Settings = demote.Settings;
+                return Noted(entry.Index, state);
+            }),
             DeleteNamespaceCommand delete when State(delete.Namespace) is { } doomed && doomed.Store.Epoch > delete.Epoch =>
                 new GroupApplyOutcome(entry.Index, null, $"namespace '{delete.Namespace}' was created again (epoch {doomed.Store.Epoch}) after the delete of epoch {delete.Epoch}"),
             DeleteNamespaceCommand delete => Delete(entry.Index, delete.Namespace),
@@ -120,6 +140,11 @@ public sealed partial class GroupStateMachine
             return new GroupApplyOutcome(index, first);
         }
 
+        if (FencedOut(state, scoped) is { } fenced)
+        {
+            return Fenced(index, state, fenced);
+        }
+
         if (scoped.Epoch is { } epoch && epoch != state.Store.Epoch)
         {
             return Fenced(index, state, $"the write was made under epoch {epoch} of namespace '{scoped.Namespace}', which is in epoch {state.Store.Epoch} here");
@@ -141,6 +166,49 @@ public sealed partial class GroupStateMachine
         }
 
         return new GroupApplyOutcome(index, outcome);
+    }
+
+    /// <summary>Why a fenced namespace refuses this command (a write or shipped changes of a fenced epoch), or null.</summary>
+    private static string? FencedOut(NamespaceState state, NamespaceCommand scoped)
+    {
+        if (state.FencedThrough < 0)
+        {
+            return null;
+        }
+
+        return scoped.Command switch
+        {
+            ReplicateCommand replicate when replicate.Revisions.Any(r => r.Revision > state.Store.Revision && Revisions.Epoch(r.Revision) <= state.FencedThrough) =>
+                $"namespace '{scoped.Namespace}' is fenced through epoch {state.FencedThrough} here; it takes no more changes of that epoch",
+            PutCommand or DeleteCommand or TxnCommand when (scoped.Epoch ?? state.Store.Epoch) <= state.FencedThrough =>
+                $"namespace '{scoped.Namespace}' is frozen through epoch {state.FencedThrough} (its home is moving)",
+            _ => null,
+        };
+    }
+
+    private GroupApplyOutcome WithState(long index, string ns, Func<NamespaceState, GroupApplyOutcome> act) =>
+        namespaces.TryGetValue(ns, out var state) ? act(state) : new GroupApplyOutcome(index, null, $"namespace '{ns}' does not exist");
+
+    /// <summary>An outcome carrying the namespace's revision (what a fence reports: the drain target, or the copy's last).</summary>
+    private static GroupApplyOutcome Noted(long index, NamespaceState state) =>
+        new(index, new WriteOutcome(true, state.Store.Revision, null, null, 0, 0, 0, 0));
+
+    private static GroupApplyOutcome Promote(long index, NamespaceState state, PromoteCopyCommand promote)
+    {
+        if (!state.IsCopy && state.Store.Epoch >= promote.Epoch)
+        {
+            return Noted(index, state);
+        }
+
+        if (promote.Epoch <= state.Store.Epoch || promote.Epoch <= Revisions.Epoch(state.Store.Revision))
+        {
+            return new GroupApplyOutcome(index, null, $"cannot promote namespace '{promote.Namespace}' to epoch {promote.Epoch}: it is in epoch {state.Store.Epoch} here");
+        }
+
+        state.IsCopy = false;
+        state.Settings = promote.Settings;
+        state.Store.Apply(index, new BeginEpochCommand(promote.Epoch));
+        return Noted(index, state);
     }
 
     private static GroupApplyOutcome Fenced(long index, NamespaceState state, string detail) =>

@@ -56,8 +56,12 @@ public sealed record ReplicateCommand(long After, IReadOnlyList<ReplicatedRevisi
 /// <summary>One revision of the home's change feed: its changes (a transaction's share one revision) and when the home committed it.</summary>
 public sealed record ReplicatedRevision(long Revision, long CommittedAtMs, IReadOnlyList<ChangeEvent> Changes);
 
-/// <summary>Drops every change after <see cref="Revision"/> (a copy past a fork point), returning them as the result's events.</summary>
-public sealed record TruncateCommand(long Revision) : MvccCommand;
+/// <summary>
+/// Drops every change after <see cref="Revision"/> (a copy past a fork point), returning them as the
+/// result's events. With <see cref="Expected"/>, only while the store is at that revision: the fork
+/// answer was for a request made there, and the copy may have moved on since.
+/// </summary>
+public sealed record TruncateCommand(long Revision, long? Expected = null) : MvccCommand;
 
 /// <summary>What applying a command did. Nothing changed unless <see cref="Events"/> is non-empty (or the command compacted or began an epoch).</summary>
 public sealed record ApplyResult

@@ -64,7 +64,7 @@ public sealed partial class NamespaceStore
 
     private ApplyResult ApplyTruncate(TruncateCommand truncate)
     {
-        if (truncate.Revision >= Revision)
+        if (truncate.Revision >= Revision || (truncate.Expected is { } expected && expected != Revision))
         {
             return new ApplyResult { Succeeded = true, Revision = Revision };
         }

@@ -1,0 +1,248 @@
+using System.Text;
+using Platform.Consensus.Log;
+using Platform.Global.Replication;
+using Platform.Regional.Catalog;
+using Platform.Regional.StateMachine;
+using Platform.Storage.Mvcc;
+
+namespace Platform.Global.Tests.Simulation;
+
+/// <summary>
+/// One region as the replication rules see it: its group's real state machine (the namespace's
+/// data, home or copy), its home lease (the real <see cref="HomeLease"/>) judged on its own drifting
+/// monotonic clock, the catalog entry it last learned, and its three loops: lease renewal, the
+/// replicator's pull (through the real <see cref="FeedSource"/>) and, while it is the home, client
+/// writes checked against the lease after they commit and before they are acknowledged.
+/// </summary>
+public sealed class SimRegion
+{
+    private readonly SimWorld world;
+    private readonly SimCatalog catalog;
+    private readonly SimChecker checker;
+    private readonly Dictionary<string, SimRegion> regions;
+    private readonly double rate;
+    private readonly long offset;
+    private long index;
+    private int writes;
+
+    public SimRegion(string name, SimWorld world, SimCatalog catalog, SimChecker checker, Dictionary<string, SimRegion> regions, TimeSpan leaseDuration, double rho)
+    {
+        Name = name;
+        this.world = world;
+        this.catalog = catalog;
+        this.checker = checker;
+        this.regions = regions;
+        rate = 1 + ((world.Random.NextDouble() * 2) - 1) * rho;
+        offset = world.Random.NextInt64(0, 1_000_000_000);
+        Lease = new HomeLease(leaseDuration, rho);
+        Known = (catalog.Entry, false);
+        var home = catalog.Home == name;
+        Apply(new CreateNamespaceCommand(catalog.Namespace, catalog.SettingsFor(catalog.Home), 0, Copy: !home));
+    }
+
+    public string Name { get; }
+
+    public GroupStateMachine Machine { get; } = new();
+
+    public HomeLease Lease { get; }
+
+    public (CatalogEntry Entry, bool Revoked) Known { get; private set; }
+
+    /// <summary>Whether client writes are still being made (the run's last phase only lets things settle).</summary>
+    public bool Writing { get; set; } = true;
+
+    private string Ns => catalog.Namespace;
+
+    public GroupStateMachine.NamespaceState State => Machine.State(Ns)!;
+
+    /// <summary>This region's monotonic clock: it drifts by up to rho and keeps counting while the region is frozen.</summary>
+    public TimeSpan LocalNow => TimeSpan.FromTicks((long)((offset + (world.Now * rate)) * 10));
+
+    /// <summary>The real time that passes while this region's clock advances by <paramref name="local"/> (µs).</summary>
+    public long RealFor(TimeSpan local) => (long)Math.Ceiling(local.TotalMicroseconds / rate);
+
+    public GroupApplyOutcome Apply(GroupCommand command) => Machine.Apply(Entry.Normal(++index, 1, GroupCommandCodec.Encode(command)));
+
+    public void Start()
+    {
+        world.At(world.Random.NextInt64(0, 50_000), Name, Renew);
+        world.At(world.Random.NextInt64(0, 20_000), Name, Pull);
+        world.At(world.Random.NextInt64(0, 20_000), Name, Write);
+    }
+
+    private void Renew()
+    {
+        var sentAt = LocalNow;
+        world.Send(Name, null, () =>
+        {
+            var covered = catalog.Covered(Name);
+            var entry = (catalog.Entry, catalog.Revoked);
+            world.Send(null, Name, () =>
+            {
+                Lease.Renewed(sentAt, covered);
+                Observe(entry);
+            });
+        });
+        world.At(RealFor(Lease.Duration / 3), Name, Renew);
+    }
+
+    /// <summary>Learns a catalog entry: a home that moved away becomes a copy, and a fence whose move is over is lifted.</summary>
+    public void Observe((CatalogEntry Entry, bool Revoked) learned)
+    {
+        if (learned.Entry.Version <= Known.Entry.Version)
+        {
+            return;
+        }
+
+        Known = learned;
+        var entry = learned.Entry;
+        if (!State.IsCopy && (entry.HomeRegion != Name || entry.Epoch > State.Store.Epoch))
+        {
+            // A home of an earlier epoch (moved away, or away and back while this region slept)
+            // is a copy until it is promoted into the entry's epoch, after dropping what lies past a fork.
+            Apply(new DemoteToCopyCommand(Ns, entry.Settings));
+            world.Log($"{Name} learned the home moved to {entry.HomeRegion} (epoch {entry.Epoch}): now a copy at {State.Store.Revision:x}");
+        }
+
+        if (State.IsCopy && FeedSource.ForkPoint(entry, State.Store.Revision) is { } fork)
+        {
+            // Revisions past a fork point are not history any more: dropped as soon as the region
+            // learns of the fork, not only when it next pulls (it may be chosen before it pulls).
+            Apply(new NamespaceCommand(Ns, new TruncateCommand(fork)));
+            world.Log($"{Name} learned of fork point {fork:x}: truncated to it");
+        }
+
+        if (entry.HomeRegion == Name && State.IsCopy && entry.Epoch > State.Store.Epoch && !learned.Revoked)
+        {
+            // The catalog made this region the home (the operator's word may have been lost).
+            Promote(entry.Epoch);
+        }
+
+        var fenced = State.FencedThrough;
+        if (fenced >= 0 && (entry.Epoch > fenced || (entry.Epoch == fenced && !learned.Revoked)))
+        {
+            Apply(new UnfenceNamespaceCommand(Ns, fenced));
+        }
+    }
+
+    private void Write()
+    {
+        world.At(world.Random.NextInt64(3_000, 30_000), Name, Write);
+        var epoch = Known.Entry.Epoch;
+        if (!Writing || Known.Entry.HomeRegion != Name || State.IsCopy || !Lease.Covers(Ns, epoch, LocalNow))
+        {
+            return;
+        }
+
+        var key = $"k{world.Random.Next(12)}";
+        var value = $"{Name}-{++writes}";
+        var outcome = Apply(new NamespaceCommand(Ns, new PutCommand(key, Encoding.UTF8.GetBytes(value), "text/plain"), ProposedAtMs: world.Now / 1000, Epoch: epoch));
+        if (outcome.Write is not { Succeeded: true } written)
+        {
+            return;
+        }
+
+        // Committed; acknowledged only if the lease still covers (namespace, epoch) when the answer leaves.
+        world.At(world.Random.NextInt64(0, 4_000), Name, () =>
+        {
+            if (Lease.Covers(Ns, epoch, LocalNow))
+            {
+                checker.Acknowledged(Name, epoch, written.Revision, key, value);
+            }
+        });
+    }
+
+    private void Pull()
+    {
+        world.At(RealFor(TimeSpan.FromMilliseconds(20)), Name, Pull);
+        if (!State.IsCopy || Known.Entry.HomeRegion is not { } home || home == Name)
+        {
+            return;
+        }
+
+        var after = State.Store.Revision;
+        world.Send(Name, home, () => regions[home].Serve(Name, after));
+    }
+
+    /// <summary>The home's side of the feed: the next frame after the requester's revision, or nothing if this region is not the home.</summary>
+    private void Serve(string requester, long after)
+    {
+        if (State.IsCopy)
+        {
+            return;
+        }
+
+        var frame = FeedSource.ForkPoint(Known.Entry, after) is { } fork
+            ? new FeedFrame(FeedFrameKind.Fork, after, fork, [])
+            : FeedSource.NextFrame(Machine, Ns, after);
+        if (frame is not null)
+        {
+            world.Send(Name, requester, () => regions[requester].Receive(frame));
+        }
+    }
+
+    private void Receive(FeedFrame frame)
+    {
+        if (!State.IsCopy)
+        {
+            return;
+        }
+
+        switch (frame.Kind)
+        {
+            case FeedFrameKind.Changes:
+                Apply(GroupCommandCodec.Decode(frame.Payload));
+                break;
+            case FeedFrameKind.Fork:
+                // The answer is about the revision the request carried (in Head): the copy may have moved since.
+                var dropped = Apply(new NamespaceCommand(Ns, new TruncateCommand(frame.Revision, frame.Head)));
+                world.Log($"{Name} told to truncate to the fork point {frame.Revision:x} (now {dropped.Write?.Revision:x})");
+                break;
+            case FeedFrameKind.Snapshot:
+                Apply(new InstallNamespaceSnapshotCommand(Ns, Known.Entry.Settings, frame.Payload));
+                world.Log($"{Name} installed a snapshot at {frame.Revision:x}");
+                break;
+            case FeedFrameKind.Heartbeat when frame.Head == State.Store.Revision && frame.Payload.Length == 8:
+                var expected = BitConverter.ToUInt64(frame.Payload);
+                if (expected != State.Store.DigestAt())
+                {
+                    checker.Fail($"{Name}'s copy differs from its home's at revision {frame.Head:x}");
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The operator's fence (a switchover's freeze at the home, a failover's stop everywhere): answers the revision it holds.</summary>
+    public void Fence(long epoch, Action<string, long> reply)
+    {
+        var outcome = Apply(new FenceNamespaceCommand(Ns, epoch));
+        var revision = outcome.Write!.Revision;
+        world.Log($"{Name} fenced through epoch {epoch} at {revision:x}");
+        world.Send(Name, null, () => reply(Name, revision));
+    }
+
+    public void Unfence(long epoch) => Apply(new UnfenceNamespaceCommand(Ns, epoch));
+
+    /// <summary>The operator's word that the catalog made this region the home: learn the entry (and so truncate past a fork), then promote.</summary>
+    public void Promoted((CatalogEntry Entry, bool Revoked) learned)
+    {
+        Observe(learned);
+        if (State.IsCopy && learned.Entry.HomeRegion == Name)
+        {
+            Promote(learned.Entry.Epoch);
+        }
+    }
+
+    private void Promote(long epoch)
+    {
+        var outcome = Apply(new PromoteCopyCommand(Ns, catalog.SettingsFor(Name), epoch));
+        world.Log($"{Name} promoted to epoch {epoch} at {State.Store.Revision:x} {outcome.Problem}");
+    }
+
+    public void Report(Action<long> reply)
+    {
+        var revision = State.Store.Revision;
+        world.Send(Name, null, () => reply(revision));
+    }
+}
