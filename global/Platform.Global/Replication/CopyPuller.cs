@@ -25,6 +25,7 @@ public sealed partial class CopyPuller(
 
     private readonly Queue<(long Last, long CommittedAtMs)> pending = new();
     private readonly object gate = new();
+    private long servedEpoch = -1;
     private int nextPeer;
 
     public CatalogEntry Entry { get; private set; } = entry;
@@ -40,7 +41,7 @@ public sealed partial class CopyPuller(
                 pending.Dequeue();
             }
 
-            return new CopyProgress(Entry.Name, client.Options.Region, applied, pending.TryPeek(out var first) ? first.CommittedAtMs : null);
+            return new CopyProgress(Entry.Name, client.Options.Region, applied, pending.TryPeek(out var first) ? first.CommittedAtMs : null, servedEpoch);
         }
     }
 
@@ -139,6 +140,7 @@ public sealed partial class CopyPuller(
         {
             while (await FeedFrame.ReadAsync(body, stop) is { } frame)
             {
+                servedEpoch = Entry.Epoch;
                 if (frame.Kind == FeedFrameKind.Changes)
                 {
                     var command = (NamespaceCommand)GroupCommandCodec.Decode(frame.Payload);

@@ -12,7 +12,8 @@ namespace Platform.Global.Replication;
 /// Keeps this node's copy of its region's home lease: every <c>L / 3</c> (and whenever a write finds
 /// it lapsed) it notes the time, reads the catalog linearizably (through the catalog's leader, so
 /// the answer reflects every revoke committed before the read), and renews the lease for the
-/// <c>local-commit</c> namespaces the catalog homes in this region, each in its current epoch.
+/// <c>local-commit</c> namespaces the catalog homes in this region, each in its current epoch,
+/// except those being moved away (their lease was revoked).
 /// </summary>
 public sealed partial class HomeLeaseKeeper(GroupRouter router, NamespaceCatalog catalog, InterRegionOptions options, ILogger<HomeLeaseKeeper> logger) : BackgroundService
 {
@@ -86,7 +87,7 @@ public sealed partial class HomeLeaseKeeper(GroupRouter router, NamespaceCatalog
             bounded.CancelAfter(timeout);
             await router.LinearizableBarrierAsync(catalog.Group, bounded.Token);
             var pairs = catalog.Replica.Read(m => m.Catalog.Entries
-                .Where(e => e.Mode == NamespaceMode.LocalCommit && e.HomeRegion == options.Region)
+                .Where(e => e.Mode == NamespaceMode.LocalCommit && e.HomeRegion == options.Region && e.MovingTo is null)
                 .Select(e => (e.Name, e.Epoch))
                 .ToList());
             Lease.Renewed(sentAt, pairs);

@@ -95,7 +95,40 @@ public sealed partial class Replicator(
             await StopAsync(name);
         }
 
+        await FollowCatalogAsync(entries, stoppingToken);
+
         await RemoveOrphanCopiesAsync(entries, stoppingToken);
+    }
+
+    /// <summary>
+    /// Brings the data of every local-commit namespace in groups this node leads in line with the
+    /// catalog (<see cref="CatalogRules"/>): demotes a home that moved away, truncates past a fork,
+    /// promotes a copy the catalog made the home, lifts a fence whose move is over. Only with a
+    /// fresh catalog replica.
+    /// </summary>
+    private async Task FollowCatalogAsync(IReadOnlyList<CatalogEntry> entries, CancellationToken stoppingToken)
+    {
+        if (catalog.Replica.SinceFresh > NamespaceCatalog.MaxStaleness)
+        {
+            return;
+        }
+
+        foreach (var entry in entries.Where(e => e.Mode == NamespaceMode.LocalCommit))
+        {
+            var group = namespaces.LocalGroupOf(entry);
+            var replica = router.Local(group);
+            for (var step = 0; step < 4 && replica.LeaderAndTerm.Leader == Options.NodeName; step++)
+            {
+                var held = replica.Read(m => CatalogRules.Held(m, entry.Name));
+                if (held is not { } now || CatalogRules.NextStep(entry, Options.Region, now) is not { } command)
+                {
+                    break;
+                }
+
+                var reply = await router.ProposeAsync(group, command, stoppingToken);
+                LogFollowed(logger, entry.Name, command.GetType().Name, entry.Epoch, reply.Problem ?? reply.Write?.Detail ?? "done");
+            }
+        }
     }
 
     private async Task StopAsync(string ns)
@@ -108,9 +141,9 @@ public sealed partial class Replicator(
     }
 
     /// <summary>
-    /// Deletes copies, in groups this node leads, of namespaces the catalog deleted (or now homes
-    /// here: their data is made anew at the home). Only with a fresh catalog replica, so a node
-    /// behind the catalog does not drop a copy it will need again.
+    /// Deletes copies, in groups this node leads, of namespaces the catalog deleted (or created
+    /// again: the copy's epoch is not among the entry's). Only with a fresh catalog replica, so a
+    /// node behind the catalog does not drop a copy it will need again.
     /// </summary>
     private async Task RemoveOrphanCopiesAsync(IReadOnlyList<CatalogEntry> entries, CancellationToken stoppingToken)
     {
@@ -130,7 +163,7 @@ public sealed partial class Replicator(
 
             var orphans = replica.Read(m => m.Namespaces
                 .Select(n => m.State(n)!)
-                .Where(s => s.IsCopy && (!known.TryGetValue(s.Store.Name, out var entry) || !entry.HomedElsewhere(Options.Region)))
+                .Where(s => s.IsCopy && (!known.TryGetValue(s.Store.Name, out var entry) || entry.Mode != NamespaceMode.LocalCommit || !entry.Epochs.Any(e => e.Epoch == s.Store.Epoch)))
                 .Select(s => (s.Store.Name, s.Store.Epoch))
                 .ToList());
             foreach (var (name, epoch) in orphans)
@@ -222,6 +255,9 @@ public sealed partial class Replicator(
             // Still starting.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "'{Namespace}' follows the catalog (epoch {Epoch}): {Step}: {Result}")]
+    private static partial void LogFollowed(ILogger logger, string @namespace, string step, long epoch, string result);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "replicator reconcile failed: {Reason}")]
     private static partial void LogReconcileFailed(ILogger logger, string reason);

@@ -14,10 +14,15 @@ public sealed record EpochRecord(long Epoch, string? HomeRegion, long? ForkRevis
 /// A namespace as the catalog knows it: its settings, the group its data lives in (the
 /// strong-global group, or the home region's group by the hash of its name), its current epoch and
 /// the history of epochs. <see cref="Version"/> is the catalog log index that last changed the
-/// entry: changes are compare-and-swap on it.
+/// entry: changes are compare-and-swap on it. <see cref="MovingTo"/> is set while the namespace's
+/// home is being moved (ARCHITECTURE.md: the revoke of the home's lease and the switchover record):
+/// no lease renewal covers the namespace then.
 /// </summary>
 public sealed record CatalogEntry(string Name, NamespaceSettings Settings, ulong Group, long Epoch, IReadOnlyList<EpochRecord> Epochs, long Version)
 {
+    /// <summary>The region the home is moving to, from the revoke until the move's compare-and-swap or its abort.</summary>
+    public string? MovingTo { get; init; }
+
     public NamespaceMode Mode => Settings.Mode;
 
     public string? HomeRegion => Settings.HomeRegion;

@@ -45,6 +45,64 @@ public sealed class CatalogTable
         return null;
     }
 
+    /// <summary>Revokes the home's lease on a namespace and records where it is moving (compare-and-swap).</summary>
+    public string? BeginMove(long index, string name, string target, long expectedVersion)
+    {
+        if (Current(name, expectedVersion, out var current) is { } refused)
+        {
+            return refused;
+        }
+
+        if (current!.Mode != NamespaceMode.LocalCommit || current.MovingTo is not null || current.HomeRegion == target)
+        {
+            return $"namespace '{name}' cannot move to {target} now (it is {NamespaceText.Mode(current.Mode)}, homed in {current.HomeRegion}, moving to {current.MovingTo ?? "nowhere"})";
+        }
+
+        entries[name] = current with { MovingTo = target, Version = index };
+        return null;
+    }
+
+    /// <summary>
+    /// Ends a move (compare-and-swap): with <paramref name="newHome"/>, the namespace is homed there
+    /// in the next epoch (the epoch that ends keeps <paramref name="fork"/>, its last surviving
+    /// revision, after an unplanned failover); without, the move is aborted and the old home's
+    /// lease may cover it again.
+    /// </summary>
+    public string? EndMove(long index, string name, string? newHome, long? fork, long expectedVersion)
+    {
+        if (Current(name, expectedVersion, out var current) is { } refused)
+        {
+            return refused;
+        }
+
+        if (current!.MovingTo is null)
+        {
+            return $"namespace '{name}' is not moving";
+        }
+
+        if (newHome is null)
+        {
+            entries[name] = current with { MovingTo = null, Version = index };
+            return null;
+        }
+
+        var epoch = current.Epoch + 1;
+        var epochs = current.Epochs.Select(e => e.Epoch == current.Epoch ? e with { ForkRevision = fork } : e).Append(new EpochRecord(epoch, newHome)).ToList();
+        entries[name] = current with { Settings = current.Settings with { HomeRegion = newHome }, Epoch = epoch, Epochs = epochs, MovingTo = null, Version = index };
+        return null;
+    }
+
+    private string? Current(string name, long expectedVersion, out CatalogEntry? current)
+    {
+        current = entries.GetValueOrDefault(name);
+        if (current is null)
+        {
+            return $"namespace '{name}' does not exist";
+        }
+
+        return current.Version != expectedVersion ? $"{Conflict}: namespace '{name}' is at catalog version {current.Version}, not {expectedVersion}" : null;
+    }
+
     public string? Delete(string name, long expectedVersion)
     {
         if (!entries.TryGetValue(name, out var current))
@@ -83,6 +141,8 @@ public sealed class CatalogTable
                 writer.Write(epoch.HomeRegion ?? string.Empty);
                 writer.Write(epoch.ForkRevision ?? -1);
             }
+
+            writer.Write(entry.MovingTo ?? string.Empty);
         }
 
         writer.Write(retiredEpochs.Count);
@@ -93,7 +153,8 @@ public sealed class CatalogTable
         }
     }
 
-    public static CatalogTable Read(BinaryReader reader)
+    /// <summary>Reads a table; <paramref name="withMoves"/> is false for snapshots made before entries recorded moves.</summary>
+    public static CatalogTable Read(BinaryReader reader, bool withMoves = true)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var table = new CatalogTable();
@@ -114,7 +175,8 @@ public sealed class CatalogTable
                 epochs[e] = new EpochRecord(number, home.Length == 0 ? null : home, fork < 0 ? null : fork);
             }
 
-            table.entries[name] = new CatalogEntry(name, settings, group, epoch, epochs, version);
+            var movingTo = withMoves ? reader.ReadString() : string.Empty;
+            table.entries[name] = new CatalogEntry(name, settings, group, epoch, epochs, version) { MovingTo = movingTo.Length == 0 ? null : movingTo };
         }
 
         var retired = reader.ReadInt32();

@@ -32,3 +32,15 @@ public interface IReplicationGuard
     /// <summary>The highest revision compaction of a namespace homed here may reach: the most advanced region's watermark.</summary>
     long? CompactionCeiling(CatalogEntry entry);
 }
+
+/// <summary>Moves a <c>local-commit</c> namespace's home (declared here, implemented by the global layer).</summary>
+public interface INamespaceMover
+{
+    /// <summary>
+    /// The switchover of ARCHITECTURE.md, run from the current home: revoke, wait out the lease,
+    /// freeze, drain the target to the freeze point, compare-and-swap the home in the catalog, and
+    /// return the new entry once the target serves; aborted (and the old home unfrozen) past the
+    /// deadline. No acknowledged write is lost.
+    /// </summary>
+    Task<CatalogEntry> SwitchoverAsync(CatalogEntry entry, string target, CancellationToken cancellationToken);
+}

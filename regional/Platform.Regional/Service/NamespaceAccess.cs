@@ -63,6 +63,12 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
             await router.LinearizableBarrierAsync(entry.Group, cancellationToken);
         }
 
+        if (!HasData(entry) && HasCopy(entry))
+        {
+            // The home moved here: the copy becomes the home once this region's replicator promotes it.
+            throw ApiProblemException.NotCaughtUp($"region {router.Node.Region} is taking over namespace '{ns}' (epoch {entry.Epoch}); retry in a moment");
+        }
+
         if (!HasData(entry))
         {
             // Created a moment ago through another node, whose data this replica has not applied yet?

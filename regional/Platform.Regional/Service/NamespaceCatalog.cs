@@ -74,7 +74,8 @@ public sealed class NamespaceCatalog(GroupRouter router)
             if (current is not null && (current.Mode != settings.Mode || current.HomeRegion != settings.HomeRegion))
             {
                 throw ApiProblemException.InvalidRequest(
-                    $"namespace '{ns}' is {NamespaceText.Mode(current.Mode)}{(current.HomeRegion is { } home ? $" homed in {home}" : string.Empty)}; changing mode or home region is a switchover, not available yet");
+                    $"namespace '{ns}' is {NamespaceText.Mode(current.Mode)}{(current.HomeRegion is { } home ? $" homed in {home}" : string.Empty)}; " +
+                    (current.Mode != settings.Mode ? "changing the mode is not available yet" : "a new home region is a switchover, which needs linked regions"));
             }
 
             var reply = await router.ProposeAsync(Group, new PutCatalogEntryCommand(ns, settings, current?.Group ?? group, current?.Version ?? 0), cancellationToken);

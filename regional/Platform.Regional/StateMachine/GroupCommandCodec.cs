@@ -35,6 +35,8 @@ public static class GroupCommandCodec
         UnfenceNamespace = 16,
         PromoteCopy = 17,
         DemoteToCopy = 18,
+        BeginMove = 19,
+        EndMove = 20,
     }
 
     public static byte[] Encode(GroupCommand command)
@@ -73,6 +75,19 @@ public static class GroupCommandCodec
                     writer.Write((byte)Kind.DemoteToCopy);
                     writer.Write(demote.Namespace);
                     WriteSettings(writer, demote.Settings);
+                    break;
+                case BeginMoveCommand move:
+                    writer.Write((byte)Kind.BeginMove);
+                    writer.Write(move.Namespace);
+                    writer.Write(move.Target);
+                    writer.Write(move.ExpectedVersion);
+                    break;
+                case EndMoveCommand end:
+                    writer.Write((byte)Kind.EndMove);
+                    writer.Write(end.Namespace);
+                    writer.Write(end.NewHome ?? string.Empty);
+                    writer.Write(end.ForkRevision ?? -1);
+                    writer.Write(end.ExpectedVersion);
                     break;
                 case InstallNamespaceSnapshotCommand install:
                     writer.Write((byte)Kind.InstallNamespaceSnapshot);
@@ -231,6 +246,8 @@ public static class GroupCommandCodec
             Kind.UnfenceNamespace => new UnfenceNamespaceCommand(name, reader.ReadInt64()),
             Kind.PromoteCopy => new PromoteCopyCommand(name, ReadSettings(reader), reader.ReadInt64()),
             Kind.DemoteToCopy => new DemoteToCopyCommand(name, ReadSettings(reader)),
+            Kind.BeginMove => new BeginMoveCommand(name, reader.ReadString(), reader.ReadInt64()),
+            Kind.EndMove => ReadEndMove(reader, name),
             Kind.InstallNamespaceSnapshot => new InstallNamespaceSnapshotCommand(name, ReadSettings(reader), ReadBytes(reader), reader.ReadBoolean()),
             Kind.PutCatalogEntry => new PutCatalogEntryCommand(name, ReadSettings(reader), reader.ReadUInt64(), reader.ReadInt64()),
             Kind.DeleteCatalogEntry => new DeleteCatalogEntryCommand(name, reader.ReadInt64()),
@@ -289,6 +306,13 @@ public static class GroupCommandCodec
             writer.Write(outcome.AtRevision);
             IdempotencyTable.WriteOutcome(writer, outcome.Outcome);
         }
+    }
+
+    private static EndMoveCommand ReadEndMove(BinaryReader reader, string name)
+    {
+        var home = reader.ReadString();
+        var fork = reader.ReadInt64();
+        return new EndMoveCommand(name, home.Length == 0 ? null : home, fork < 0 ? null : fork, reader.ReadInt64());
     }
 
     private static TruncateCommand ReadTruncate(BinaryReader reader)

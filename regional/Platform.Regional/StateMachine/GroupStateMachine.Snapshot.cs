@@ -7,7 +7,10 @@ namespace Platform.Regional.StateMachine;
 /// <summary>The group's whole state as one snapshot: namespaces with settings and idempotency keys, and tokens.</summary>
 public sealed partial class GroupStateMachine
 {
-    private const uint SnapshotMagic = 0x37534750; // "PGS7": namespaces keep their fence
+    private const uint SnapshotMagic = 0x38534750; // "PGS8": catalog entries record moves
+
+    /// <summary>Namespaces keep their fence; catalog entries have no moves.</summary>
+    private const uint SnapshotMagicWithoutMoves = 0x37534750; // "PGS7"
 
     /// <summary>Idempotency entries keep their revision; no fences.</summary>
     private const uint SnapshotMagicWithoutFences = 0x36534750; // "PGS6"
@@ -72,7 +75,7 @@ public sealed partial class GroupStateMachine
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var magic = reader.ReadUInt32();
-        if (magic is not (SnapshotMagic or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
+        if (magic is not (SnapshotMagic or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
         {
             throw new InvalidDataException("not a group state snapshot");
         }
@@ -83,11 +86,11 @@ public sealed partial class GroupStateMachine
         {
             var settings = GroupCommandCodec.ReadSettings(reader);
             var store = NamespaceStore.FromSnapshot(reader.ReadBytes(reader.ReadInt32()), limits);
-            var idempotency = IdempotencyTable.Read(reader, withRevisions: magic is SnapshotMagic or SnapshotMagicWithoutFences);
-            var isCopy = magic is SnapshotMagic or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions && reader.ReadBoolean();
+            var idempotency = IdempotencyTable.Read(reader, withRevisions: magic is SnapshotMagic or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences);
+            var isCopy = magic is SnapshotMagic or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions && reader.ReadBoolean();
             machine.namespaces[store.Name] = new NamespaceState(settings, store, idempotency, isCopy)
             {
-                FencedThrough = magic == SnapshotMagic ? reader.ReadInt64() : -1,
+                FencedThrough = magic is SnapshotMagic or SnapshotMagicWithoutMoves ? reader.ReadInt64() : -1,
             };
         }
 
@@ -106,7 +109,7 @@ public sealed partial class GroupStateMachine
 
         if (magic != SnapshotMagicWithoutCatalog)
         {
-            machine.Catalog = CatalogTable.Read(reader);
+            machine.Catalog = CatalogTable.Read(reader, withMoves: magic == SnapshotMagic);
         }
 
         return machine;

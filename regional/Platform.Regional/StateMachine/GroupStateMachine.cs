@@ -116,6 +116,8 @@ public sealed partial class GroupStateMachine
             PutTokenCommand token => PutToken(entry.Index, token),
             PutCatalogEntryCommand put => new GroupApplyOutcome(entry.Index, null, Catalog.Put(entry.Index, put.Namespace, put.Settings, put.Group, put.ExpectedVersion)),
             DeleteCatalogEntryCommand delete => new GroupApplyOutcome(entry.Index, null, Catalog.Delete(delete.Namespace, delete.ExpectedVersion)),
+            BeginMoveCommand move => new GroupApplyOutcome(entry.Index, null, Catalog.BeginMove(entry.Index, move.Namespace, move.Target, move.ExpectedVersion)),
+            EndMoveCommand end => new GroupApplyOutcome(entry.Index, null, Catalog.EndMove(entry.Index, end.Namespace, end.NewHome, end.ForkRevision, end.ExpectedVersion)),
             RevokeTokenCommand revoke => new GroupApplyOutcome(entry.Index, null, tokens.Remove(revoke.Name) ? null : $"token '{revoke.Name}' does not exist"),
             NamespaceCommand scoped when namespaces.TryGetValue(scoped.Namespace, out var state) => ApplyScoped(entry.Index, state, scoped),
             NamespaceCommand scoped => new GroupApplyOutcome(entry.Index, null, $"namespace '{scoped.Namespace}' does not exist"),
@@ -277,6 +279,13 @@ public sealed partial class GroupStateMachine
     private GroupApplyOutcome Create(long index, CreateNamespaceCommand create)
     {
         var settings = create.Settings ?? NamespaceSettings.Default;
+        if (namespaces.TryGetValue(create.Namespace, out var copy) && copy.IsCopy && !create.Copy)
+        {
+            // A copy is never replaced by a create: it becomes the home by promotion, or the
+            // replicator removes it when the catalog no longer knows its epoch.
+            return new GroupApplyOutcome(index, null, $"namespace '{create.Namespace}' is a copy here; it becomes the home by promotion, not by a create");
+        }
+
         if (namespaces.TryGetValue(create.Namespace, out var stale) && create.Epoch > stale.Store.Epoch)
         {
             // Data of an earlier incarnation of the name, whose delete never reached this group.

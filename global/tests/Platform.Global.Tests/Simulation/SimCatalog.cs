@@ -31,7 +31,10 @@ public sealed class SimCatalog(string ns, string firstHome, NamespaceSettings se
 
     /// <summary>The entry as a catalog replica would show it (epochs with their fork points).</summary>
     public CatalogEntry Entry => new(ns, SettingsFor(Home), 0, Epoch,
-        [.. HomeOf.OrderBy(h => h.Key).Select(h => new EpochRecord(h.Key, h.Value, ForkOf.TryGetValue(h.Key, out var fork) ? fork : null))], Version);
+        [.. HomeOf.OrderBy(h => h.Key).Select(h => new EpochRecord(h.Key, h.Value, ForkOf.TryGetValue(h.Key, out var fork) ? fork : null))], Version)
+    {
+        MovingTo = Revoked ? "(moving)" : null,
+    };
 
     /// <summary>What a lease renewal reaching the catalog now covers for <paramref name="region"/>.</summary>
     public IReadOnlyList<(string, long)> Covered(string region) => Home == region && !Revoked ? [(ns, Epoch)] : [];

@@ -86,7 +86,7 @@ public sealed class SimRegion
         world.At(RealFor(Lease.Duration / 3), Name, Renew);
     }
 
-    /// <summary>Learns a catalog entry: a home that moved away becomes a copy, and a fence whose move is over is lifted.</summary>
+    /// <summary>Learns a catalog entry and follows it by the replicator's own rules (<see cref="CatalogRules"/>).</summary>
     public void Observe((CatalogEntry Entry, bool Revoked) learned)
     {
         if (learned.Entry.Version <= Known.Entry.Version)
@@ -95,33 +95,10 @@ public sealed class SimRegion
         }
 
         Known = learned;
-        var entry = learned.Entry;
-        if (!State.IsCopy && (entry.HomeRegion != Name || entry.Epoch > State.Store.Epoch))
+        for (var step = 0; step < 4 && CatalogRules.NextStep(learned.Entry, Name, CatalogRules.Held(Machine, Ns)!.Value) is { } command; step++)
         {
-            // A home of an earlier epoch (moved away, or away and back while this region slept)
-            // is a copy until it is promoted into the entry's epoch, after dropping what lies past a fork.
-            Apply(new DemoteToCopyCommand(Ns, entry.Settings));
-            world.Log($"{Name} learned the home moved to {entry.HomeRegion} (epoch {entry.Epoch}): now a copy at {State.Store.Revision:x}");
-        }
-
-        if (State.IsCopy && FeedSource.ForkPoint(entry, State.Store.Revision) is { } fork)
-        {
-            // Revisions past a fork point are not history any more: dropped as soon as the region
-            // learns of the fork, not only when it next pulls (it may be chosen before it pulls).
-            Apply(new NamespaceCommand(Ns, new TruncateCommand(fork)));
-            world.Log($"{Name} learned of fork point {fork:x}: truncated to it");
-        }
-
-        if (entry.HomeRegion == Name && State.IsCopy && entry.Epoch > State.Store.Epoch && !learned.Revoked)
-        {
-            // The catalog made this region the home (the operator's word may have been lost).
-            Promote(entry.Epoch);
-        }
-
-        var fenced = State.FencedThrough;
-        if (fenced >= 0 && (entry.Epoch > fenced || (entry.Epoch == fenced && !learned.Revoked)))
-        {
-            Apply(new UnfenceNamespaceCommand(Ns, fenced));
+            var outcome = Apply(command);
+            world.Log($"{Name} follows epoch {learned.Entry.Epoch} (home {learned.Entry.HomeRegion}): {command.GetType().Name} -> {State.Store.Revision:x} {outcome.Problem}");
         }
     }
 
@@ -224,21 +201,8 @@ public sealed class SimRegion
 
     public void Unfence(long epoch) => Apply(new UnfenceNamespaceCommand(Ns, epoch));
 
-    /// <summary>The operator's word that the catalog made this region the home: learn the entry (and so truncate past a fork), then promote.</summary>
-    public void Promoted((CatalogEntry Entry, bool Revoked) learned)
-    {
-        Observe(learned);
-        if (State.IsCopy && learned.Entry.HomeRegion == Name)
-        {
-            Promote(learned.Entry.Epoch);
-        }
-    }
-
-    private void Promote(long epoch)
-    {
-        var outcome = Apply(new PromoteCopyCommand(Ns, catalog.SettingsFor(Name), epoch));
-        world.Log($"{Name} promoted to epoch {epoch} at {State.Store.Revision:x} {outcome.Problem}");
-    }
+    /// <summary>The operator's word that the catalog made this region the home: learned like a renewal's answer.</summary>
+    public void Promoted((CatalogEntry Entry, bool Revoked) learned) => Observe(learned);
 
     public void Report(Action<long> reply)
     {

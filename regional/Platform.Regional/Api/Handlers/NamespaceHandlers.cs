@@ -2,6 +2,7 @@ using Mediator;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Api.Requests;
 using Platform.Regional.Hosting;
+using Platform.Regional.Namespaces;
 using Platform.Regional.Security;
 using Platform.Regional.Service;
 using Platform.Regional.StateMachine;
@@ -15,7 +16,7 @@ namespace Platform.Regional.Api.Handlers;
 /// a local-commit namespace homed in another region reaches its home before it gets here
 /// (<see cref="Routes.HomeForwarding"/>), so data is only ever created where it is written.
 /// </summary>
-public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namespaces, IRegionView regions)
+public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namespaces, IRegionView regions, INamespaceMover? mover = null)
     : IRequestHandler<PutNamespace, NamespaceView>, IRequestHandler<GetNamespace, NamespaceView>,
       IRequestHandler<DeleteNamespace, NamespaceView>, IRequestHandler<ListNamespaces, IReadOnlyList<NamespaceView>>
 {
@@ -27,6 +28,20 @@ public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namesp
         if (settings.HomeRegion is { } home && !regions.Regions.Any(r => r.Name == home))
         {
             throw ApiProblemException.InvalidRequest($"'{home}' is not a region of this deployment ({string.Join(", ", regions.Regions.Select(r => r.Name))})");
+        }
+
+        if (mover is not null && await namespaces.Catalog.FindAsync(ns, cancellationToken) is { } existing
+            && existing.Mode == NamespaceMode.LocalCommit && settings.Mode == NamespaceMode.LocalCommit && existing.HomeRegion != settings.HomeRegion)
+        {
+            // A new home: the switchover, run here at the current home (requests reach it there).
+            namespaces.RequireWritableHere(ns, existing.Settings);
+            var moved = await mover.SwitchoverAsync(existing, settings.HomeRegion!, cancellationToken);
+            if (moved.Settings != settings with { HomeRegion = moved.HomeRegion })
+            {
+                (moved, _) = await namespaces.Catalog.PutAsync(ns, settings, moved.Group, cancellationToken);
+            }
+
+            return namespaces.View(moved);
         }
 
         var (entry, created) = await namespaces.Catalog.PutAsync(ns, settings, namespaces.GroupFor(ns, settings), cancellationToken);

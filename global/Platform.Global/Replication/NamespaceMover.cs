@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Logging;
+using Platform.Global.Transport;
+using Platform.Regional.Api.Problems;
+using Platform.Regional.Catalog;
+using Platform.Regional.Replication;
+using Platform.Regional.Service;
+using Platform.Regional.StateMachine;
+
+namespace Platform.Global.Replication;
+
+/// <summary>
+/// The switchover of ARCHITECTURE.md, run at the current home A for a move to B:
+/// <list type="number">
+/// <item>commit <c>revoke(X, A, e)</c> with the move's record in the catalog (renewals stop covering X);</item>
+/// <item>wait <c>L * (1 + rho)</c> on this node's clock, so no lease covering X is still in force anywhere
+/// (every write acknowledged in epoch e is acknowledged before e + 1 exists);</item>
+/// <item>commit the freeze <c>fence(X, e)</c> in A's group: its revision r_f is the drain target;</item>
+/// <item>wait until B reports it applied r_f, then compare-and-swap X to (B, e + 1) in the catalog;</item>
+/// <item>B's replicator promotes its copy and B takes writes once a lease renewal covers (X, e + 1);
+/// A's demotes its data to a copy and pulls from B.</item>
+/// </list>
+/// Past the deadline the catalog records the abort first, and only then is A unfrozen.
+/// </summary>
+public sealed partial class NamespaceMover(
+    GroupRouter router, NamespaceCatalog catalog, HomeLeaseKeeper leases, ReplicationBoard board, InterRegionOptions options, ILogger<NamespaceMover> logger)
+    : INamespaceMover
+{
+    /// <summary>How long the drain to the freeze point may take before the switchover is aborted.</summary>
+    public static readonly TimeSpan DrainDeadline = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+
+    public async Task<CatalogEntry> SwitchoverAsync(CatalogEntry entry, string target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (!options.OtherRegions.Contains(target))
+        {
+            throw ApiProblemException.InvalidRequest($"'{target}' is not another region of this deployment");
+        }
+
+        var ns = entry.Name;
+        var moving = await CommitAsync(new BeginMoveCommand(ns, target, entry.Version), cancellationToken);
+        var revokedAt = BootClock.Now;
+        LogRevoked(logger, ns, options.Region, entry.Epoch, target);
+        try
+        {
+            await WaitUntilAsync(revokedAt + leases.Lease.RevokeWait, cancellationToken);
+            var freeze = await router.ProposeAsync(entry.Group, new FenceNamespaceCommand(ns, entry.Epoch), cancellationToken);
+            var drainTo = freeze.Write?.Revision ?? throw new InvalidOperationException(freeze.Problem ?? "the freeze reported no revision");
+            LogFrozen(logger, ns, drainTo, target);
+            var deadline = BootClock.Now + DrainDeadline;
+            while ((board.Find(ns, target)?.Progress.AppliedRevision ?? -1) < drainTo)
+            {
+                if (BootClock.Now > deadline)
+                {
+                    throw new TimeoutException($"{target} did not apply revision {drainTo} within {DrainDeadline.TotalSeconds:0} s");
+                }
+
+                await Task.Delay(Poll, cancellationToken);
+            }
+
+            var moved = await CommitAsync(new EndMoveCommand(ns, target, null, moving.Version), cancellationToken);
+            LogMoved(logger, ns, target, moved.Epoch);
+            await WaitServedAsync(ns, moved.Epoch, cancellationToken);
+            return moved;
+        }
+        catch (Exception failed) when (failed is TimeoutException or InvalidOperationException or HttpRequestException)
+        {
+            await AbortAsync(ns, entry, failed.Message);
+            throw ApiProblemException.NotCaughtUp($"the switchover of '{ns}' to {target} was aborted ({failed.Message}); the namespace stays in {options.Region}");
+        }
+    }
+
+    /// <summary>The abort: the catalog ends the move without a new home (renewals cover the namespace here again), then the freeze is lifted.</summary>
+    private async Task AbortAsync(string ns, CatalogEntry before, string reason)
+    {
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var current = catalog.Find(ns);
+        if (current is { MovingTo: not null } && current.Epoch == before.Epoch)
+        {
+            await CommitAsync(new EndMoveCommand(ns, null, null, current.Version), bounded.Token);
+            await router.ProposeAsync(before.Group, new UnfenceNamespaceCommand(ns, before.Epoch), bounded.Token);
+        }
+
+        LogAborted(logger, ns, reason);
+    }
+
+    /// <summary>Best effort: waits (up to 10 s) until this region's copy reads the new home's feed, which the new home serves only once promoted.</summary>
+    private async Task WaitServedAsync(string ns, long epoch, CancellationToken cancellationToken)
+    {
+        var until = BootClock.Now + TimeSpan.FromSeconds(10);
+        while (BootClock.Now < until && (board.Find(ns, options.Region)?.Progress.FeedEpoch ?? -1) < epoch)
+        {
+            await Task.Delay(Poll, cancellationToken);
+        }
+    }
+
+    private async Task<CatalogEntry> CommitAsync(GroupCommand command, CancellationToken cancellationToken)
+    {
+        var reply = await router.ProposeAsync(catalog.Group, command, cancellationToken);
+        if (reply.Problem is { } problem)
+        {
+            throw ApiProblemException.InvalidRequest(problem);
+        }
+
+        await catalog.Replica.WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken);
+        var ns = command switch { BeginMoveCommand b => b.Namespace, EndMoveCommand e => e.Namespace, _ => throw new ArgumentException("not a move command") };
+        return catalog.Find(ns) ?? throw ApiProblemException.NamespaceNotFound(ns);
+    }
+
+    private static async Task WaitUntilAsync(TimeSpan until, CancellationToken cancellationToken)
+    {
+        var left = until - BootClock.Now;
+        while (left > TimeSpan.Zero)
+        {
+            // Timers may fire early by a coarse tick: the boot clock decides when the wait is over.
+            await Task.Delay(left, cancellationToken);
+            left = until - BootClock.Now;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "switchover of '{Namespace}': revoked {Region}'s lease (epoch {Epoch}) for a move to {Target}")]
+    private static partial void LogRevoked(ILogger logger, string @namespace, string region, long epoch, string target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "switchover of '{Namespace}': frozen at revision {Revision}; draining {Target}")]
+    private static partial void LogFrozen(ILogger logger, string @namespace, long revision, string target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "switchover of '{Namespace}': moved to {Target} in epoch {Epoch}")]
+    private static partial void LogMoved(ILogger logger, string @namespace, string target, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "switchover of '{Namespace}' aborted: {Reason}")]
+    private static partial void LogAborted(ILogger logger, string @namespace, string reason);
+}
