@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Platform.Global.Tests.Replication;
+
+/// <summary>
+/// A home change through <c>PUT /v1/namespaces/{ns}</c> is a switchover: under a steady write load
+/// (clients retrying refusals with their Idempotency-Key), every acknowledged write is at the new
+/// home afterwards, and writes after the move are numbered in the next epoch.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class SwitchoverTests : IAsyncLifetime
+{
+    private readonly LinkedRegions regions = new(LinkedRegionsFixture.Names, TimeSpan.FromMilliseconds(20));
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => await regions.StartAsync(Cancel);
+
+    public ValueTask DisposeAsync() => regions.DisposeAsync();
+
+    private static Uri Relative(string path) => new(path, UriKind.Relative);
+
+    [Fact]
+    public async Task A_home_change_under_a_steady_write_load_loses_no_acknowledged_write()
+    {
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var home = regions.Client("eu-west");
+            using var created = await home.PutAsJsonAsync("/v1/namespaces/moving", new { mode = "local-commit", homeRegion = "eu-west" }, Cancel);
+            return created.IsSuccessStatusCode;
+        }, 60, "creating the namespace");
+
+        var acknowledged = new ConcurrentDictionary<string, (string Value, long Revision)>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var writer = Task.Run(() => WriteSteadilyAsync(acknowledged, stop.Token), CancellationToken.None);
+        await Eventually.HoldsAsync(() => Task.FromResult(acknowledged.Count >= 20), 30, "writes acknowledged before the move");
+
+        using (var eu = regions.Client("eu-west"))
+        using (var moved = await eu.PutAsJsonAsync("/v1/namespaces/moving", new { mode = "local-commit", homeRegion = "ap-south" }, Cancel))
+        {
+            var body = await moved.Content.ReadAsStringAsync(Cancel);
+            Assert.True(moved.IsSuccessStatusCode, $"{(int)moved.StatusCode}: {body}");
+            var shown = JsonDocument.Parse(body).RootElement;
+            Assert.Equal(("ap-south", 1L), (shown.GetProperty("homeRegion").GetString(), shown.GetProperty("epoch").GetInt64()));
+        }
+
+        await Eventually.HoldsAsync(() => Task.FromResult(acknowledged.Values.Count(a => a.Revision >> 40 == 1) >= 10), 30, "writes acknowledged in the new epoch");
+        await stop.CancelAsync();
+        await writer;
+        Assert.Contains(acknowledged.Values, a => a.Revision >> 40 == 0);
+
+        using var newHome = regions.Client("ap-south");
+        foreach (var (key, (value, revision)) in acknowledged)
+        {
+            using var read = await newHome.GetAsync(Relative($"/v1/ns/moving/kv/{key}"), Cancel);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            Assert.Equal(value, await read.Content.ReadAsStringAsync(Cancel));
+            Assert.Equal($"\"{revision}\"", read.Headers.ETag?.Tag);
+        }
+
+        // The old home is a copy now: its writes are forwarded to the new home, and it follows it.
+        using var oldHome = regions.Client("eu-west");
+        using var written = await oldHome.PutAsync(Relative("/v1/ns/moving/kv/after"), new StringContent("moved"), Cancel);
+        var answer = JsonDocument.Parse(await written.Content.ReadAsStringAsync(Cancel)).RootElement;
+        Assert.Equal("ap-south", answer.GetProperty("region").GetString());
+        var last = answer.GetProperty("revision").GetInt64();
+        using var followed = await oldHome.GetAsync(Relative($"/v1/ns/moving/kv/after?minRevision={last}&timeout=10s"), Cancel);
+        Assert.Equal("moved", await followed.Content.ReadAsStringAsync(Cancel));
+    }
+
+    /// <summary>One key per write, sent to ap-south's node (forwarded to the home while it is elsewhere), each retried with its Idempotency-Key until it is acknowledged.</summary>
+    private async Task WriteSteadilyAsync(ConcurrentDictionary<string, (string Value, long Revision)> acknowledged, CancellationToken stop)
+    {
+        using var client = regions.Client("ap-south");
+        for (var i = 0; !stop.IsCancellationRequested; i++)
+        {
+            var key = $"k{i:D5}";
+            var value = $"v{i}";
+            while (true)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Put, Relative($"/v1/ns/moving/kv/{key}")) { Content = new StringContent(value) };
+                request.Headers.Add("Idempotency-Key", key);
+                HttpResponseMessage response;
+                try
+                {
+                    response = await client.SendAsync(request, CancellationToken.None);
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(50, CancellationToken.None);
+                    continue;
+                }
+
+                using (response)
+                {
+                    if (response.IsSuccessStatusCode)
+                    {
+                        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(CancellationToken.None)).RootElement;
+                        acknowledged[key] = (value, body.GetProperty("revision").GetInt64());
+                        break;
+                    }
+
+                    // Refused while the home moves (no lease, frozen, taking over, fenced): nothing changed, or the key makes the retry safe.
+                    Assert.True(response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.Conflict,
+                        $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
+                    await Task.Delay(50, CancellationToken.None);
+                }
+            }
+
+            await Task.Delay(10, CancellationToken.None);
+        }
+    }
+}
