@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks (shared/API.md, Developer commands):
-#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | global | all (default)
+#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | global | replication | all (default)
 # Builds in Release, runs BenchmarkDotNet in its default (full) job (or the storage harness) and
 # writes each report to loadtests/results/<scenario>/, so the figures are committed with the code
 # that produced them. The storage harness writes in $BENCH_SCRATCH (default: loadtests/.scratch,
@@ -17,6 +17,10 @@
 # at a time writes a strong-global namespace at a node of each region and a local-commit namespace in
 # eu-west, against the goal of one WAN round trip plus at most 5 ms (results/global/); about 5 minutes.
 # LOADTEST_GLOBAL_WRITES (300 per target) shortens a trial.
+# replication: local-commit replication on `platform up` clusters: write latency at the home (3 x 3, --wan-rtt
+# 80ms) against a single 3-node region, replication lag under 1,000 writes/s seen on a watch in each other
+# region, and the replicator's catch-up throughput after a region was cut off (results/replication/);
+# about 4 minutes.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,9 +34,9 @@ declare -A filters=(
 )
 
 case "$scenario" in
-  all) scenarios=(consensus fsync storage regional global) ;;
-  consensus|fsync|storage|regional|up|failover|global) scenarios=("$scenario") ;;
-  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|global|all]" >&2; exit 2 ;;
+  all) scenarios=(consensus fsync storage regional global replication) ;;
+  consensus|fsync|storage|regional|up|failover|global|replication) scenarios=("$scenario") ;;
+  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|global|replication|all]" >&2; exit 2 ;;
 esac
 
 case " ${scenarios[*]} " in
@@ -40,14 +44,14 @@ case " ${scenarios[*]} " in
     dotnet build "$here/Platform.Benchmarks/Platform.Benchmarks.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
 case " ${scenarios[*]} " in
-  *" regional "*|*" up "*|*" failover "*|*" global "*)
+  *" regional "*|*" up "*|*" failover "*|*" global "*|*" replication "*)
     # The harness starts the CLI's release build as `dotnet platform.dll up ...`.
     dotnet build "$root/cli/Platform.Cli/Platform.Cli.csproj" -c Release -nologo -clp:ErrorsOnly
     dotnet build "$here/Platform.LoadTests/Platform.LoadTests.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
 
 for s in "${scenarios[@]}"; do
-  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ] || [ "$s" = global ]; then
+  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ] || [ "$s" = global ] || [ "$s" = replication ]; then
     echo "==> load test: $s"
     dotnet "$here/Platform.LoadTests/bin/Release/net10.0/Platform.LoadTests.dll" "$s" \
       --platform "$root/cli/Platform.Cli/bin/Release/net10.0/platform.dll" \

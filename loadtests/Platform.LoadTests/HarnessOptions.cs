@@ -21,7 +21,7 @@ public sealed record HarnessOptions(
     string DataRoot,
     RunParameters Parameters)
 {
-    public const string Usage = "usage: Platform.LoadTests regional|up|failover|global --platform PATH/platform.dll --results DIR [--repo DIR]";
+    public const string Usage = "usage: Platform.LoadTests regional|up|failover|global|replication --platform PATH/platform.dll --results DIR [--repo DIR]";
 
     /// <summary>The options, or null (with the reason in <paramref name="error"/>) when the command line is wrong.</summary>
     public static HarnessOptions? Parse(IReadOnlyList<string> args, IDictionary environment, out string? error)
@@ -29,7 +29,7 @@ public sealed record HarnessOptions(
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
         error = null;
-        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover" or "global"))
+        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover" or "global" or "replication"))
         {
             error = Usage;
             return null;

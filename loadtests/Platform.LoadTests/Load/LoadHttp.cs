@@ -14,6 +14,7 @@ public sealed class LoadHttp : IDisposable
 {
     private const int SampleChars = 300;
     private readonly HttpClient client;
+    private readonly HttpClient streaming;
     private readonly ConcurrentDictionary<int, string> refusals = new();
 
     public LoadHttp(string token, int connectionsPerServer)
@@ -36,7 +37,15 @@ public sealed class LoadHttp : IDisposable
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        streaming = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        streaming.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
+
+    /// <summary>The pooled client itself, for requests whose answers a scenario reads (a write's revision).</summary>
+    public HttpClient Client => client;
+
+    /// <summary>The same connections without a timeout, for watches that stream until the scenario stops them.</summary>
+    public HttpClient StreamingClient => streaming;
 
     public static Uri KeyUri(Uri node, string ns, string key, string? consistency = null) =>
         new($"{node.GetLeftPart(UriPartial.Authority)}/v1/ns/{Uri.EscapeDataString(ns)}/kv/{KeyPath.Escape(key)}{(consistency is null ? string.Empty : "?consistency=" + consistency)}");
@@ -92,5 +101,9 @@ public sealed class LoadHttp : IDisposable
         return status;
     }
 
-    public void Dispose() => client.Dispose();
+    public void Dispose()
+    {
+        streaming.Dispose();
+        client.Dispose();
+    }
 }

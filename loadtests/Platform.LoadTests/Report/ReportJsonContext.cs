@@ -15,6 +15,7 @@ namespace Platform.LoadTests.Report;
 [JsonSerializable(typeof(RegionalReport))]
 [JsonSerializable(typeof(FailoverResult))]
 [JsonSerializable(typeof(GlobalReport))]
+[JsonSerializable(typeof(ReplicationReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>Writes the report through <see cref="ReportJsonContext"/>, indented and without HTML escaping.</summary>
@@ -33,6 +34,8 @@ public static class ReportJson
     public static string Serialize(RegionalReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(RegionalReport)));
 
     public static string Serialize(FailoverResult failover) => JsonSerializer.Serialize(failover, Readable.GetTypeInfo(typeof(FailoverResult)));
+
+    public static string Serialize(ReplicationReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(ReplicationReport)));
 
     public static string Serialize(GlobalReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(GlobalReport)));
 }

@@ -7,6 +7,7 @@ namespace Platform.Global.Tests.Simulation;
 /// switchovers, unplanned failovers, the replicator, frozen and cut-off regions): at least 1,000
 /// seeds in CI; <c>SIM_SEED=n</c> replays one with its trace, <c>SIM_SEEDS=a..b</c> runs a range.
 /// </summary>
+[Trait("Category", "Simulation")]
 public sealed class ReplicationSimulationTests
 {
     private const int DefaultSeeds = 1000;
