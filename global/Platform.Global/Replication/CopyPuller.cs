@@ -119,9 +119,9 @@ public sealed partial class CopyPuller(
         }
 
         var oneWay = client.OneWayTo(peer);
-        var frames = Channel.CreateUnbounded<(TimeSpan Due, FeedFrame Frame)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var frames = Channel.CreateUnbounded<(TimeSpan Due, FeedFrame Frame, NamespaceCommand? Changes)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         await using var body = await response.Content.ReadAsStreamAsync(stop.Token);
-        var reading = ReadFramesAsync(body, frames.Writer, oneWay, stop.Token);
+        var reading = ReadFramesAsync(peer, body, frames.Writer, oneWay, stop.Token);
         try
         {
             await ApplyFramesAsync(frames.Reader, revision, stop.Token);
@@ -134,24 +134,31 @@ public sealed partial class CopyPuller(
     }
 
     /// <summary>Reads frames as they arrive, each due after the simulated one-way WAN delay (the feed streams, so it is paid per frame).</summary>
-    private async Task ReadFramesAsync(Stream body, ChannelWriter<(TimeSpan, FeedFrame)> frames, TimeSpan oneWay, CancellationToken stop)
+    private async Task ReadFramesAsync(PeerEndpoint peer, Stream body, ChannelWriter<(TimeSpan, FeedFrame, NamespaceCommand?)> frames, TimeSpan oneWay, CancellationToken stop)
     {
         try
         {
             while (await FeedFrame.ReadAsync(body, stop) is { } frame)
             {
+                if (!client.CanReach(peer))
+                {
+                    // A partition (chaos) cuts an open stream too, not only new requests.
+                    throw new HttpRequestException(HttpRequestError.ConnectionError, $"chaos: {peer.Region}/{peer.Node} is cut off from this node");
+                }
+
                 servedEpoch = Entry.Epoch;
+                NamespaceCommand? changes = null;
                 if (frame.Kind == FeedFrameKind.Changes)
                 {
-                    var command = (NamespaceCommand)GroupCommandCodec.Decode(frame.Payload);
-                    var first = ((ReplicateCommand)command.Command).Revisions[0];
+                    changes = (NamespaceCommand)GroupCommandCodec.Decode(frame.Payload);
+                    var first = ((ReplicateCommand)changes.Command).Revisions[0];
                     lock (gate)
                     {
                         pending.Enqueue((frame.Revision, first.CommittedAtMs));
                     }
                 }
 
-                await frames.WriteAsync((BootClock.Now + oneWay, frame), stop);
+                await frames.WriteAsync((BootClock.Now + oneWay, frame, changes), stop);
             }
 
             frames.TryComplete();
@@ -162,7 +169,7 @@ public sealed partial class CopyPuller(
         }
     }
 
-    private async Task ApplyFramesAsync(ChannelReader<(TimeSpan Due, FeedFrame Frame)> frames, long requestedAfter, CancellationToken stop)
+    private async Task ApplyFramesAsync(ChannelReader<(TimeSpan Due, FeedFrame Frame, NamespaceCommand? Changes)> frames, long requestedAfter, CancellationToken stop)
     {
         while (await frames.WaitToReadAsync(stop))
         {
@@ -177,7 +184,7 @@ public sealed partial class CopyPuller(
             switch (item.Frame.Kind)
             {
                 case FeedFrameKind.Changes:
-                    await ApplyChangesAsync(item.Frame, frames, stop);
+                    await ApplyChangesAsync(item.Changes!, frames, stop);
                     break;
                 case FeedFrameKind.Snapshot:
                     await ProposeAsync(new InstallNamespaceSnapshotCommand(Entry.Name, Entry.Settings, item.Frame.Payload, Replace: wantSnapshot), stop);
@@ -201,16 +208,15 @@ public sealed partial class CopyPuller(
     }
 
     /// <summary>Applies a frame of changes together with every later one already due: one proposal for a backlog.</summary>
-    private async Task ApplyChangesAsync(FeedFrame first, ChannelReader<(TimeSpan Due, FeedFrame Frame)> frames, CancellationToken stop)
+    private async Task ApplyChangesAsync(NamespaceCommand command, ChannelReader<(TimeSpan Due, FeedFrame Frame, NamespaceCommand? Changes)> frames, CancellationToken stop)
     {
-        var command = (NamespaceCommand)GroupCommandCodec.Decode(first.Payload);
         var replicate = (ReplicateCommand)command.Command;
         var revisions = new List<ReplicatedRevision>(replicate.Revisions);
         var outcomes = new List<RememberedOutcome>(command.Outcomes ?? []);
         while (revisions.Count < 4096 && frames.TryPeek(out var more) && more.Frame.Kind == FeedFrameKind.Changes && more.Due <= BootClock.Now)
         {
             frames.TryRead(out _);
-            var next = (NamespaceCommand)GroupCommandCodec.Decode(more.Frame.Payload);
+            var next = more.Changes!;
             revisions.AddRange(((ReplicateCommand)next.Command).Revisions);
             outcomes.AddRange(next.Outcomes ?? []);
         }

@@ -58,8 +58,17 @@ public static class FeedRoutes
         }
 
         var lastSent = DateTime.UtcNow;
+        var chaos = context.RequestServices.GetService(typeof(Platform.Regional.Chaos.ChaosState)) as Platform.Regional.Chaos.ChaosState;
+        var requester = context.Request.Headers[RequestSignature.FromHeader].ToString().Split('/')[0];
         while (!context.RequestAborted.IsCancellationRequested)
         {
+            if (chaos is { Enabled: true } && !chaos.CanReachRegion(requester))
+            {
+                // A partition made after the stream opened cuts it as well.
+                context.Abort();
+                return;
+            }
+
             var applied = replica.NextApply;
             var frame = replica.Read(m => FeedSource.NextFrame(m, request.Namespace, after));
             if (frame is null)

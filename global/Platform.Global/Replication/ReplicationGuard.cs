@@ -49,6 +49,16 @@ public sealed class ReplicationGuard(
         }
     }
 
+    public async Task BeforeLinearizableReadAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.HomeRegion == options.Region && !await leases.WaitCoveredAsync(entry.Name, entry.Epoch, node.RequestTimeout, cancellationToken))
+        {
+            throw ApiProblemException.QuorumUnavailable(
+                $"region {options.Region} holds no home lease for namespace '{entry.Name}' in epoch {entry.Epoch}: its newest state may be elsewhere");
+        }
+    }
+
     public IReadOnlyList<RegionLag> Lags(CatalogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);

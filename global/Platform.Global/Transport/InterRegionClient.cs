@@ -80,7 +80,7 @@ public sealed class InterRegionClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(body);
-        if (chaos is { Enabled: true } && (!chaos.CanReachRegion(peer.Region) || (peer.Region == options.Region && !chaos.CanReachNode(peer.Node))))
+        if (!CanReach(peer))
         {
             throw new HttpRequestException(HttpRequestError.ConnectionError, $"chaos: {peer.Region}/{peer.Node} is cut off from this node");
         }
@@ -117,6 +117,13 @@ public sealed class InterRegionClient : IDisposable
         {
             await Task.Delay(oneWay, clock, cancellationToken);
         }
+    }
+
+    /// <summary>Whether chaos lets this node reach the peer now (a stream already open is cut by its reader checking this).</summary>
+    public bool CanReach(PeerEndpoint peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        return chaos is not { Enabled: true } || (chaos.CanReachRegion(peer.Region) && (peer.Region != options.Region || chaos.CanReachNode(peer.Node)));
     }
 
     /// <summary>The simulated one-way delay towards a peer (half the pair's round trip), for callers that stream.</summary>

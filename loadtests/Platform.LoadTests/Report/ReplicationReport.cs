@@ -3,7 +3,7 @@ using Platform.LoadTests.Load;
 namespace Platform.LoadTests.Report;
 
 /// <summary>Replication lag seen from one region: acknowledgement at the home to the event on a watch there.</summary>
-public sealed record RegionLagFigures(string Region, LatencySummary Lag, double WritesPerSecond, int FailedWrites, int EventsNotSeen);
+public sealed record RegionLagFigures(string Cluster, string Region, LatencySummary Lag, double WritesPerSecond, int FailedWrites, int EventsNotSeen);
 
 /// <summary>How fast a region's copy took a backlog of changes after it was healed.</summary>
 public sealed record CatchUpFigures(string Pair, int Changes, double Seconds, double ChangesPerSecond);

@@ -26,6 +26,7 @@ public sealed class ReplicationScenario(HarnessOptions options, LoadHttp http, R
     public const int NodesPerRegion = 3;
     public const int LagWritesPerSecond = 1000;
     public const int BacklogChanges = 20_000;
+    public const int BacklogWriters = 32;
     public static readonly TimeSpan WanRoundTrip = TimeSpan.FromMilliseconds(80);
     public static readonly TimeSpan LagPhase = TimeSpan.FromSeconds(15);
 
@@ -52,8 +53,10 @@ public sealed class ReplicationScenario(HarnessOptions options, LoadHttp http, R
             }
 
             var atHome = await scenario.SequentialAsync(homeNode.Endpoint, "home", cancellationToken);
-            var lags = await scenario.LagAsync(up.Cluster, cancellationToken);
+            var lags = (await scenario.LagAsync(up.Cluster, $"3 x {NodesPerRegion}", cancellationToken)).ToList();
             var throughput = await scenario.CatchUpAsync(up.Cluster, cancellationToken);
+            await up.DisposeAsync();
+            lags.AddRange(await SmallClusterLagAsync(options, bytes, cancellationToken));
             return new ReplicationReport(machine, options.Parameters, Command, single, atHome, lags, throughput, notes, null);
         }
         catch (Exception problem) when (problem is InvalidOperationException or TimeoutException or HttpRequestException or PlatformProblemException && !cancellationToken.IsCancellationRequested)
@@ -61,6 +64,24 @@ public sealed class ReplicationScenario(HarnessOptions options, LoadHttp http, R
             Console.Error.WriteLine($"    replication could not be measured: {problem.Message}");
             return new ReplicationReport(machine, options.Parameters, Command, null, null, [], [], notes, $"{problem.GetType().Name}: {problem.Message.Split('\n')[0]}");
         }
+    }
+
+    /// <summary>
+    /// The same lag measurement on 3 regions of one node each: 3 processes instead of 9 on this
+    /// machine's 2 cores, so the figure shows the replication path rather than the cores' queue.
+    /// </summary>
+    private static async Task<IReadOnlyList<RegionLagFigures>> SmallClusterLagAsync(HarnessOptions options, byte[] bytes, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"==> replication lag on one node per region: platform up --regions {Regions} --nodes 1 --wan-rtt 80ms --base-port 0");
+        await using var up = await PlatformUpProcess.StartAsync(options.PlatformDll, Regions, 1, options.DataRoot,
+            ["--wan-rtt", $"{WanRoundTrip.TotalMilliseconds:0}ms"], cancellationToken);
+        using var http = new LoadHttp(up.Cluster.AdminToken, connectionsPerServer: 64);
+        using (var client = new PlatformClient(up.Cluster.Regions.First(r => r.Name == Home).Nodes[0].Endpoint, up.Cluster.AdminToken))
+        {
+            await client.PutNamespaceAsync(Namespace, new NamespaceSpec(NamespaceSpec.LocalCommit, Home), cancellationToken);
+        }
+
+        return await new ReplicationScenario(options, http, bytes).LagAsync(up.Cluster, "3 x 1", cancellationToken);
     }
 
     /// <summary>The baseline: the same sequential writes to a local namespace of a single 3-node region (no WAN, no other region).</summary>
@@ -97,14 +118,14 @@ public sealed class ReplicationScenario(HarnessOptions options, LoadHttp http, R
     /// A paced writer at the home (1,000 writes/s, up to 64 in flight) and a watch at node-1 of each other
     /// region; each event's lag is its arrival minus its write's acknowledgement, both on this process's clock.
     /// </summary>
-    private async Task<IReadOnlyList<RegionLagFigures>> LagAsync(ClusterInfo cluster, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RegionLagFigures>> LagAsync(ClusterInfo cluster, string shape, CancellationToken cancellationToken)
     {
         var home = cluster.Regions.First(r => r.Name == Home).Nodes[0].Endpoint;
         var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<long, long>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var start = await LastRevisionAsync(home, cancellationToken);
+        var start = await CopiesReadyAsync(cluster, cancellationToken);
         var watchers = cluster.Regions.Where(r => r.Name != Home)
-            .Select(r => (Region: r.Name, Task: WatchAsync(r.Nodes[0].Endpoint, start, stop.Token)))
+            .Select(r => (Region: r.Name, Task: WatchAsync(r.Nodes[0].Endpoint, r.Name, start, stop.Token)))
             .ToList();
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         Console.WriteLine($"==> lag: {LagWritesPerSecond} writes/s at {Home} for {LagPhase.TotalSeconds:0} s, watched from every other region");
@@ -157,7 +178,7 @@ public sealed class ReplicationScenario(HarnessOptions options, LoadHttp http, R
                 .Order()
                 .ToList();
             var missing = acknowledged.Keys.Count(k => !arrivals.ContainsKey(k));
-            figures.Add(new RegionLagFigures(region, LatencySummary.FromSorted(lags), achieved, failed, missing));
+            figures.Add(new RegionLagFigures(shape, region, LatencySummary.FromSorted(lags), achieved, failed, missing));
             Console.WriteLine($"    {region}: {lags.Count} events, p50 {LatencySummary.FromSorted(lags).P50Ms:F2} ms, p99 {LatencySummary.FromSorted(lags).P99Ms:F2} ms, {missing} not seen");
         }
 
@@ -177,9 +198,10 @@ public sealed class ReplicationScenario(HarnessOptions options, LoadHttp http, R
             long last = 0;
             try
             {
-                var run = await ClosedLoop.ForIterationsAsync(32, BacklogChanges, async (_, i, ct) =>
+                // ForIterationsAsync counts iterations per loop: 32 loops of 625 writes each.
+                var run = await ClosedLoop.ForIterationsAsync(BacklogWriters, BacklogChanges / BacklogWriters, async (loop, i, ct) =>
                 {
-                    var revision = await PutForRevisionAsync(LoadHttp.KeyUri(home, Namespace, $"backlog-{region.Name}/{i:D6}"), ct);
+                    var revision = await PutForRevisionAsync(LoadHttp.KeyUri(home, Namespace, $"backlog-{region.Name}/{loop:D2}/{i:D6}"), ct);
                     if (revision is { } r)
                     {
                         InterlockedMax(ref last, r);
@@ -231,16 +253,42 @@ public sealed class ReplicationScenario(HarnessOptions options, LoadHttp http, R
         return body.RootElement.GetProperty("revision").GetInt64();
     }
 
-    private async Task<long> LastRevisionAsync(Uri node, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes once at the home and waits until node-1 of every other region answers a read at that
+    /// revision from its own copy (a region without its copy yet forwards reads and watches to the
+    /// home, which would measure no replication at all); returns that revision.
+    /// </summary>
+    private async Task<long> CopiesReadyAsync(ClusterInfo cluster, CancellationToken cancellationToken)
     {
-        using var response = await http.Client.GetAsync(new Uri(node, $"/v1/namespaces/{Namespace}"), cancellationToken);
-        response.EnsureSuccessStatusCode();
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        return body.RootElement.GetProperty("revision").GetInt64();
+        var home = cluster.Regions.First(r => r.Name == Home).Nodes[0].Endpoint;
+        var revision = await PutForRevisionAsync(LoadHttp.KeyUri(home, Namespace, "ready"), cancellationToken)
+            ?? throw new InvalidOperationException("the home refused the write that starts the lag phase");
+        foreach (var region in cluster.Regions.Where(r => r.Name != Home))
+        {
+            var node = region.Nodes[0].Endpoint;
+            var waited = Stopwatch.StartNew();
+            while (true)
+            {
+                using var response = await http.Client.GetAsync(new Uri(node, $"/v1/ns/{Namespace}/kv/ready?minRevision={revision}&timeout=5s&consistency=serializable"), cancellationToken);
+                if (response.IsSuccessStatusCode && response.Headers.TryGetValues("X-Config-Region", out var answered) && answered.Single() == region.Name)
+                {
+                    break;
+                }
+
+                if (waited.Elapsed > TimeSpan.FromMinutes(1))
+                {
+                    throw new TimeoutException($"{region.Name} had no copy of {Namespace} answering reads within a minute");
+                }
+
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+
+        return revision;
     }
 
     /// <summary>Reads a watch (SSE) from <paramref name="node"/> and notes when each revision's event arrived.</summary>
-    private async Task<Dictionary<long, long>> WatchAsync(Uri node, long since, CancellationToken stop)
+    private async Task<Dictionary<long, long>> WatchAsync(Uri node, string region, long since, CancellationToken stop)
     {
         var arrivals = new Dictionary<long, long>();
         try
@@ -249,6 +297,10 @@ public sealed class ReplicationScenario(HarnessOptions options, LoadHttp http, R
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             using var response = await http.StreamingClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop);
             response.EnsureSuccessStatusCode();
+            if (!response.Headers.TryGetValues("X-Config-Region", out var answered) || answered.Single() != region)
+            {
+                throw new InvalidOperationException($"the watch at {region} was answered by {string.Join(",", answered ?? [])}, not from its own copy");
+            }
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop));
             while (await reader.ReadLineAsync(stop) is { } line)
             {

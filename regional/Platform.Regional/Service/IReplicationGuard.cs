@@ -23,6 +23,9 @@ public interface IReplicationGuard
     /// <summary>After the write committed, before it is acknowledged: 503 OutcomeUnknown unless the home's lease still covers the entry's epoch.</summary>
     void AfterCommit(CatalogEntry entry);
 
+    /// <summary>Before a linearizable read of a namespace homed here is answered: waits for the home's lease to cover the entry's epoch, else 503 QuorumUnavailable (another region may be the home by now).</summary>
+    Task BeforeLinearizableReadAsync(CatalogEntry entry, CancellationToken cancellationToken);
+
     /// <summary>Every other region's copy of a namespace homed here, with its lag; empty elsewhere.</summary>
     IReadOnlyList<RegionLag> Lags(CatalogEntry entry);
 

@@ -61,6 +61,10 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
         if (consistency == Consistency.Linearizable)
         {
             await router.LinearizableBarrierAsync(entry.Group, cancellationToken);
+            if (entry.Mode == NamespaceMode.LocalCommit && guard is not null)
+            {
+                await guard.BeforeLinearizableReadAsync(entry, cancellationToken);
+            }
         }
 
         if (!HasData(entry) && HasCopy(entry))
