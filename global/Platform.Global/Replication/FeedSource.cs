@@ -15,17 +15,12 @@ public static class FeedSource
 
     /// <summary>
     /// The fork point a copy must truncate to first when the revision it last applied lies past the
-    /// end of the history (Kafka's OffsetsForLeaderEpoch answer), else null. An unplanned failover
-    /// of epoch e keeps revisions up to its fork point, which may lie in an earlier epoch (the most
-    /// advanced region reachable then may have missed the end of one before), so every epoch from
-    /// the revision's own on is looked at, and the earliest fork below the revision is the answer.
+    /// end of the history (Kafka's OffsetsForLeaderEpoch answer), else null (<see cref="CatalogEntry.ForkBelow"/>).
     /// </summary>
     public static long? ForkPoint(CatalogEntry entry, long lastRevision)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var epoch = Revisions.Epoch(lastRevision);
-        var forks = entry.Epochs.Where(e => e.Epoch >= epoch && e.ForkRevision is { } fork && fork < lastRevision).Select(e => e.ForkRevision!.Value).ToList();
-        return forks.Count == 0 ? null : forks.Min();
+        return entry.ForkBelow(lastRevision);
     }
 
     /// <summary>

@@ -27,6 +27,28 @@ public sealed record CatalogEntry(string Name, NamespaceSettings Settings, ulong
 
     public string? HomeRegion => Settings.HomeRegion;
 
+    /// <summary>
+    /// The fork point below <paramref name="revision"/>, when the revision lies past the end of the
+    /// namespace's history, else null. An unplanned failover of epoch e keeps revisions up to its
+    /// fork point, which may lie in an earlier epoch (the most advanced region reachable then may
+    /// have missed the end of one before), so every epoch from the revision's own on is looked at,
+    /// and the earliest fork below the revision is the answer.
+    /// </summary>
+    public long? ForkBelow(long revision)
+    {
+        var epoch = Storage.Mvcc.Revisions.Epoch(revision);
+        long? earliest = null;
+        foreach (var record in Epochs)
+        {
+            if (record.Epoch >= epoch && record.ForkRevision is { } fork && fork < revision && (earliest is null || fork < earliest))
+            {
+                earliest = fork;
+            }
+        }
+
+        return earliest;
+    }
+
     /// <summary>True when the namespace's writes commit in another region than <paramref name="region"/>.</summary>
     public bool HomedElsewhere(string region) => Settings.Mode == NamespaceMode.LocalCommit && Settings.HomeRegion is { } home && home != region;
 }

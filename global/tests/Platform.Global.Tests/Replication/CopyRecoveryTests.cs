@@ -119,4 +119,100 @@ public sealed class CopyRecoveryTests : IAsyncLifetime
         var metrics = await copy.GetStringAsync(Relative("/metrics"), Cancel);
         Assert.Contains("platform_replica_divergence", metrics, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task After_a_move_recorded_with_a_fork_the_old_home_drops_what_it_never_shipped_and_revisions_past_the_fork_are_diverged()
+    {
+        await CreateAsync("forked");
+        var kept = await WriteAsync("forked", "limit", "kept");
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var home = regions.Client(Home);
+            var shown = JsonDocument.Parse(await home.GetStringAsync(Relative("/v1/namespaces/forked"), Cancel)).RootElement;
+            return shown.GetProperty("regions").EnumerateArray().Any(r => r.GetProperty("region").GetString() == Copy && r.GetProperty("appliedRevision").GetInt64() >= kept);
+        }, 20, "the copy applying the first write");
+
+        // The home is cut off from both other regions; what it takes now never ships.
+        using (var home = regions.Client(Home))
+        using (var cut = await home.PostAsJsonAsync("/v1/chaos/partition", new { regions = new[] { Copy, "ap-south" } }, Cancel))
+        {
+            Assert.True(cut.IsSuccessStatusCode);
+        }
+
+        var lost = await WriteAsync("forked", "limit", "never-shipped");
+
+        // What an unplanned failover records (issue 8 drives it): revoke, wait out the lease, move to us-east with the fork at the last shipped revision.
+        // (The catalog's leader may be in the cut-off region: the other two elect one first.)
+        await ChangeCatalogAsync(e => e.MovingTo == Copy, e => new BeginMoveCommand("forked", Copy, e.Version));
+        await Task.Delay(Platform.Global.Replication.HomeLeaseKeeper.DurationFor(new Platform.Global.Transport.InterRegionOptions
+        {
+            Region = Copy, NodeName = "x", Port = 0, Secret = [], WanRoundTrip = TimeSpan.FromMilliseconds(20),
+        }) * 1.01, Cancel);
+        await ChangeCatalogAsync(e => e.HomeRegion == Copy, e => new EndMoveCommand("forked", Copy, kept, e.Version));
+
+        // us-east promotes its copy and takes writes in epoch 1.
+        long next = 0;
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var client = regions.Client(Copy);
+            using var put = await client.PutAsync(Relative("/v1/ns/forked/kv/limit"), new StringContent("new-home"), Cancel);
+            if (put.IsSuccessStatusCode)
+            {
+                next = JsonDocument.Parse(await put.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("revision").GetInt64();
+            }
+
+            return put.IsSuccessStatusCode;
+        }, 30, "the new home taking writes");
+        Assert.Equal(Revisions.Compose(1, 1), next);
+
+        // A revision past the fork is history that no longer exists.
+        using (var client = regions.Client(Copy))
+        using (var diverged = await client.GetAsync(Relative($"/v1/ns/forked/kv/limit?minRevision={lost}"), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.Gone, diverged.StatusCode);
+            Assert.Equal("Diverged", JsonDocument.Parse(await diverged.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("code").GetString());
+        }
+
+        // Healed, the old home learns of the move: it becomes a copy, drops the write it never shipped, and follows us-east.
+        using (var home = regions.Client(Home))
+        using (var healed = await home.PostAsync(Relative("/v1/chaos/heal"), null, Cancel))
+        {
+            Assert.True(healed.IsSuccessStatusCode);
+        }
+
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var old = regions.Client(Home);
+            using var read = await old.GetAsync(Relative($"/v1/ns/forked/kv/limit?minRevision={next}&timeout=2s"), Cancel);
+            return read.IsSuccessStatusCode && await read.Content.ReadAsStringAsync(Cancel) == "new-home" && read.Headers.GetValues("X-Config-Region").Single() == Home;
+        }, 30, "the old home following the new one from its copy");
+        Assert.Equal(await DigestAsync(Copy, "forked", next), await DigestAsync(Home, "forked", next));
+    }
+
+    /// <summary>Commits a catalog change through us-east's node until the entry shows it (a lost answer or a leader change is asked again).</summary>
+    private async Task ChangeCatalogAsync(Func<Platform.Regional.Catalog.CatalogEntry, bool> done, Func<Platform.Regional.Catalog.CatalogEntry, GroupCommand> change)
+    {
+        var router = regions.Services(Copy).GetRequiredService<GroupRouter>();
+        var catalog = regions.Services(Copy).GetRequiredService<NamespaceCatalog>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                await router.LinearizableBarrierAsync(catalog.Group, Cancel);
+                var entry = catalog.Find("forked")!;
+                if (done(entry))
+                {
+                    return true;
+                }
+
+                await router.ProposeAsync(catalog.Group, change(entry), Cancel);
+            }
+            catch (Platform.Regional.Api.Problems.ApiProblemException)
+            {
+                // No leader yet, or the answer was lost: looked at again.
+            }
+
+            return false;
+        }, 30, "the catalog change");
+    }
 }

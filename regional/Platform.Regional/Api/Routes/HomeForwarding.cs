@@ -42,6 +42,12 @@ public sealed class HomeForwarding(RequestDelegate next)
         }
 
         var entry = await catalog.FindAsync(ns, context.RequestAborted);
+        if (entry is not null && DivergedRevisions.Find(context.Request, entry) is { } diverged)
+        {
+            await AnswerDivergedAsync(context, diverged.Revision, diverged.Fork);
+            return;
+        }
+
         if (entry is not null && entry.HomedElsewhere(node.Region) && ServedFromCopy(context.Request) && access.HasCopy(entry))
         {
             var guard = context.RequestServices.GetService<IReplicationGuard>();
@@ -67,6 +73,19 @@ public sealed class HomeForwarding(RequestDelegate next)
 
         var body = await HttpInput.ReadBodyAsync(context.Request, HttpInput.MaxJsonBody, ApiProblemException.RequestTooLarge, context.RequestAborted);
         await forwarder.ForwardAsync(context, home, body);
+    }
+
+    /// <summary>410 Diverged; a watch (SSE) gets a <c>compacted</c> event at the fork point instead, so its client relists.</summary>
+    private static async Task AnswerDivergedAsync(HttpContext context, long revision, long fork)
+    {
+        if (context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal))
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync($"event: compacted\ndata: {{\"compactRevision\":{fork},\"diverged\":true}}\n\n", context.RequestAborted);
+            return;
+        }
+
+        throw ApiProblemException.Diverged($"revision {revision} lies past the fork point {fork}: it was made by a former home and never reached its successor; read again without it");
     }
 
     private static string? HomeElsewhere(CatalogEntry entry, string region) => entry.HomedElsewhere(region) ? entry.HomeRegion : null;

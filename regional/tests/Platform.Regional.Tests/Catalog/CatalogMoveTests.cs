@@ -1,0 +1,55 @@
+using Platform.Regional.Catalog;
+using Platform.Regional.Namespaces;
+using Platform.Storage.Mvcc;
+
+namespace Platform.Regional.Tests.Catalog;
+
+/// <summary>Moves recorded in the catalog (compare-and-swap), and which revisions lie past a fork point.</summary>
+public sealed class CatalogMoveTests
+{
+    private static readonly NamespaceSettings Homed = new(NamespaceMode.LocalCommit, "eu-west", TimeSpan.FromSeconds(5), RpoPolicy.Alert, false);
+
+    [Fact]
+    public void A_move_revokes_then_homes_the_namespace_in_the_next_epoch_with_the_fork_point()
+    {
+        var table = new CatalogTable();
+        Assert.Null(table.Put(1, "orders", Homed, 2, 0));
+        Assert.Contains(CatalogTable.Conflict, table.BeginMove(2, "orders", "us-east", expectedVersion: 7), StringComparison.Ordinal);
+        Assert.Null(table.BeginMove(2, "orders", "us-east", expectedVersion: 1));
+        Assert.Equal("us-east", table.Find("orders")!.MovingTo);
+        Assert.NotNull(table.BeginMove(3, "orders", "ap-south", expectedVersion: 2));
+
+        Assert.Null(table.EndMove(3, "orders", "us-east", fork: 12, expectedVersion: 2));
+
+        var moved = table.Find("orders")!;
+        Assert.Equal(("us-east", 1L, (string?)null), (moved.HomeRegion, moved.Epoch, moved.MovingTo));
+        Assert.Equal([new EpochRecord(0, "eu-west", 12), new EpochRecord(1, "us-east")], moved.Epochs);
+    }
+
+    [Fact]
+    public void An_aborted_move_leaves_the_home_and_epoch_as_they_were()
+    {
+        var table = new CatalogTable();
+        table.Put(1, "orders", Homed, 2, 0);
+        table.BeginMove(2, "orders", "us-east", 1);
+
+        Assert.Null(table.EndMove(3, "orders", null, null, 2));
+
+        var entry = table.Find("orders")!;
+        Assert.Equal(("eu-west", 0L, (string?)null), (entry.HomeRegion, entry.Epoch, entry.MovingTo));
+    }
+
+    [Fact]
+    public void A_revision_past_the_fork_of_its_epoch_or_of_a_later_one_lies_past_the_history()
+    {
+        // Epoch 0 ended at (0, 20); epoch 1's failover kept only up to (0, 15): its promoted region had missed the rest.
+        var entry = new CatalogEntry("orders", Homed, 2, 2,
+            [new EpochRecord(0, "eu-west", Revisions.Compose(0, 20)), new EpochRecord(1, "us-east", Revisions.Compose(0, 15)), new EpochRecord(2, "ap-south")], 9);
+
+        Assert.Null(entry.ForkBelow(Revisions.Compose(0, 15)));
+        Assert.Equal(Revisions.Compose(0, 15), entry.ForkBelow(Revisions.Compose(0, 18)));
+        Assert.Equal(Revisions.Compose(0, 15), entry.ForkBelow(Revisions.Compose(0, 25)));
+        Assert.Equal(Revisions.Compose(0, 15), entry.ForkBelow(Revisions.Compose(1, 3)));
+        Assert.Null(entry.ForkBelow(Revisions.Compose(2, 40)));
+    }
+}
