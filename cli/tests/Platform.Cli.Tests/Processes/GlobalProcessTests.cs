@@ -31,61 +31,35 @@ public sealed class GlobalProcessTests : IDisposable
     [Fact]
     public async Task The_catalog_and_a_strong_global_namespace_take_writes_from_every_region_down_to_the_quorum_of_nine_voters()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "platform.dll"), "up", "--regions", "eu-west,us-east,ap-south", "--nodes", "3", "--base-port", "0", "--wan-rtt", "20ms", "--data-dir", dataDirectory })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        await using var up = await PlatformUpRun.StartAsync(dataDirectory, ["--regions", "eu-west,us-east,ap-south", "--nodes", "3", "--base-port", "0", "--wan-rtt", "20ms"], Cancel);
+        var cluster = up.Cluster;
+        Assert.All(cluster.Regions, r => Assert.False(string.IsNullOrEmpty(r.InterRegion)));
+        var live = cluster.Regions.Select(r => r.Nodes.Select((_, i) => i).ToList()).ToList();
+        await CreateAsync(cluster, 0, "fleet", new { mode = "strong-global" });
+        await CreateAsync(cluster, 2, "orders", new { mode = "local-commit", homeRegion = cluster.Regions[1].Name });
+        await WriteFromEveryRegionAsync(cluster, live, "fleet", "all-up");
+        await WriteFromEveryRegionAsync(cluster, live, "orders", "all-up");
 
-        using var up = Process.Start(start)!;
-        _ = up.StandardOutput.ReadToEndAsync(Cancel);
-        _ = up.StandardError.ReadToEndAsync(Cancel);
-        try
-        {
-            var clusterPath = Path.Combine(dataDirectory, "cluster.json");
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-            while (!File.Exists(clusterPath) && DateTime.UtcNow < deadline && !up.HasExited)
-            {
-                await Task.Delay(200, Cancel);
-            }
+        // node-3 of eu-west and of us-east at once: 7 of 9 voters; the catalog still takes changes.
+        Kill(cluster.Regions[0].Nodes[2].Pid);
+        Kill(cluster.Regions[1].Nodes[2].Pid);
+        live[0].Remove(2);
+        live[1].Remove(2);
+        await CreateAsync(cluster, 2, "after-two-nodes", new { mode = "strong-global" });
+        await WriteFromEveryRegionAsync(cluster, live, "fleet", "two-nodes-down");
+        await WriteFromEveryRegionAsync(cluster, live, "orders", "two-nodes-down");
 
-            var cluster = ClusterFile.Read(clusterPath);
-            Assert.All(cluster.Regions, r => Assert.False(string.IsNullOrEmpty(r.InterRegion)));
-            var live = cluster.Regions.Select(r => r.Nodes.Select((_, i) => i).ToList()).ToList();
-            await CreateAsync(cluster, 0, "fleet", new { mode = "strong-global" });
-            await CreateAsync(cluster, 2, "orders", new { mode = "local-commit", homeRegion = cluster.Regions[1].Name });
-            await WriteFromEveryRegionAsync(cluster, live, "fleet", "all-up");
-            await WriteFromEveryRegionAsync(cluster, live, "orders", "all-up");
+        // Two of ap-south's nodes too: 5 of 9, exactly the quorum.
+        Kill(cluster.Regions[2].Nodes[0].Pid);
+        Kill(cluster.Regions[2].Nodes[1].Pid);
+        live[2] = [2];
+        await CreateAsync(cluster, 0, "at-quorum", new { mode = "strong-global" });
+        await WriteFromEveryRegionAsync(cluster, live, "fleet", "at-quorum");
 
-            // node-3 of eu-west and of us-east at once: 7 of 9 voters; the catalog still takes changes.
-            Kill(cluster.Regions[0].Nodes[2].Pid);
-            Kill(cluster.Regions[1].Nodes[2].Pid);
-            live[0].Remove(2);
-            live[1].Remove(2);
-            await CreateAsync(cluster, 2, "after-two-nodes", new { mode = "strong-global" });
-            await WriteFromEveryRegionAsync(cluster, live, "fleet", "two-nodes-down");
-            await WriteFromEveryRegionAsync(cluster, live, "orders", "two-nodes-down");
-
-            // Two of ap-south's nodes too: 5 of 9, exactly the quorum.
-            Kill(cluster.Regions[2].Nodes[0].Pid);
-            Kill(cluster.Regions[2].Nodes[1].Pid);
-            live[2] = [2];
-            await CreateAsync(cluster, 0, "at-quorum", new { mode = "strong-global" });
-            await WriteFromEveryRegionAsync(cluster, live, "fleet", "at-quorum");
-
-            // One more (node-2 of us-east): 4 of 9 is no majority, and writes are refused.
-            Kill(cluster.Regions[1].Nodes[1].Pid);
-            using var refused = await Client(cluster, 0, 0).PutAsync(new Uri("/v1/ns/fleet/kv/setting", UriKind.Relative), new StringContent("no-quorum"), Cancel);
-            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        }
-        finally
-        {
-            if (!up.HasExited)
-            {
-                up.Kill(entireProcessTree: true);
-                await up.WaitForExitAsync(Cancel);
-            }
-        }
+        // One more (node-2 of us-east): 4 of 9 is no majority, and writes are refused.
+        Kill(cluster.Regions[1].Nodes[1].Pid);
+        using var refused = await Client(cluster, 0, 0).PutAsync(new Uri("/v1/ns/fleet/kv/setting", UriKind.Relative), new StringContent("no-quorum"), Cancel);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
     }
 
     /// <summary>Creates a namespace through node-1 of a region (retrying while the catalog elects).</summary>

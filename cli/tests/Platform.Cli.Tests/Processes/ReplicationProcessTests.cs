@@ -40,40 +40,14 @@ public sealed class ReplicationProcessTests : IDisposable
     [Fact]
     public async Task Copies_follow_the_home_through_a_cut_a_kill_an_rpo_breach_and_a_switchover()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "platform.dll"), "up", "--regions", "eu-west,us-east,ap-south", "--nodes", "3", "--base-port", "0", "--wan-rtt", "20ms", "--chaos", "--data-dir", dataDirectory })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var up = Process.Start(start)!;
-        _ = up.StandardOutput.ReadToEndAsync(Cancel);
-        _ = up.StandardError.ReadToEndAsync(Cancel);
-        try
-        {
-            var clusterPath = Path.Combine(dataDirectory, "cluster.json");
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-            while (!File.Exists(clusterPath) && DateTime.UtcNow < deadline && !up.HasExited)
-            {
-                await Task.Delay(200, Cancel);
-            }
-
-            var cluster = ClusterFile.Read(clusterPath);
-            await CreateAsync(cluster, 2, "orders", new { mode = "local-commit", homeRegion = cluster.Regions[Home].Name });
-            await ReadsFromCopiesAsync(cluster);
-            await CutOffAndCatchUpAsync(cluster);
-            await KillTheReplicatingNodeAsync(cluster);
-            await RejectWhileLaggingAsync(cluster);
-            await SwitchoverUnderLoadAsync(cluster);
-        }
-        finally
-        {
-            if (!up.HasExited)
-            {
-                up.Kill(entireProcessTree: true);
-                await up.WaitForExitAsync(Cancel);
-            }
-        }
+        await using var up = await PlatformUpRun.StartAsync(dataDirectory, ["--regions", "eu-west,us-east,ap-south", "--nodes", "3", "--base-port", "0", "--wan-rtt", "20ms", "--chaos"], Cancel);
+        var cluster = up.Cluster;
+        await CreateAsync(cluster, 2, "orders", new { mode = "local-commit", homeRegion = cluster.Regions[Home].Name });
+        await ReadsFromCopiesAsync(cluster);
+        await CutOffAndCatchUpAsync(cluster);
+        await KillTheReplicatingNodeAsync(cluster);
+        await RejectWhileLaggingAsync(cluster);
+        await SwitchoverUnderLoadAsync(cluster);
     }
 
     private static async Task ReadsFromCopiesAsync(ClusterFile cluster)

@@ -52,6 +52,14 @@ public sealed class CopyRecoveryTests : IAsyncLifetime
         return await read.Content.ReadAsStringAsync(Cancel);
     }
 
+    /// <summary>Waits until the home learns that us-east's copy applied <paramref name="revision"/>.</summary>
+    private Task CopyAppliedAsync(string ns, long revision) => Eventually.HoldsAsync(async () =>
+    {
+        using var home = regions.Client(Home);
+        var shown = JsonDocument.Parse(await home.GetStringAsync(Relative($"/v1/namespaces/{ns}"), Cancel)).RootElement;
+        return shown.GetProperty("regions").EnumerateArray().Any(r => r.GetProperty("region").GetString() == Copy && r.GetProperty("appliedRevision").GetInt64() >= revision);
+    }, 20, $"the copy of {ns} applying revision {revision}");
+
     private async Task<string> DigestAsync(string region, string ns, long revision)
     {
         using var client = regions.Client(region);
@@ -96,12 +104,7 @@ public sealed class CopyRecoveryTests : IAsyncLifetime
     {
         await CreateAsync("entropy");
         var revision = await WriteAsync("entropy", "limit", "10");
-        await Eventually.HoldsAsync(async () =>
-        {
-            using var home = regions.Client(Home);
-            var shown = JsonDocument.Parse(await home.GetStringAsync(Relative("/v1/namespaces/entropy"), Cancel)).RootElement;
-            return shown.GetProperty("regions").EnumerateArray().Any(r => r.GetProperty("region").GetString() == Copy && r.GetProperty("appliedRevision").GetInt64() >= revision);
-        }, 20, "the copy applying the first write");
+        await CopyAppliedAsync("entropy", revision);
 
         // Corrupt the copy the only way its group allows: a shipped change the home never made,
         // at the revision the home's next write will take (which the copy then skips as applied).
@@ -125,12 +128,7 @@ public sealed class CopyRecoveryTests : IAsyncLifetime
     {
         await CreateAsync("forked");
         var kept = await WriteAsync("forked", "limit", "kept");
-        await Eventually.HoldsAsync(async () =>
-        {
-            using var home = regions.Client(Home);
-            var shown = JsonDocument.Parse(await home.GetStringAsync(Relative("/v1/namespaces/forked"), Cancel)).RootElement;
-            return shown.GetProperty("regions").EnumerateArray().Any(r => r.GetProperty("region").GetString() == Copy && r.GetProperty("appliedRevision").GetInt64() >= kept);
-        }, 20, "the copy applying the first write");
+        await CopyAppliedAsync("forked", kept);
 
         // The home is cut off from both other regions; what it takes now never ships.
         using (var home = regions.Client(Home))

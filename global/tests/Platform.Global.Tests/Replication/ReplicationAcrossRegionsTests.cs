@@ -81,6 +81,14 @@ public sealed class ReplicationAcrossRegionsTests(LinkedRegionsFixture regions) 
             Assert.False(row.GetProperty("rpoBreached").GetBoolean());
         }
 
+        // The home's status page shows the copies too.
+        using (var home = regions.Client(Home))
+        {
+            var status = await OkJsonAsync(await home.GetAsync(Relative("/v1/status"), Cancel));
+            var shown = status.GetProperty("namespaces").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "replicated");
+            Assert.Equal(Copies.Order(StringComparer.Ordinal), shown.GetProperty("copies").EnumerateArray().Select(c => c.GetProperty("region").GetString()!).Order(StringComparer.Ordinal));
+        }
+
         // Copies exist now, so the reads are answered in each region from its own copy.
         revision = await WriteAsync("replicated", "flag", "off");
         foreach (var region in Copies)

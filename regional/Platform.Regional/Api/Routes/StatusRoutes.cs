@@ -35,6 +35,10 @@ public static class StatusRoutes
                 mode = NamespaceText.Mode(n.Settings.Mode),
                 homeRegion = n.Settings.HomeRegion,
                 epoch = n.Epoch,
+                revision = n.Revision,
+
+                // At the home of a local-commit namespace: every other region's copy and its lag.
+                copies = n.Regions.Select(r => new { region = r.Region, appliedRevision = r.AppliedRevision, lagRevisions = r.LagRevisions, lagSeconds = Math.Round(r.LagSeconds, 3), rpoBreached = r.RpoBreached }),
             }),
             regions = status.Regions.Select(r => new { name = r.Name, reachable = r.Reachable, rttMs = Math.Round(r.RoundTripMs, 2) }),
         });
