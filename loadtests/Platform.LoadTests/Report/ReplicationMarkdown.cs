@@ -26,6 +26,7 @@ public static class ReplicationMarkdown
         text.AppendLine("- Latency and lag are taken on the harness's clock (`Stopwatch`), which every process here shares.").AppendLine();
 
         text.AppendLine("## Write latency at the home (one writer, node-1 of the home, a new key each time)").AppendLine();
+        text.AppendLine(Invariant($"After {ReplicationScenario.SequentialWarmup:N0} warm-up writes (not measured) and, in the 3-region cluster, once every other region's copy answers reads at the home's revision. A write at the home costs one commit in its group; each other region's copy then commits it in its own group, on the same two cores and disk here (on separate machines that work is not on the home's path).")).AppendLine();
         text.AppendLine("| cluster | writes | p50 | p90 | p99 | max | mean |").AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         Row(text, "single region, 3 nodes", report.SingleRegionWrites);
         Row(text, $"3 regions x 3 nodes, 80 ms WAN, home {ReplicationScenario.Home}", report.HomeWrites);
@@ -47,7 +48,7 @@ public static class ReplicationMarkdown
             string.Join(", ", report.Lags.Select(l => Invariant($"{l.Cluster} {l.Region} {l.Lag.P99Ms:F2} ms ({(l.Lag.P99Ms < goal ? "within" : "**over**")})"))) + ".");
 
         text.AppendLine().AppendLine("## Replicator throughput (catch-up of a backlog)").AppendLine();
-        text.AppendLine(Invariant($"Each other region in turn is cut off from the home (chaos partition), {ReplicationScenario.BacklogChanges:N0} changes are written at the home by 32 writers, the region is healed, and the time until its node-1 answers a read at the last revision is taken.")).AppendLine();
+        text.AppendLine(Invariant($"Each other region in turn is isolated (chaos `isolate?scope=region`: cut off from every region and its clients), {ReplicationScenario.BacklogChanges:N0} changes are written at the home by 32 writers, the region is healed, and the time until its node-1 answers a read at the last revision is taken.")).AppendLine();
         text.AppendLine("| region pair | changes | catch-up time | changes/s |").AppendLine("| --- | ---: | ---: | ---: |");
         foreach (var pair in report.CatchUp)
         {
