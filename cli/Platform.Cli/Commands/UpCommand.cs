@@ -88,7 +88,7 @@ public static class UpCommand
 
             if (options.Regions.Count > 1 || options.WanRoundTrip > TimeSpan.Zero)
             {
-                output.WriteLine("note: the regions are linked (signed HTTP/2, with --wan-rtt on every cross-region call); the catalog and strong-global namespaces are shared by all regions; a local-commit namespace commits in its home region, and the others forward its requests there until the replicator exists.");
+                output.WriteLine("note: the regions are linked (signed HTTP/2, with --wan-rtt on every cross-region call); the catalog and strong-global namespaces are shared by all regions; a local-commit namespace commits in its home region, which ships its changes to a copy in every other region.");
             }
 
             return new UpRunner(options, output, error).Run();
