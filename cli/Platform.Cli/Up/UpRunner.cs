@@ -150,11 +150,63 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
             ? planned
             : [.. planned.Select(r => r with { Nodes = [.. r.Nodes.Select(n => n with { HttpPort = FreePort(), SiloPort = FreePort(), GatewayPort = FreePort(), InterRegionPort = FreePort() })] })];
 
-    /// <summary>A port the system says is free on 127.0.0.1 right now.</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A port free on 127.0.0.1 right now, below the kernel's ephemeral range: a port of that range
+    /// (what binding port 0 gives) can be taken as the source port of any outgoing connection in the
+    /// seconds before the node binds it, and a node that cannot bind exits. Below the range only
+    /// another listener could take it. Never the same port twice in one process.
+    /// </summary>
     public static int FreePort()
     {
+        var (low, _) = EphemeralRange();
+        var first = Math.Max(1024, low - 12_000);
+        lock (HandedOut)
+        {
+            for (var attempt = 0; attempt < 200; attempt++)
+            {
+                var port = Random.Shared.Next(first, low);
+                if (HandedOut.Contains(port) || !CanBind(port))
+                {
+                    continue;
+                }
+
+                HandedOut.Add(port);
+                return port;
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool CanBind(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The kernel's ephemeral port range (Linux; the common default elsewhere).</summary>
+    private static (int Low, int High) EphemeralRange()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (32768, 60999);
+        }
     }
 }

@@ -60,9 +60,10 @@ public sealed partial class CopyPuller(
             {
                 return;
             }
-            catch (Exception failed) when (failed is HttpRequestException or IOException or InvalidDataException or Regional.Api.Problems.ApiProblemException or TimeoutException or OperationCanceledException
-                or InvalidOperationException or Regional.Replication.NodeNotReadyException or Orleans.Runtime.OrleansException)
+            catch (Exception failed)
             {
+                // Whatever ended this pull (a lost connection, a refused batch, a node starting, a
+                // bug), the copy's watermark is durable: the next pull starts from it.
                 LogPullFailed(logger, Entry.Name, Entry.HomeRegion ?? "?", failed.Message);
             }
 
