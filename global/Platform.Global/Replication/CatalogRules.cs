@@ -36,7 +36,7 @@ public static class CatalogRules
             return new DemoteToCopyCommand(entry.Name, entry.Settings);
         }
 
-        if (held.IsCopy && FeedSource.ForkPoint(entry, held.Revision) is { } fork)
+        if (held.IsCopy && entry.ForkBelow(held.Revision) is { } fork)
         {
             return new NamespaceCommand(entry.Name, new Storage.Mvcc.TruncateCommand(fork, held.Revision));
         }

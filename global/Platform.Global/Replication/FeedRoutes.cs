@@ -51,7 +51,7 @@ public static class FeedRoutes
         await context.Response.StartAsync(context.RequestAborted);
         var stream = context.Response.Body;
         var after = request.LastRevision;
-        if (FeedSource.ForkPoint(entry, request.LastRevision) is { } fork)
+        if (entry.ForkBelow(request.LastRevision) is { } fork)
         {
             await new FeedFrame(FeedFrameKind.Fork, request.LastRevision, fork, []).WriteAsync(stream, context.RequestAborted);
             return;

@@ -1,4 +1,3 @@
-using Platform.Regional.Catalog;
 using Platform.Regional.StateMachine;
 using Platform.Storage.Mvcc;
 
@@ -12,16 +11,6 @@ public static class FeedSource
 {
     /// <summary>At most this many changes go in one frame; a backlog goes in several.</summary>
     public const int MaxChangesPerFrame = 2048;
-
-    /// <summary>
-    /// The fork point a copy must truncate to first when the revision it last applied lies past the
-    /// end of the history (Kafka's OffsetsForLeaderEpoch answer), else null (<see cref="CatalogEntry.ForkBelow"/>).
-    /// </summary>
-    public static long? ForkPoint(CatalogEntry entry, long lastRevision)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        return entry.ForkBelow(lastRevision);
-    }
 
     /// <summary>
     /// The next frame after <paramref name="after"/>: changes (their Revision is the last they carry,

@@ -39,7 +39,7 @@ public sealed partial class NamespaceMover(
         }
 
         var ns = entry.Name;
-        var moving = await CommitAsync(new BeginMoveCommand(ns, target, entry.Version), cancellationToken);
+        var moving = await CommitAsync(ns, new BeginMoveCommand(ns, target, entry.Version), cancellationToken);
         var revokedAt = BootClock.Now;
         LogRevoked(logger, ns, options.Region, entry.Epoch, target);
         try
@@ -59,7 +59,7 @@ public sealed partial class NamespaceMover(
                 await Task.Delay(Poll, cancellationToken);
             }
 
-            var moved = await CommitAsync(new EndMoveCommand(ns, target, null, moving.Version), cancellationToken);
+            var moved = await CommitAsync(ns, new EndMoveCommand(ns, target, null, moving.Version), cancellationToken);
             LogMoved(logger, ns, target, moved.Epoch);
             await WaitServedAsync(ns, moved.Epoch, cancellationToken);
             return moved;
@@ -78,7 +78,7 @@ public sealed partial class NamespaceMover(
         var current = catalog.Find(ns);
         if (current is { MovingTo: not null } && current.Epoch == before.Epoch)
         {
-            await CommitAsync(new EndMoveCommand(ns, null, null, current.Version), bounded.Token);
+            await CommitAsync(ns, new EndMoveCommand(ns, null, null, current.Version), bounded.Token);
             await router.ProposeAsync(before.Group, new UnfenceNamespaceCommand(ns, before.Epoch), bounded.Token);
         }
 
@@ -95,7 +95,7 @@ public sealed partial class NamespaceMover(
         }
     }
 
-    private async Task<CatalogEntry> CommitAsync(GroupCommand command, CancellationToken cancellationToken)
+    private async Task<CatalogEntry> CommitAsync(string ns, GroupCommand command, CancellationToken cancellationToken)
     {
         var reply = await router.ProposeAsync(catalog.Group, command, cancellationToken);
         if (reply.Problem is { } problem)
@@ -104,7 +104,6 @@ public sealed partial class NamespaceMover(
         }
 
         await catalog.Replica.WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken);
-        var ns = command switch { BeginMoveCommand b => b.Namespace, EndMoveCommand e => e.Namespace, _ => throw new ArgumentException("not a move command") };
         return catalog.Find(ns) ?? throw ApiProblemException.NamespaceNotFound(ns);
     }
 

@@ -24,7 +24,8 @@ public sealed class ReplicationMetrics
     {
         ArgumentNullException.ThrowIfNull(metrics);
         breaches = metrics.Meter.CreateCounter<long>("platform_rpo_breaches", description: "Times a local-commit namespace's most up-to-date copy went past its RPO.");
-        IEnumerable<RegionLag> Observe(Func<IReplicationGuard, Platform.Regional.Catalog.CatalogEntry, IEnumerable<RegionLag>> pick)
+        // Every other region's copy of every namespace homed here, with the labels its measurements carry.
+        IEnumerable<(RegionLag Lag, KeyValuePair<string, object?>[] Tags)> Observe()
         {
             if (services.GetService(typeof(IReplicationGuard)) is not IReplicationGuard guard)
             {
@@ -34,7 +35,7 @@ public sealed class ReplicationMetrics
             try
             {
                 var entries = catalog.Replica.Read(m => m.Catalog.Entries.Where(e => e.Mode == NamespaceMode.LocalCommit && e.HomeRegion == options.Region).ToList());
-                return entries.SelectMany(e => pick(guard, e).Select(l => l with { Region = $"{e.Name}\u0000{l.Region}" }));
+                return entries.SelectMany(e => guard.Lags(e).Select(l => (l, new KeyValuePair<string, object?>[] { new("namespace", e.Name), new("region", l.Region) })));
             }
             catch (Exception starting) when (starting is InvalidOperationException or Regional.Replication.NodeNotReadyException)
             {
@@ -42,17 +43,11 @@ public sealed class ReplicationMetrics
             }
         }
 
-        static KeyValuePair<string, object?>[] Tags(RegionLag lag)
-        {
-            var parts = lag.Region.Split('\u0000');
-            return [new("namespace", parts[0]), new("region", parts[1])];
-        }
-
         metrics.Meter.CreateObservableGauge("platform_replication_lag_seconds",
-            () => Observe((g, e) => g.Lags(e)).Select(l => new Measurement<double>(l.LagSeconds, Tags(l))),
+            () => Observe().Select(o => new Measurement<double>(o.Lag.LagSeconds, o.Tags)),
             description: "How long ago the home committed the oldest change a region's copy has not applied.");
         metrics.Meter.CreateObservableGauge("platform_replication_lag_revisions",
-            () => Observe((g, e) => g.Lags(e)).Select(l => new Measurement<long>(l.LagRevisions, Tags(l))),
+            () => Observe().Select(o => new Measurement<long>(o.Lag.LagRevisions, o.Tags)),
             description: "How many revisions a region's copy is behind the home.");
         metrics.Meter.CreateObservableGauge("platform_replica_divergence",
             () => diverged.Select(d => new Measurement<int>(d.Value, new KeyValuePair<string, object?>("namespace", d.Key.Namespace), new KeyValuePair<string, object?>("region", d.Key.Region))),

@@ -83,7 +83,7 @@ public sealed class SimOperator(SimWorld world, SimCatalog catalog, Dictionary<s
             // Polled whether or not the last answer came: messages get lost.
             // What the target holds past a fork point is not history: it counts only up to it.
             world.Send(null, target, () => regions[target].Report(applied =>
-                drained = Math.Max(drained, Platform.Global.Replication.FeedSource.ForkPoint(catalog.Entry, applied) ?? applied)));
+                drained = Math.Max(drained, catalog.Entry.ForkBelow(applied) ?? applied)));
             world.At(20_000, null, Drain);
         }
 
@@ -109,7 +109,7 @@ public sealed class SimOperator(SimWorld world, SimCatalog catalog, Dictionary<s
 
             // A region still holding revisions past an earlier fork point counts only up to it (it
             // truncates to it when it learns the entry, before it is promoted).
-            var effective = candidates.Select(c => (c.Region, Revision: Platform.Global.Replication.FeedSource.ForkPoint(catalog.Entry, c.Revision) ?? c.Revision)).ToList();
+            var effective = candidates.Select(c => (c.Region, Revision: catalog.Entry.ForkBelow(c.Revision) ?? c.Revision)).ToList();
             var best = effective.Max(c => c.Revision);
             var chosen = effective.Where(c => c.Revision == best).OrderBy(c => c.Region, StringComparer.Ordinal).First();
             Swap(epoch, chosen.Region, fork: best, Switchovers: false);

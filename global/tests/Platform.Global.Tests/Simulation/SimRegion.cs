@@ -149,7 +149,7 @@ public sealed class SimRegion
             return;
         }
 
-        var frame = FeedSource.ForkPoint(Known.Entry, after) is { } fork
+        var frame = Known.Entry.ForkBelow(after) is { } fork
             ? new FeedFrame(FeedFrameKind.Fork, after, fork, [])
             : FeedSource.NextFrame(Machine, Ns, after);
         if (frame is not null)
