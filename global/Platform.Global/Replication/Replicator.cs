@@ -163,16 +163,28 @@ public sealed partial class Replicator(
 
             var orphans = replica.Read(m => m.Namespaces
                 .Select(n => m.State(n)!)
-                .Where(s => s.IsCopy && (!known.TryGetValue(s.Store.Name, out var entry) || entry.Mode != NamespaceMode.LocalCommit || !entry.Epochs.Any(e => e.Epoch == s.Store.Epoch)))
+                .Where(s => s.IsCopy && IsOrphan(known.GetValueOrDefault(s.Store.Name), s.Store.Epoch))
                 .Select(s => (s.Store.Name, s.Store.Epoch))
                 .ToList());
-            foreach (var (name, epoch) in orphans)
+            if (orphans.Count > 0)
             {
+                // A copy is deleted only on the catalog's word as of now (a linearizable read), never
+                // on a replica's view that may be in the middle of catching up.
+                await router.LinearizableBarrierAsync(catalog.Group, stoppingToken);
+            }
+
+            foreach (var (name, epoch) in orphans.Where(o => IsOrphan(catalog.Find(o.Name), o.Epoch)))
+            {
+                LogOrphanRemoved(logger, name, epoch);
                 await router.ProposeAsync(group, new DeleteNamespaceCommand(name, epoch), stoppingToken);
                 board.Forget(name);
             }
         }
     }
+
+    /// <summary>A copy the catalog no longer has a use for: its namespace is gone, not local-commit, or created again (its epoch is not among the entry's).</summary>
+    private static bool IsOrphan(CatalogEntry? entry, long copyEpoch) =>
+        entry is null || entry.Mode != NamespaceMode.LocalCommit || !entry.Epochs.Any(e => e.Epoch == copyEpoch);
 
     /// <summary>Sends the copies' progress to the home regions' nodes and this region's, and notes RPO breaches of namespaces homed here.</summary>
     private async Task ReportAsync(CancellationToken stoppingToken)
@@ -258,6 +270,9 @@ public sealed partial class Replicator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "'{Namespace}' follows the catalog (epoch {Epoch}): {Step}: {Result}")]
     private static partial void LogFollowed(ILogger logger, string @namespace, string step, long epoch, string result);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "removing this region's copy of '{Namespace}' (epoch {Epoch}): the catalog no longer has a use for it")]
+    private static partial void LogOrphanRemoved(ILogger logger, string @namespace, long epoch);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "replicator reconcile failed: {Reason}")]
     private static partial void LogReconcileFailed(ILogger logger, string reason);
