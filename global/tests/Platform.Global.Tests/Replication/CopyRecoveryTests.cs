@@ -31,10 +31,7 @@ public sealed class CopyRecoveryTests : IAsyncLifetime
     private async Task<long> WriteAsync(string ns, string key, string value)
     {
         using var home = regions.Client(Home);
-        using var written = await home.PutAsync(Relative($"/v1/ns/{ns}/kv/{key}"), new StringContent(value), Cancel);
-        var body = await written.Content.ReadAsStringAsync(Cancel);
-        Assert.True(written.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("revision").GetInt64();
+        return await Eventually.WrittenAsync(home, $"/v1/ns/{ns}/kv/{key}", value);
     }
 
     private async Task CreateAsync(string ns) => await Eventually.HoldsAsync(async () =>
@@ -46,10 +43,17 @@ public sealed class CopyRecoveryTests : IAsyncLifetime
 
     private async Task<string> ReadAtCopyAsync(string ns, string key, long revision)
     {
+        // A node just restarted may answer 503 while its groups elect and catch up: asked again.
         using var client = regions.Client(Copy);
-        using var read = await client.GetAsync(Relative($"/v1/ns/{ns}/kv/{key}?minRevision={revision}&timeout=20s"), Cancel);
-        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        return await read.Content.ReadAsStringAsync(Cancel);
+        string? value = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var read = await client.GetAsync(Relative($"/v1/ns/{ns}/kv/{key}?minRevision={revision}&timeout=5s"), Cancel);
+            Assert.True(read.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{(int)read.StatusCode}: {await read.Content.ReadAsStringAsync(Cancel)}");
+            value = read.StatusCode == HttpStatusCode.OK ? await read.Content.ReadAsStringAsync(Cancel) : null;
+            return value is not null;
+        }, 40, $"reading {ns}/{key} at revision {revision} from us-east's copy");
+        return value!;
     }
 
     /// <summary>Waits until the home learns that us-east's copy applied <paramref name="revision"/>.</summary>
