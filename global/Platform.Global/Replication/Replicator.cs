@@ -98,6 +98,51 @@ public sealed partial class Replicator(
         await FollowCatalogAsync(entries, stoppingToken);
 
         await RemoveOrphanCopiesAsync(entries, stoppingToken);
+
+        await FinishModeChangesAsync(stoppingToken);
+    }
+
+    /// <summary>
+    /// Finishes what a mode change left behind (<see cref="ModeChangeRules"/>) in the groups this
+    /// node leads: this region's groups and the strong-global group. Only with a fresh catalog
+    /// replica; a delete only on the catalog's word as of now (a linearizable read).
+    /// </summary>
+    private async Task FinishModeChangesAsync(CancellationToken stoppingToken)
+    {
+        if (catalog.Replica.SinceFresh > NamespaceCatalog.MaxStaleness || router.Global is not { } global)
+        {
+            return;
+        }
+
+        var groups = Enumerable.Range(0, router.Node.Groups).Select(g => (ulong)g).Append(global.StrongGlobalGroup);
+        foreach (var group in groups)
+        {
+            var replica = group == global.StrongGlobalGroup ? global.Local(group) : router.Local(group);
+            if (replica is null || replica.LeaderAndTerm.Leader != Options.NodeName)
+            {
+                continue;
+            }
+
+            GroupCommand? Step(string ns, HeldNamespace held) => group == global.StrongGlobalGroup
+                ? ModeChangeRules.InStrongGlobalGroup(catalog.Find(ns), held, ns)
+                : ModeChangeRules.InRegionalGroup(catalog.Find(ns), held, ns, group);
+
+            var steps = replica.Read(m => m.Namespaces.Select(n => (Name: n, Held: CatalogRules.Held(m, n)!.Value)).Where(h => Step(h.Name, h.Held) is not null).ToList());
+            if (steps.Count == 0)
+            {
+                continue;
+            }
+
+            await router.LinearizableBarrierAsync(catalog.Group, stoppingToken);
+            foreach (var (name, held) in steps)
+            {
+                if (Step(name, held) is { } command)
+                {
+                    var reply = await router.ProposeAsync(group, command, stoppingToken);
+                    LogModeChangeFinished(logger, name, command.GetType().Name, group, reply.Problem ?? "done");
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -163,7 +208,7 @@ public sealed partial class Replicator(
 
             var orphans = replica.Read(m => m.Namespaces
                 .Select(n => m.State(n)!)
-                .Where(s => s.IsCopy && IsOrphan(known.GetValueOrDefault(s.Store.Name), s.Store.Epoch))
+                .Where(s => s.IsCopy && IsOrphan(known.GetValueOrDefault(s.Store.Name), s.Store.Epoch, Options.Region))
                 .Select(s => (s.Store.Name, s.Store.Epoch))
                 .ToList());
             if (orphans.Count > 0)
@@ -173,7 +218,7 @@ public sealed partial class Replicator(
                 await router.LinearizableBarrierAsync(catalog.Group, stoppingToken);
             }
 
-            foreach (var (name, epoch) in orphans.Where(o => IsOrphan(catalog.Find(o.Name), o.Epoch)))
+            foreach (var (name, epoch) in orphans.Where(o => IsOrphan(catalog.Find(o.Name), o.Epoch, Options.Region)))
             {
                 LogOrphanRemoved(logger, name, epoch);
                 await router.ProposeAsync(group, new DeleteNamespaceCommand(name, epoch), stoppingToken);
@@ -182,9 +227,13 @@ public sealed partial class Replicator(
         }
     }
 
-    /// <summary>A copy the catalog no longer has a use for: its namespace is gone, not local-commit, or created again (its epoch is not among the entry's).</summary>
-    private static bool IsOrphan(CatalogEntry? entry, long copyEpoch) =>
-        entry is null || entry.Mode != NamespaceMode.LocalCommit || !entry.Epochs.Any(e => e.Epoch == copyEpoch);
+    /// <summary>
+    /// A copy the catalog no longer has a use for: its namespace is gone, created again (its epoch
+    /// is not among the entry's), or not local-commit (unless it is the copy a change to
+    /// local-commit homed in this region is making).
+    /// </summary>
+    private static bool IsOrphan(CatalogEntry? entry, long copyEpoch, string region) =>
+        entry is null || (entry.Mode != NamespaceMode.LocalCommit && entry.MovingTo != region) || !entry.Epochs.Any(e => e.Epoch == copyEpoch);
 
     /// <summary>Sends the copies' progress to the home regions' nodes and this region's, and notes RPO breaches of namespaces homed here.</summary>
     private async Task ReportAsync(CancellationToken stoppingToken)
@@ -273,6 +322,9 @@ public sealed partial class Replicator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "removing this region's copy of '{Namespace}' (epoch {Epoch}): the catalog no longer has a use for it")]
     private static partial void LogOrphanRemoved(ILogger logger, string @namespace, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "'{Namespace}': finishing a mode change: {Step} in group {Group}: {Result}")]
+    private static partial void LogModeChangeFinished(ILogger logger, string @namespace, string step, ulong group, string result);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "replicator reconcile failed: {Reason}")]
     private static partial void LogReconcileFailed(ILogger logger, string reason);

@@ -20,8 +20,14 @@ public sealed record EpochRecord(long Epoch, string? HomeRegion, long? ForkRevis
 /// </summary>
 public sealed record CatalogEntry(string Name, NamespaceSettings Settings, ulong Group, long Epoch, IReadOnlyList<EpochRecord> Epochs, long Version)
 {
-    /// <summary>The region the home is moving to, from the revoke until the move's compare-and-swap or its abort.</summary>
+    /// <summary>
+    /// The region the home is moving to, from the revoke until the move's compare-and-swap or its
+    /// abort; <see cref="ToStrongGlobal"/> while a <c>local-commit</c> namespace becomes <c>strong-global</c>.
+    /// </summary>
     public string? MovingTo { get; init; }
+
+    /// <summary>The <see cref="MovingTo"/> of a change to <c>strong-global</c> (no region is named with parentheses).</summary>
+    public const string ToStrongGlobal = "(strong-global)";
 
     public NamespaceMode Mode => Settings.Mode;
 

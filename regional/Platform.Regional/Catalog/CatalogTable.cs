@@ -45,7 +45,11 @@ public sealed class CatalogTable
         return null;
     }
 
-    /// <summary>Revokes the home's lease on a namespace and records where it is moving (compare-and-swap).</summary>
+    /// <summary>
+    /// Revokes the home's lease on a namespace and records where it is moving (compare-and-swap): a
+    /// <c>local-commit</c> namespace to another region or to <see cref="CatalogEntry.ToStrongGlobal"/>,
+    /// a <c>strong-global</c> one to the region that becomes its home.
+    /// </summary>
     public string? BeginMove(long index, string name, string target, long expectedVersion)
     {
         if (Current(name, expectedVersion, out var current) is { } refused)
@@ -53,7 +57,10 @@ public sealed class CatalogTable
             return refused;
         }
 
-        if (current!.Mode != NamespaceMode.LocalCommit || current.MovingTo is not null || current.HomeRegion == target)
+        var allowed = current!.MovingTo is null && (current.Mode == NamespaceMode.LocalCommit
+            ? current.HomeRegion != target
+            : target != CatalogEntry.ToStrongGlobal);
+        if (!allowed)
         {
             return $"namespace '{name}' cannot move to {target} now (it is {NamespaceText.Mode(current.Mode)}, homed in {current.HomeRegion}, moving to {current.MovingTo ?? "nowhere"})";
         }
@@ -89,6 +96,34 @@ public sealed class CatalogTable
         var epoch = current.Epoch + 1;
         var epochs = current.Epochs.Select(e => e.Epoch == current.Epoch ? e with { ForkRevision = fork } : e).Append(new EpochRecord(epoch, newHome)).ToList();
         entries[name] = current with { Settings = current.Settings with { HomeRegion = newHome }, Epoch = epoch, Epochs = epochs, MovingTo = null, Version = index };
+        return null;
+    }
+
+    /// <summary>
+    /// Ends a mode change (compare-and-swap): the namespace takes <paramref name="settings"/> and
+    /// lives in <paramref name="group"/> from the next epoch on. Only the change the move recorded:
+    /// to <c>strong-global</c> after a move to <see cref="CatalogEntry.ToStrongGlobal"/>, to
+    /// <c>local-commit</c> homed in the region a <c>strong-global</c> namespace was moving to.
+    /// </summary>
+    public string? ChangeMode(long index, string name, NamespaceSettings settings, ulong group, long expectedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (Current(name, expectedVersion, out var current) is { } refused)
+        {
+            return refused;
+        }
+
+        var recorded = current!.Mode == NamespaceMode.LocalCommit
+            ? current.MovingTo == CatalogEntry.ToStrongGlobal && settings.Mode == NamespaceMode.StrongGlobal
+            : current.MovingTo is { } target && settings.Mode == NamespaceMode.LocalCommit && settings.HomeRegion == target;
+        if (!recorded)
+        {
+            return $"namespace '{name}' is not changing to {NamespaceText.Mode(settings.Mode)}{(settings.HomeRegion is { } home ? $" in {home}" : string.Empty)} (it is {NamespaceText.Mode(current.Mode)}, moving to {current.MovingTo ?? "nowhere"})";
+        }
+
+        var epoch = current.Epoch + 1;
+        var epochs = current.Epochs.Append(new EpochRecord(epoch, settings.HomeRegion)).ToList();
+        entries[name] = current with { Settings = settings, Group = group, Epoch = epoch, Epochs = epochs, MovingTo = null, Version = index };
         return null;
     }
 

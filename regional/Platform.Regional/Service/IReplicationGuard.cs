@@ -46,4 +46,12 @@ public interface INamespaceMover
     /// deadline. No acknowledged write is lost.
     /// </summary>
     Task<CatalogEntry> SwitchoverAsync(CatalogEntry entry, string target, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A change between <c>local-commit</c> and <c>strong-global</c>, run where the namespace's data
+    /// leaves a home (to strong-global) or gets one (to local-commit): the state at the freeze point
+    /// is copied into the target group, the catalog swaps mode, settings and group in the next epoch,
+    /// and the copy is promoted. No acknowledged write is lost.
+    /// </summary>
+    Task<CatalogEntry> ChangeModeAsync(CatalogEntry entry, Namespaces.NamespaceSettings settings, CancellationToken cancellationToken);
 }

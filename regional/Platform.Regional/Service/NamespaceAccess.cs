@@ -101,6 +101,13 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
     {
         ArgumentNullException.ThrowIfNull(entry);
         RequireWritableHere(entry.Name, entry.Settings);
+        if (entry.Epochs.Count > 1 && !HasData(entry))
+        {
+            // A namespace that moved (home or mode) gets its data from the move, never by a fresh
+            // create, which would start it empty: the promotion of the copy the move made does it.
+            throw ApiProblemException.NotCaughtUp($"namespace '{entry.Name}' is taking over its data in epoch {entry.Epoch}; retry in a moment");
+        }
+
         var reply = await router.ProposeAsync(entry.Group, new CreateNamespaceCommand(entry.Name, entry.Settings, entry.Epoch), cancellationToken);
         if (reply.Problem is { } problem)
         {
@@ -110,6 +117,21 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
         if (!await router.Local(entry.Group).WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken))
         {
             throw ApiProblemException.NotCaughtUp($"this node has not applied the creation of namespace '{entry.Name}' in time");
+        }
+    }
+
+    /// <summary>
+    /// Waits (at most the request timeout) until this node's replica of the namespace's group holds
+    /// its data in the entry's epoch: after a move, once the copy it made is promoted. Returns either
+    /// way: the move is done, and requests before the promotion are refused with nothing changed.
+    /// </summary>
+    public async Task WaitServedAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var until = BootClock.Now + router.Node.RequestTimeout;
+        while (!HasData(entry) && BootClock.Now < until)
+        {
+            await Task.Delay(20, cancellationToken);
         }
     }
 

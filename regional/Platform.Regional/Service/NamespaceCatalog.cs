@@ -62,7 +62,8 @@ public sealed class NamespaceCatalog(GroupRouter router)
     /// <summary>
     /// Creates the entry or changes its settings (compare-and-swap on what a linearizable read
     /// found, retried when another change won the race); returns the entry as committed and
-    /// whether this call created it. Changing mode, home or group is refused: that is a switchover.
+    /// whether this call created it. Changing mode, home or group is refused: that is a switchover
+    /// (<see cref="INamespaceMover"/>).
     /// </summary>
     public async Task<(CatalogEntry Entry, bool Created)> PutAsync(string ns, NamespaceSettings settings, ulong group, CancellationToken cancellationToken)
     {
@@ -75,7 +76,7 @@ public sealed class NamespaceCatalog(GroupRouter router)
             {
                 throw ApiProblemException.InvalidRequest(
                     $"namespace '{ns}' is {NamespaceText.Mode(current.Mode)}{(current.HomeRegion is { } home ? $" homed in {home}" : string.Empty)}; " +
-                    (current.Mode != settings.Mode ? "changing the mode is not available yet" : "a new home region is a switchover, which needs linked regions"));
+                    (current.Mode != settings.Mode ? "changing the mode" : "a new home region") + " is a switchover, which needs linked regions");
             }
 
             var reply = await router.ProposeAsync(Group, new PutCatalogEntryCommand(ns, settings, current?.Group ?? group, current?.Version ?? 0), cancellationToken);

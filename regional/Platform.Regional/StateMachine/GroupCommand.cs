@@ -79,3 +79,6 @@ public sealed record BeginMoveCommand(string Namespace, string Target, long Expe
 
 /// <summary>Catalog: ends a move, homing the namespace in <paramref name="NewHome"/> in the next epoch (null: the move is aborted), compare-and-swap.</summary>
 public sealed record EndMoveCommand(string Namespace, string? NewHome, long? ForkRevision, long ExpectedVersion) : GroupCommand;
+
+/// <summary>Catalog: ends a mode change, the namespace taking <paramref name="Settings"/> in <paramref name="Group"/> from the next epoch on (compare-and-swap).</summary>
+public sealed record ChangeModeCommand(string Namespace, NamespaceSettings Settings, ulong Group, long ExpectedVersion) : GroupCommand;

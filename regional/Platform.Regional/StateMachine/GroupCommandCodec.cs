@@ -37,6 +37,7 @@ public static class GroupCommandCodec
         DemoteToCopy = 18,
         BeginMove = 19,
         EndMove = 20,
+        ChangeMode = 21,
     }
 
     public static byte[] Encode(GroupCommand command)
@@ -88,6 +89,13 @@ public static class GroupCommandCodec
                     writer.Write(end.NewHome ?? string.Empty);
                     writer.Write(end.ForkRevision ?? -1);
                     writer.Write(end.ExpectedVersion);
+                    break;
+                case ChangeModeCommand change:
+                    writer.Write((byte)Kind.ChangeMode);
+                    writer.Write(change.Namespace);
+                    WriteSettings(writer, change.Settings);
+                    writer.Write(change.Group);
+                    writer.Write(change.ExpectedVersion);
                     break;
                 case InstallNamespaceSnapshotCommand install:
                     writer.Write((byte)Kind.InstallNamespaceSnapshot);
@@ -248,6 +256,7 @@ public static class GroupCommandCodec
             Kind.DemoteToCopy => new DemoteToCopyCommand(name, ReadSettings(reader)),
             Kind.BeginMove => new BeginMoveCommand(name, reader.ReadString(), reader.ReadInt64()),
             Kind.EndMove => ReadEndMove(reader, name),
+            Kind.ChangeMode => new ChangeModeCommand(name, ReadSettings(reader), reader.ReadUInt64(), reader.ReadInt64()),
             Kind.InstallNamespaceSnapshot => new InstallNamespaceSnapshotCommand(name, ReadSettings(reader), ReadBytes(reader), reader.ReadBoolean()),
             Kind.PutCatalogEntry => new PutCatalogEntryCommand(name, ReadSettings(reader), reader.ReadUInt64(), reader.ReadInt64()),
             Kind.DeleteCatalogEntry => new DeleteCatalogEntryCommand(name, reader.ReadInt64()),

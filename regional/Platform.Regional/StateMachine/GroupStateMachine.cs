@@ -118,6 +118,7 @@ public sealed partial class GroupStateMachine
             DeleteCatalogEntryCommand delete => new GroupApplyOutcome(entry.Index, null, Catalog.Delete(delete.Namespace, delete.ExpectedVersion)),
             BeginMoveCommand move => new GroupApplyOutcome(entry.Index, null, Catalog.BeginMove(entry.Index, move.Namespace, move.Target, move.ExpectedVersion)),
             EndMoveCommand end => new GroupApplyOutcome(entry.Index, null, Catalog.EndMove(entry.Index, end.Namespace, end.NewHome, end.ForkRevision, end.ExpectedVersion)),
+            ChangeModeCommand change => new GroupApplyOutcome(entry.Index, null, Catalog.ChangeMode(entry.Index, change.Namespace, change.Settings, change.Group, change.ExpectedVersion)),
             RevokeTokenCommand revoke => new GroupApplyOutcome(entry.Index, null, tokens.Remove(revoke.Name) ? null : $"token '{revoke.Name}' does not exist"),
             NamespaceCommand scoped when namespaces.TryGetValue(scoped.Namespace, out var state) => ApplyScoped(entry.Index, state, scoped),
             NamespaceCommand scoped => new GroupApplyOutcome(entry.Index, null, $"namespace '{scoped.Namespace}' does not exist"),

@@ -122,14 +122,21 @@ public sealed class CatalogAcrossRegionsTests(LinkedRegionsFixture regions) : IC
     }
 
     [Fact]
-    public async Task Changing_the_mode_by_a_put_is_refused_and_the_namespace_stays()
+    public async Task A_mode_change_with_bad_input_is_refused_and_the_namespace_stays()
     {
-        // (A new home is a switchover: Replication/SwitchoverTests.)
+        // (A good one is a switchover: Replication/ModeChangeTests, SwitchoverTests.)
         using var client = regions.Client("eu-west");
         await OkJsonAsync(await client.PutAsJsonAsync("/v1/namespaces/stays", new { mode = "local-commit", homeRegion = "ap-south" }, Cancel));
-        await AssertProblemAsync(await client.PutAsJsonAsync("/v1/namespaces/stays", new { mode = "strong-global" }, Cancel), HttpStatusCode.BadRequest, "InvalidRequest");
+        await AssertProblemAsync(await client.PutAsJsonAsync("/v1/namespaces/stays", new { mode = "strong-global", rpo = "5 parsecs" }, Cancel), HttpStatusCode.BadRequest, "InvalidRequest");
+        await AssertProblemAsync(await client.PutAsJsonAsync("/v1/namespaces/stays", new { mode = "local-commit", homeRegion = "mars" }, Cancel), HttpStatusCode.BadRequest, "InvalidRequest");
         var shown = await OkJsonAsync(await client.GetAsync(new Uri("/v1/namespaces/stays", UriKind.Relative), Cancel));
-        Assert.Equal(("local-commit", "ap-south"), (shown.GetProperty("mode").GetString(), shown.GetProperty("homeRegion").GetString()));
+        Assert.Equal(("local-commit", "ap-south", 0L), (shown.GetProperty("mode").GetString(), shown.GetProperty("homeRegion").GetString(), shown.GetProperty("epoch").GetInt64()));
+
+        await OkJsonAsync(await client.PutAsJsonAsync("/v1/namespaces/stays-global", new { mode = "strong-global" }, Cancel));
+        await AssertProblemAsync(await client.PutAsJsonAsync("/v1/namespaces/stays-global", new { mode = "local-commit", homeRegion = "mars" }, Cancel), HttpStatusCode.BadRequest, "InvalidRequest");
+        await AssertProblemAsync(await client.PutAsJsonAsync("/v1/namespaces/stays-global", new { mode = "local-commit" }, Cancel), HttpStatusCode.BadRequest, "InvalidRequest");
+        var global = await OkJsonAsync(await client.GetAsync(new Uri("/v1/namespaces/stays-global", UriKind.Relative), Cancel));
+        Assert.Equal(("strong-global", 0L), (global.GetProperty("mode").GetString(), global.GetProperty("epoch").GetInt64()));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class SwitchoverTests : IAsyncLifetime
 
         var acknowledged = new ConcurrentDictionary<string, (string Value, long Revision)>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        var writer = Task.Run(() => WriteSteadilyAsync(acknowledged, stop.Token), CancellationToken.None);
+        var writer = Task.Run(() => SteadyWriter.WriteAsync(regions.Client("ap-south"), "moving", acknowledged, stop.Token), CancellationToken.None);
         await Eventually.HoldsAsync(() => Task.FromResult(acknowledged.Count >= 20), 30, "writes acknowledged before the move");
 
         using (var eu = regions.Client("eu-west"))
@@ -69,48 +69,5 @@ public sealed class SwitchoverTests : IAsyncLifetime
         var last = answer.GetProperty("revision").GetInt64();
         using var followed = await oldHome.GetAsync(Relative($"/v1/ns/moving/kv/after?minRevision={last}&timeout=10s"), Cancel);
         Assert.Equal("moved", await followed.Content.ReadAsStringAsync(Cancel));
-    }
-
-    /// <summary>One key per write, sent to ap-south's node (forwarded to the home while it is elsewhere), each retried with its Idempotency-Key until it is acknowledged.</summary>
-    private async Task WriteSteadilyAsync(ConcurrentDictionary<string, (string Value, long Revision)> acknowledged, CancellationToken stop)
-    {
-        using var client = regions.Client("ap-south");
-        for (var i = 0; !stop.IsCancellationRequested; i++)
-        {
-            var key = $"k{i:D5}";
-            var value = $"v{i}";
-            while (true)
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Put, Relative($"/v1/ns/moving/kv/{key}")) { Content = new StringContent(value) };
-                request.Headers.Add("Idempotency-Key", key);
-                HttpResponseMessage response;
-                try
-                {
-                    response = await client.SendAsync(request, CancellationToken.None);
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(50, CancellationToken.None);
-                    continue;
-                }
-
-                using (response)
-                {
-                    if (response.IsSuccessStatusCode)
-                    {
-                        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(CancellationToken.None)).RootElement;
-                        acknowledged[key] = (value, body.GetProperty("revision").GetInt64());
-                        break;
-                    }
-
-                    // Refused while the home moves (no lease, frozen, taking over, fenced): nothing changed, or the key makes the retry safe.
-                    Assert.True(response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.Conflict,
-                        $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
-                    await Task.Delay(50, CancellationToken.None);
-                }
-            }
-
-            await Task.Delay(10, CancellationToken.None);
-        }
     }
 }

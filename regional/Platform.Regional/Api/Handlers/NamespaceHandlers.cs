@@ -30,7 +30,16 @@ public sealed class NamespaceHandlers(GroupRouter router, NamespaceAccess namesp
             throw ApiProblemException.InvalidRequest($"'{home}' is not a region of this deployment ({string.Join(", ", regions.Regions.Select(r => r.Name))})");
         }
 
-        if (mover is not null && await namespaces.Catalog.FindAsync(ns, cancellationToken) is { } existing
+        var existing = mover is not null ? await namespaces.Catalog.FindAsync(ns, cancellationToken) : null;
+        if (mover is not null && existing is not null && existing.Mode != settings.Mode)
+        {
+            // A mode change, run where the data leaves its home or gets one (requests reach it there).
+            var changed = await mover.ChangeModeAsync(existing, settings, cancellationToken);
+            await namespaces.WaitServedAsync(changed, cancellationToken);
+            return namespaces.View(changed);
+        }
+
+        if (mover is not null && existing is not null
             && existing.Mode == NamespaceMode.LocalCommit && settings.Mode == NamespaceMode.LocalCommit && existing.HomeRegion != settings.HomeRegion)
         {
             // A new home: the switchover, run here at the current home (requests reach it there).

@@ -64,7 +64,7 @@ public sealed class HomeForwarding(RequestDelegate next)
             return;
         }
 
-        var home = entry is not null ? HomeElsewhere(entry, node.Region) : await HomeOfCreationAsync(context, ns, node.Region);
+        var home = entry is { Mode: NamespaceMode.LocalCommit } ? HomeElsewhere(entry, node.Region) : await HomeOfPutAsync(context, ns, node.Region);
         if (home is null)
         {
             await next(context);
@@ -121,10 +121,11 @@ public sealed class HomeForwarding(RequestDelegate next)
     }
 
     /// <summary>
-    /// For <c>PUT /v1/namespaces/{ns}</c> of a namespace the catalog does not hold: the home the body
+    /// For <c>PUT /v1/namespaces/{ns}</c> of a namespace the catalog does not hold, or holds as
+    /// <c>strong-global</c> (a change to <c>local-commit</c> runs at the new home): the home the body
     /// names when that is another region; a body that does not parse is left to the handler to refuse.
     /// </summary>
-    private static async Task<string?> HomeOfCreationAsync(HttpContext context, string ns, string region)
+    private static async Task<string?> HomeOfPutAsync(HttpContext context, string ns, string region)
     {
         var request = context.Request;
         if (!HttpMethods.IsPut(request.Method) || !request.Path.StartsWithSegments($"/v1/namespaces/{ns}", StringComparison.Ordinal))

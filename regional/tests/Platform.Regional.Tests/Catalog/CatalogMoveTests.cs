@@ -40,6 +40,31 @@ public sealed class CatalogMoveTests
     }
 
     [Fact]
+    public void A_mode_change_is_recorded_first_and_swaps_mode_and_group_in_the_next_epoch()
+    {
+        var table = new CatalogTable();
+        table.Put(1, "orders", Homed, 2, 0);
+        var strong = Homed with { Mode = NamespaceMode.StrongGlobal, HomeRegion = null };
+        Assert.NotNull(table.ChangeMode(2, "orders", strong, 99, expectedVersion: 1));
+
+        Assert.Null(table.BeginMove(2, "orders", CatalogEntry.ToStrongGlobal, 1));
+        Assert.NotNull(table.ChangeMode(3, "orders", Homed with { HomeRegion = "us-east" }, 3, expectedVersion: 2));
+        Assert.Null(table.ChangeMode(3, "orders", strong, 99, expectedVersion: 2));
+
+        var changed = table.Find("orders")!;
+        Assert.Equal((NamespaceMode.StrongGlobal, (string?)null, 99UL, 1L, (string?)null), (changed.Mode, changed.HomeRegion, changed.Group, changed.Epoch, changed.MovingTo));
+        Assert.Equal([new EpochRecord(0, "eu-west"), new EpochRecord(1, null)], changed.Epochs);
+
+        // And back, homed in the region the move names; a strong-global namespace has no "to strong-global".
+        Assert.NotNull(table.BeginMove(4, "orders", CatalogEntry.ToStrongGlobal, 3));
+        Assert.Null(table.BeginMove(4, "orders", "ap-south", 3));
+        Assert.NotNull(table.ChangeMode(5, "orders", Homed with { HomeRegion = "us-east" }, 1, expectedVersion: 4));
+        Assert.Null(table.ChangeMode(5, "orders", Homed with { HomeRegion = "ap-south" }, 1, expectedVersion: 4));
+        var back = table.Find("orders")!;
+        Assert.Equal((NamespaceMode.LocalCommit, "ap-south", 1UL, 2L), (back.Mode, back.HomeRegion, back.Group, back.Epoch));
+    }
+
+    [Fact]
     public void A_revision_past_the_fork_of_its_epoch_or_of_a_later_one_lies_past_the_history()
     {
         // Epoch 0 ended at (0, 20); epoch 1's failover kept only up to (0, 15): its promoted region had missed the rest.

@@ -124,6 +124,7 @@ public sealed class CopiesAndFencingTests
             Feed(0),
             new NamespaceCommand("orders", new TruncateCommand(12)),
             new InstallNamespaceSnapshotCommand("orders", Homed, new byte[] { 1, 2, 3 }, Replace: true),
+            new ChangeModeCommand("orders", Homed with { Mode = NamespaceMode.StrongGlobal, HomeRegion = null }, 1UL << 62, 9),
         ];
         foreach (var command in commands)
         {
