@@ -23,6 +23,7 @@ public sealed partial class Replicator(
 {
     private static readonly TimeSpan ReconcileEvery = TimeSpan.FromMilliseconds(200);
     private readonly Dictionary<string, (CopyPuller Stream, CancellationTokenSource Stop, Task Running)> streams = new(StringComparer.Ordinal);
+    private readonly StaleMoves staleMoves = new();
 
     private InterRegionOptions Options => client.Options;
 
@@ -100,6 +101,27 @@ public sealed partial class Replicator(
         await RemoveOrphanCopiesAsync(entries, stoppingToken);
 
         await FinishModeChangesAsync(stoppingToken);
+
+        await AbortStaleMovesAsync(entries, stoppingToken);
+    }
+
+    /// <summary>
+    /// Aborts, from the node leading the group the move starts from here, a move whose record sat in
+    /// the catalog past <see cref="StaleMoves.AbortAfter"/> (<see cref="StaleMoves"/>).
+    /// </summary>
+    private async Task AbortStaleMovesAsync(IReadOnlyList<CatalogEntry> entries, CancellationToken stoppingToken)
+    {
+        foreach (var entry in staleMoves.Due(entries, Options.Region, Regional.Replication.BootClock.Now))
+        {
+            var group = entry.Mode == NamespaceMode.LocalCommit ? entry.Group : namespaces.RegionalGroupOf(entry.Name);
+            if (router.Local(group).LeaderAndTerm.Leader != Options.NodeName)
+            {
+                continue;
+            }
+
+            var reply = await router.ProposeAsync(catalog.Group, new EndMoveCommand(entry.Name, null, null, entry.Version), stoppingToken);
+            LogStaleMoveAborted(logger, entry.Name, entry.MovingTo!, StaleMoves.AbortAfter.TotalSeconds, reply.Problem ?? "done");
+        }
     }
 
     /// <summary>
@@ -325,6 +347,9 @@ public sealed partial class Replicator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "'{Namespace}': finishing a mode change: {Step} in group {Group}: {Result}")]
     private static partial void LogModeChangeFinished(ILogger logger, string @namespace, string step, ulong group, string result);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "'{Namespace}': aborting its move to {Target}, recorded in the catalog more than {Seconds} s ago: {Result}")]
+    private static partial void LogStaleMoveAborted(ILogger logger, string @namespace, string target, double seconds, string result);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "replicator reconcile failed: {Reason}")]
     private static partial void LogReconcileFailed(ILogger logger, string reason);
