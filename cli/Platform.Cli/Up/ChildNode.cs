@@ -14,6 +14,9 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
 
     public LocalNode Node { get; } = node;
 
+    /// <summary>The runtime's knob for how long an idle thread-pool worker spins before it sleeps.</summary>
+    public const string SpinLimitVariable = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
+
     public int Pid => process?.Id ?? 0;
 
     public bool HasExited => process is null || process.HasExited;
@@ -50,6 +53,12 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
             // In the environment, not the arguments: a connection string holds an account key.
             start.Environment["PLATFORM_AZURE_TABLES"] = azureTables;
         }
+
+        // Every node of a local platform shares the machine's few cores: thread-pool workers that
+        // spin while they wait for work take cores from the other nodes (measured here with 9 idle
+        // nodes: 175,000 context switches/s with spinning, 14,000 without).
+        // A node on its own machine keeps the runtime's default.
+        start.Environment.TryAdd(SpinLimitVariable, "0");
 
         // Children must not inherit a launch profile's URLs (shared/MACHINE-NOTES.md).
         start.Environment.Remove("ASPNETCORE_URLS");
