@@ -103,6 +103,44 @@ public sealed partial class Replicator(
         await FinishModeChangesAsync(stoppingToken);
 
         await AbortStaleMovesAsync(entries, stoppingToken);
+
+        await DeliverDivergentAsync(stoppingToken);
+    }
+
+    /// <summary>
+    /// Moves the writes this region dropped past a fork point (in groups this node leads) into the
+    /// catalog's divergent-writes archive, then forgets them here: nothing past a fork is dropped
+    /// silently. Delivery repeats until it succeeds; the archive keeps each write once.
+    /// </summary>
+    private async Task DeliverDivergentAsync(CancellationToken stoppingToken)
+    {
+        const int Batch = 256;
+        for (ulong group = 0; group < (ulong)router.Node.Groups; group++)
+        {
+            var replica = router.Local(group);
+            if (replica.LeaderAndTerm.Leader != Options.NodeName)
+            {
+                continue;
+            }
+
+            var pending = replica.Read(m => m.Namespaces
+                .Select(n => (Name: n, Writes: m.State(n)!.PendingDivergent.Take(Batch).ToList()))
+                .Where(p => p.Writes.Count > 0)
+                .ToList());
+            foreach (var (name, writes) in pending)
+            {
+                var archived = await router.ProposeAsync(catalog.Group, new ArchiveDivergentCommand(name, writes), stoppingToken);
+                if (archived.Problem is { } problem && catalog.Find(name) is not null)
+                {
+                    LogDivergentNotDelivered(logger, name, writes.Count, problem);
+                    continue;
+                }
+
+                // Archived, or the namespace is gone (and its archive with it).
+                await router.ProposeAsync(group, new ForgetDivergentCommand(name, [.. writes.Select(w => w.Identity)]), stoppingToken);
+                LogDivergentDelivered(logger, name, writes.Count, writes.Count(w => w.Acknowledged), archived.Problem ?? "archived");
+            }
+        }
     }
 
     /// <summary>
@@ -350,6 +388,12 @@ public sealed partial class Replicator(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "'{Namespace}': aborting its move to {Target}, recorded in the catalog more than {Seconds} s ago: {Result}")]
     private static partial void LogStaleMoveAborted(ILogger logger, string @namespace, string target, double seconds, string result);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "'{Namespace}': {Count} writes past a fork point ({Acknowledged} acknowledged) moved to the divergent-writes archive: {Result}")]
+    private static partial void LogDivergentDelivered(ILogger logger, string @namespace, int count, int acknowledged, string result);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "'{Namespace}': {Count} divergent writes not archived yet: {Reason}")]
+    private static partial void LogDivergentNotDelivered(ILogger logger, string @namespace, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "replicator reconcile failed: {Reason}")]
     private static partial void LogReconcileFailed(ILogger logger, string reason);

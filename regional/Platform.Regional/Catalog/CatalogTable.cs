@@ -15,6 +15,9 @@ public sealed class CatalogTable
     private readonly SortedDictionary<string, CatalogEntry> entries = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> retiredEpochs = new(StringComparer.Ordinal);
 
+    /// <summary>Each namespace's divergent-writes archive, in revision order (kept with the catalog so every region can read it and it survives moves).</summary>
+    private readonly SortedDictionary<string, List<DivergentWrite>> divergent = new(StringComparer.Ordinal);
+
     public IReadOnlyCollection<CatalogEntry> Entries => entries.Values;
 
     public CatalogEntry? Find(string name) => entries.GetValueOrDefault(name);
@@ -151,7 +154,40 @@ public sealed class CatalogTable
         }
 
         entries.Remove(name);
+        divergent.Remove(name);
         retiredEpochs[name] = current.Epoch;
+        return null;
+    }
+
+    /// <summary>A namespace's divergent-writes archive, in revision order (empty when nothing was lost).</summary>
+    public IReadOnlyList<DivergentWrite> Divergent(string name) => divergent.TryGetValue(name, out var writes) ? writes : [];
+
+    /// <summary>
+    /// Adds writes to a namespace's archive. A write already there (several regions may have held
+    /// it past the fork) is kept once, unacknowledged if any region knew it was not acknowledged.
+    /// </summary>
+    public string? ArchiveDivergent(string name, IReadOnlyList<DivergentWrite> writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (!entries.ContainsKey(name))
+        {
+            return $"namespace '{name}' does not exist";
+        }
+
+        var archive = divergent.TryGetValue(name, out var kept) ? kept : divergent[name] = [];
+        foreach (var write in writes)
+        {
+            var at = archive.FindIndex(w => w.Identity == write.Identity);
+            if (at >= 0)
+            {
+                archive[at] = archive[at] with { Acknowledged = archive[at].Acknowledged && write.Acknowledged };
+                continue;
+            }
+
+            var before = archive.FindLastIndex(w => w.Revision < write.Revision || (w.Revision == write.Revision && string.CompareOrdinal(w.Key, write.Key) < 0));
+            archive.Insert(before + 1, write);
+        }
+
         return null;
     }
 
@@ -186,10 +222,20 @@ public sealed class CatalogTable
             writer.Write(name);
             writer.Write(epoch);
         }
+
+        writer.Write(divergent.Count);
+        foreach (var (name, writes) in divergent)
+        {
+            writer.Write(name);
+            DivergentWrite.WriteAll(writer, writes);
+        }
     }
 
-    /// <summary>Reads a table; <paramref name="withMoves"/> is false for snapshots made before entries recorded moves.</summary>
-    public static CatalogTable Read(BinaryReader reader, bool withMoves = true)
+    /// <summary>
+    /// Reads a table; <paramref name="withMoves"/> is false for snapshots made before entries
+    /// recorded moves, <paramref name="withDivergent"/> for those made before the archive.
+    /// </summary>
+    public static CatalogTable Read(BinaryReader reader, bool withMoves = true, bool withDivergent = true)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var table = new CatalogTable();
@@ -218,6 +264,12 @@ public sealed class CatalogTable
         for (var i = 0; i < retired; i++)
         {
             table.retiredEpochs[reader.ReadString()] = reader.ReadInt64();
+        }
+
+        var archived = withDivergent ? reader.ReadInt32() : 0;
+        for (var i = 0; i < archived; i++)
+        {
+            table.divergent[reader.ReadString()] = DivergentWrite.ReadAll(reader);
         }
 
         return table;

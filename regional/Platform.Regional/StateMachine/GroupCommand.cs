@@ -82,3 +82,15 @@ public sealed record EndMoveCommand(string Namespace, string? NewHome, long? For
 
 /// <summary>Catalog: ends a mode change, the namespace taking <paramref name="Settings"/> in <paramref name="Group"/> from the next epoch on (compare-and-swap).</summary>
 public sealed record ChangeModeCommand(string Namespace, NamespaceSettings Settings, ulong Group, long ExpectedVersion) : GroupCommand;
+
+/// <summary>Catalog: adds writes found past a fork point to the namespace's divergent-writes archive (kept once each).</summary>
+public sealed record ArchiveDivergentCommand(string Namespace, IReadOnlyList<Catalog.DivergentWrite> Writes) : GroupCommand;
+
+/// <summary>Drops from a namespace's pending divergent writes in this group those the catalog's archive now holds (by revision and key).</summary>
+public sealed record ForgetDivergentCommand(string Namespace, IReadOnlyList<(long Revision, string Key)> Writes) : GroupCommand;
+
+/// <summary>
+/// Notes that the home answered a committed write <c>OutcomeUnknown</c> (its lease ran out before
+/// it could acknowledge): should the revision end up past a fork point, the archive says so.
+/// </summary>
+public sealed record NoteUnacknowledgedCommand(string Namespace, long Revision) : GroupCommand;

@@ -38,6 +38,9 @@ public static class GroupCommandCodec
         BeginMove = 19,
         EndMove = 20,
         ChangeMode = 21,
+        ArchiveDivergent = 22,
+        ForgetDivergent = 23,
+        NoteUnacknowledged = 24,
     }
 
     public static byte[] Encode(GroupCommand command)
@@ -96,6 +99,27 @@ public static class GroupCommandCodec
                     WriteSettings(writer, change.Settings);
                     writer.Write(change.Group);
                     writer.Write(change.ExpectedVersion);
+                    break;
+                case ArchiveDivergentCommand archive:
+                    writer.Write((byte)Kind.ArchiveDivergent);
+                    writer.Write(archive.Namespace);
+                    Catalog.DivergentWrite.WriteAll(writer, archive.Writes);
+                    break;
+                case ForgetDivergentCommand forget:
+                    writer.Write((byte)Kind.ForgetDivergent);
+                    writer.Write(forget.Namespace);
+                    writer.Write(forget.Writes.Count);
+                    foreach (var (revision, key) in forget.Writes)
+                    {
+                        writer.Write(revision);
+                        writer.Write(key);
+                    }
+
+                    break;
+                case NoteUnacknowledgedCommand note:
+                    writer.Write((byte)Kind.NoteUnacknowledged);
+                    writer.Write(note.Namespace);
+                    writer.Write(note.Revision);
                     break;
                 case InstallNamespaceSnapshotCommand install:
                     writer.Write((byte)Kind.InstallNamespaceSnapshot);
@@ -256,6 +280,9 @@ public static class GroupCommandCodec
             Kind.DemoteToCopy => new DemoteToCopyCommand(name, ReadSettings(reader)),
             Kind.BeginMove => new BeginMoveCommand(name, reader.ReadString(), reader.ReadInt64()),
             Kind.EndMove => ReadEndMove(reader, name),
+            Kind.ArchiveDivergent => new ArchiveDivergentCommand(name, Catalog.DivergentWrite.ReadAll(reader)),
+            Kind.ForgetDivergent => new ForgetDivergentCommand(name, ReadIdentities(reader)),
+            Kind.NoteUnacknowledged => new NoteUnacknowledgedCommand(name, reader.ReadInt64()),
             Kind.ChangeMode => new ChangeModeCommand(name, ReadSettings(reader), reader.ReadUInt64(), reader.ReadInt64()),
             Kind.InstallNamespaceSnapshot => new InstallNamespaceSnapshotCommand(name, ReadSettings(reader), ReadBytes(reader), reader.ReadBoolean()),
             Kind.PutCatalogEntry => new PutCatalogEntryCommand(name, ReadSettings(reader), reader.ReadUInt64(), reader.ReadInt64()),
@@ -315,6 +342,18 @@ public static class GroupCommandCodec
             writer.Write(outcome.AtRevision);
             IdempotencyTable.WriteOutcome(writer, outcome.Outcome);
         }
+    }
+
+    private static List<(long Revision, string Key)> ReadIdentities(BinaryReader reader)
+    {
+        var count = ReadCount(reader);
+        var identities = new List<(long, string)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            identities.Add((reader.ReadInt64(), reader.ReadString()));
+        }
+
+        return identities;
     }
 
     private static EndMoveCommand ReadEndMove(BinaryReader reader, string name)

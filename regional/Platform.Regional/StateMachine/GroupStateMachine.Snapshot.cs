@@ -7,7 +7,10 @@ namespace Platform.Regional.StateMachine;
 /// <summary>The group's whole state as one snapshot: namespaces with settings and idempotency keys, and tokens.</summary>
 public sealed partial class GroupStateMachine
 {
-    private const uint SnapshotMagic = 0x38534750; // "PGS8": catalog entries record moves
+    private const uint SnapshotMagic = 0x39534750; // "PGS9": divergent writes (pending, archived) and unacknowledged revisions
+
+    /// <summary>Catalog entries record moves; no divergent writes.</summary>
+    private const uint SnapshotMagicWithoutDivergent = 0x38534750; // "PGS8"
 
     /// <summary>Namespaces keep their fence; catalog entries have no moves.</summary>
     private const uint SnapshotMagicWithoutMoves = 0x37534750; // "PGS7"
@@ -41,6 +44,12 @@ public sealed partial class GroupStateMachine
                 state.Idempotency.Write(writer);
                 writer.Write(state.IsCopy);
                 writer.Write(state.FencedThrough);
+                DivergentWrite.WriteAll(writer, state.PendingDivergent);
+                writer.Write(state.Unacknowledged.Count);
+                foreach (var revision in state.Unacknowledged)
+                {
+                    writer.Write(revision);
+                }
             }
 
             writer.Write(tokens.Count);
@@ -75,7 +84,7 @@ public sealed partial class GroupStateMachine
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var magic = reader.ReadUInt32();
-        if (magic is not (SnapshotMagic or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
+        if (magic is not (SnapshotMagic or SnapshotMagicWithoutDivergent or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
         {
             throw new InvalidDataException("not a group state snapshot");
         }
@@ -86,12 +95,24 @@ public sealed partial class GroupStateMachine
         {
             var settings = GroupCommandCodec.ReadSettings(reader);
             var store = NamespaceStore.FromSnapshot(reader.ReadBytes(reader.ReadInt32()), limits);
-            var idempotency = IdempotencyTable.Read(reader, withRevisions: magic is SnapshotMagic or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences);
-            var isCopy = magic is SnapshotMagic or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions && reader.ReadBoolean();
-            machine.namespaces[store.Name] = new NamespaceState(settings, store, idempotency, isCopy)
+            var idempotency = IdempotencyTable.Read(reader, withRevisions: magic is SnapshotMagic or SnapshotMagicWithoutDivergent or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences);
+            var isCopy = magic is SnapshotMagic or SnapshotMagicWithoutDivergent or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions
+                && reader.ReadBoolean();
+            var state = new NamespaceState(settings, store, idempotency, isCopy)
             {
-                FencedThrough = magic is SnapshotMagic or SnapshotMagicWithoutMoves ? reader.ReadInt64() : -1,
+                FencedThrough = magic is SnapshotMagic or SnapshotMagicWithoutDivergent or SnapshotMagicWithoutMoves ? reader.ReadInt64() : -1,
             };
+            if (magic == SnapshotMagic)
+            {
+                state.PendingDivergent.AddRange(DivergentWrite.ReadAll(reader));
+                var unacknowledged = reader.ReadInt32();
+                for (var u = 0; u < unacknowledged; u++)
+                {
+                    state.Unacknowledged.Add(reader.ReadInt64());
+                }
+            }
+
+            machine.namespaces[store.Name] = state;
         }
 
         var tokenCount = reader.ReadInt32();
@@ -109,7 +130,7 @@ public sealed partial class GroupStateMachine
 
         if (magic != SnapshotMagicWithoutCatalog)
         {
-            machine.Catalog = CatalogTable.Read(reader, withMoves: magic == SnapshotMagic);
+            machine.Catalog = CatalogTable.Read(reader, withMoves: magic is SnapshotMagic or SnapshotMagicWithoutDivergent, withDivergent: magic == SnapshotMagic);
         }
 
         return machine;

@@ -45,7 +45,16 @@ public sealed partial class GroupStateMachine
 
         /// <summary>Writes and shipped changes of this epoch or earlier are refused (-1: none): a freeze at the home, a stop at a copy.</summary>
         public long FencedThrough { get; set; } = -1;
+
+        /// <summary>Changes this group dropped past a fork point, until the catalog's archive holds them (the replicator delivers them).</summary>
+        public List<DivergentWrite> PendingDivergent { get; } = [];
+
+        /// <summary>Revisions the home committed but answered <c>OutcomeUnknown</c> (its lease had run out), the most recent <see cref="MaxUnacknowledged"/>.</summary>
+        public SortedSet<long> Unacknowledged { get; } = [];
     }
+
+    /// <summary>How many unacknowledged revisions a namespace remembers (the oldest are forgotten first).</summary>
+    public const int MaxUnacknowledged = 10_000;
 
     public long AppliedIndex { get; private set; }
 
@@ -118,6 +127,23 @@ public sealed partial class GroupStateMachine
             DeleteCatalogEntryCommand delete => new GroupApplyOutcome(entry.Index, null, Catalog.Delete(delete.Namespace, delete.ExpectedVersion)),
             BeginMoveCommand move => new GroupApplyOutcome(entry.Index, null, Catalog.BeginMove(entry.Index, move.Namespace, move.Target, move.ExpectedVersion)),
             EndMoveCommand end => new GroupApplyOutcome(entry.Index, null, Catalog.EndMove(entry.Index, end.Namespace, end.NewHome, end.ForkRevision, end.ExpectedVersion)),
+            ArchiveDivergentCommand archive => new GroupApplyOutcome(entry.Index, null, Catalog.ArchiveDivergent(archive.Namespace, archive.Writes)),
+            ForgetDivergentCommand forget => WithState(entry.Index, forget.Namespace, state =>
+            {
+                var delivered = forget.Writes.ToHashSet();
+                state.PendingDivergent.RemoveAll(w => delivered.Contains(w.Identity));
+                return Noted(entry.Index, state);
+            }),
+            NoteUnacknowledgedCommand note => WithState(entry.Index, note.Namespace, state =>
+            {
+                state.Unacknowledged.Add(note.Revision);
+                if (state.Unacknowledged.Count > MaxUnacknowledged)
+                {
+                    state.Unacknowledged.Remove(state.Unacknowledged.Min);
+                }
+
+                return Noted(entry.Index, state);
+            }),
             ChangeModeCommand change => new GroupApplyOutcome(entry.Index, null, Catalog.ChangeMode(entry.Index, change.Namespace, change.Settings, change.Group, change.ExpectedVersion)),
             RevokeTokenCommand revoke => new GroupApplyOutcome(entry.Index, null, tokens.Remove(revoke.Name) ? null : $"token '{revoke.Name}' does not exist"),
             NamespaceCommand scoped when namespaces.TryGetValue(scoped.Namespace, out var state) => ApplyScoped(entry.Index, state, scoped),
@@ -153,7 +179,14 @@ public sealed partial class GroupStateMachine
             return Fenced(index, state, $"the write was made under epoch {epoch} of namespace '{scoped.Namespace}', which is in epoch {state.Store.Epoch} here");
         }
 
+        var dropped = scoped.Command is TruncateCommand truncate ? DroppedBy(state, truncate) : null;
         var outcome = WriteOutcome.From(state.Store.Apply(index, scoped.Command, scoped.ProposedAtMs));
+        if (dropped is { } suffix && outcome.Error is null && state.Store.Revision < suffix.Before)
+        {
+            // Nothing past a fork is dropped silently: it waits here until the catalog's archive has it.
+            state.PendingDivergent.AddRange(suffix.Writes);
+        }
+
         if (scoped.Outcomes is { } shippedOutcomes && outcome.Error is null)
         {
             // The home's idempotency keys travel with its changes: a retry at a later home gets the first outcome.
@@ -169,6 +202,22 @@ public sealed partial class GroupStateMachine
         }
 
         return new GroupApplyOutcome(index, outcome);
+    }
+
+    /// <summary>What a truncation would drop, read before it applies: every change past its revision, with its commit time.</summary>
+    private static (long Before, List<DivergentWrite> Writes)? DroppedBy(NamespaceState state, TruncateCommand truncate)
+    {
+        var store = state.Store;
+        if (truncate.Revision >= store.Revision || truncate.Revision < store.CompactRevision)
+        {
+            return null;
+        }
+
+        var writes = store.ChangesAfter(truncate.Revision)
+            .Select(c => new DivergentWrite(c.Current.Key, c.Current.Value, c.Current.ContentType, c.Kind == ChangeKind.Delete, c.Revision,
+                store.CommittedAt(c.Revision), !state.Unacknowledged.Contains(c.Revision)))
+            .ToList();
+        return (store.Revision, writes);
     }
 
     /// <summary>Why a fenced namespace refuses this command (a write or shipped changes of a fenced epoch), or null.</summary>
@@ -242,7 +291,10 @@ public sealed partial class GroupStateMachine
                 return new GroupApplyOutcome(index, null);
             }
 
-            namespaces[install.Namespace] = new NamespaceState(install.Settings, incoming, outcomes, isCopy: true);
+            var replaced = new NamespaceState(install.Settings, incoming, outcomes, isCopy: true);
+            replaced.PendingDivergent.AddRange(state.PendingDivergent);
+            replaced.Unacknowledged.UnionWith(state.Unacknowledged);
+            namespaces[install.Namespace] = replaced;
             return new GroupApplyOutcome(index, null);
         }
 

@@ -81,10 +81,35 @@ public sealed class KvWriteHandlers(GroupRouter router, NamespaceAccess namespac
             new KeyValuePair<string, object?>("mode", NamespaceText.Mode(settings.Mode)), new KeyValuePair<string, object?>("group", entry.Group));
         if (guarded && reply.Write is not { Error: MvccErrorCode.FencedEpoch })
         {
-            guard!.AfterCommit(entry);
+            try
+            {
+                guard!.AfterCommit(entry);
+            }
+            catch (Problems.ApiProblemException) when (reply.Write is { Succeeded: true, Replayed: false } committed)
+            {
+                await NoteUnacknowledgedAsync(entry.Group, ns, committed.Revision);
+                throw;
+            }
         }
 
         return WriteAnswers.Outcome(ns, reply);
+    }
+
+    /// <summary>
+    /// Best effort: records in the group that this committed write was answered OutcomeUnknown, so
+    /// that the divergent-writes archive can say so should it be lost in a failover.
+    /// </summary>
+    private async Task NoteUnacknowledgedAsync(ulong group, string ns, long revision)
+    {
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await router.ProposeAsync(group, new NoteUnacknowledgedCommand(ns, revision), bounded.Token);
+        }
+        catch (Exception failed) when (failed is Problems.ApiProblemException or OperationCanceledException or TimeoutException)
+        {
+            // Not noted: the archive would call the write acknowledged, the side that overstates a loss.
+        }
     }
 
     private static Precondition Precondition(WriteConditions conditions) => new(conditions.IfModRevision, conditions.CreateOnly);

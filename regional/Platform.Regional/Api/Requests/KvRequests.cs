@@ -157,3 +157,12 @@ public sealed record GetDigest(Caller Caller, string Namespace, long? Revision)
 }
 
 public sealed record NamespaceDigest(string Namespace, long Revision, long Epoch, ulong Digest);
+
+/// <summary>The namespace's divergent-writes archive (kept in the catalog, so any region answers it).</summary>
+public sealed record GetDivergent(Caller Caller, string Namespace)
+    : IRequest<DivergentWrites>, INamespaceRequest
+{
+    public Role RequiredRole => Role.Reader;
+}
+
+public sealed record DivergentWrites(string Namespace, IReadOnlyList<Catalog.DivergentWrite> Items);

@@ -41,6 +41,13 @@ public sealed class HomeForwarding(RequestDelegate next)
             return;
         }
 
+        if (IsCatalogRead(context.Request))
+        {
+            // Kept in the catalog, which every region holds: answered here.
+            await next(context);
+            return;
+        }
+
         var entry = await catalog.FindAsync(ns, context.RequestAborted);
         if (entry is not null && DivergedRevisions.Find(context.Request, entry) is { } diverged)
         {
@@ -102,7 +109,7 @@ public sealed class HomeForwarding(RequestDelegate next)
             return false;
         }
 
-        if (route is "watch" or "history" or "digest" or "divergent")
+        if (route is "watch" or "history" or "digest")
         {
             return true;
         }
@@ -112,6 +119,10 @@ public sealed class HomeForwarding(RequestDelegate next)
             || (query.ContainsKey("minRevision") && query["consistency"] is not ["linearizable"])
             || query.ContainsKey("revision") || query.ContainsKey("pageToken"));
     }
+
+    /// <summary>A read of state the catalog keeps (the divergent-writes archive).</summary>
+    private static bool IsCatalogRead(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && (request.Path.Value ?? string.Empty).Split('/') is ["", "v1", "ns", _, "divergent"];
 
     /// <summary>The namespace a route is about: <c>/v1/ns/{ns}/...</c> or <c>/v1/namespaces/{ns}</c>.</summary>
     private static string? NamespaceOf(PathString path)

@@ -24,6 +24,7 @@ public static class KvRoutes
         ns.MapGet("/history/{**key}", HistoryAsync);
         ns.MapPost("/compact", CompactAsync);
         ns.MapGet("/digest", DigestAsync);
+        ns.MapGet("/divergent", DivergentAsync);
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, string ns, string key, IMediator mediator, MvccLimits limits)
@@ -121,6 +122,26 @@ public static class KvRoutes
         var digest = await mediator.Send(new GetDigest(Authentication.CallerOf(context), ns, HttpInput.ParseRevision(context.Request.Query["revision"], "revision")), context.RequestAborted);
         ReadHeaders(context, node, digest.Revision);
         return Results.Json(new { @namespace = digest.Namespace, revision = digest.Revision, epoch = digest.Epoch, digest = digest.Digest.ToString("x16", CultureInfo.InvariantCulture) });
+    }
+
+    private static async Task<IResult> DivergentAsync(HttpContext context, string ns, IMediator mediator)
+    {
+        var archive = await mediator.Send(new GetDivergent(Authentication.CallerOf(context), ns), context.RequestAborted);
+        return Results.Json(new
+        {
+            @namespace = archive.Namespace,
+            items = archive.Items.Select(w => new
+            {
+                key = w.Key,
+                value = Convert.ToBase64String(w.Value.Span),
+                contentType = w.ContentType,
+                deleted = w.Deleted,
+                revision = w.Revision,
+                epoch = w.Epoch,
+                committedAt = DateTimeOffset.FromUnixTimeMilliseconds(w.CommittedAtMs),
+                acknowledged = w.Acknowledged,
+            }),
+        });
     }
 
     /// <summary>What every read answer carries (shared/API.md): the revision it reflects and the answering region.</summary>
