@@ -53,6 +53,8 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
         services.AddSingleton<INamespaceMover, NamespaceMover>();
         services.AddSingleton<Replicator>();
         services.AddHostedService(sp => sp.GetRequiredService<Replicator>());
+        services.AddSingleton<Failover.Promotion>();
+        services.AddSingleton<Drills.DrillRunner>();
     }
 
     public void UseMiddleware(WebApplication app) => app.UseInterRegionAuthentication(options);
@@ -64,5 +66,7 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
         ForwardRoutes.Map(app);
         FeedRoutes.Map(app);
         ProgressRoutes.Map(app);
+        Failover.FailoverRoutes.Map(app);
+        Drills.DrillRoutes.Map(app);
     }
 }

@@ -88,6 +88,13 @@ public sealed partial class CopyPuller(
             return;
         }
 
+        if (exists is { Item1: false } former)
+        {
+            // This region was the home (of epoch former.Item2): the catalog rules demote its data to
+            // a copy first, keeping what it holds past a fork point for the archive.
+            throw new InvalidDataException($"region {client.Options.Region} still holds '{Entry.Name}' as its home of epoch {former.Item2}; waiting for its demotion");
+        }
+
         var reply = await router.ProposeAsync(group, new CreateNamespaceCommand(Entry.Name, Entry.Settings, Entry.Epoch, Copy: true), stopping);
         if (reply.Problem is { } problem)
         {

@@ -57,6 +57,7 @@ public static partial class InterRegionEndpoint
                 var from = context.Request.Headers[RequestSignature.FromHeader].ToString();
                 var chaos = context.RequestServices.GetService<Platform.Regional.Chaos.ChaosState>();
                 if (chaos is { Enabled: true } && from.Split('/') is [var fromRegion, var fromNode]
+                    && !context.Request.Path.StartsWithSegments(Prefix + "/chaos", StringComparison.Ordinal)
                     && (!chaos.CanReachRegion(fromRegion) || (fromRegion == options.Region && !chaos.CanReachNode(fromNode))))
                 {
                     context.Abort();

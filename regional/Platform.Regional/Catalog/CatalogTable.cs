@@ -18,6 +18,24 @@ public sealed class CatalogTable
     /// <summary>Each namespace's divergent-writes archive, in revision order (kept with the catalog so every region can read it and it survives moves).</summary>
     private readonly SortedDictionary<string, List<DivergentWrite>> divergent = new(StringComparer.Ordinal);
 
+    /// <summary>Drill reports (JSON, as the global layer writes them) by id; ids sort by start time.</summary>
+    private readonly SortedDictionary<string, byte[]> drills = new(StringComparer.Ordinal);
+
+    /// <summary>How many drill reports the catalog keeps (the oldest go first).</summary>
+    public const int MaxDrills = 100;
+
+    public IReadOnlyDictionary<string, byte[]> Drills => drills;
+
+    /// <summary>Stores (or replaces) a drill's report.</summary>
+    public void PutDrill(string id, byte[] report)
+    {
+        drills[id] = report;
+        while (drills.Count > MaxDrills)
+        {
+            drills.Remove(drills.Keys.First());
+        }
+    }
+
     public IReadOnlyCollection<CatalogEntry> Entries => entries.Values;
 
     public CatalogEntry? Find(string name) => entries.GetValueOrDefault(name);
@@ -229,11 +247,19 @@ public sealed class CatalogTable
             writer.Write(name);
             DivergentWrite.WriteAll(writer, writes);
         }
+
+        writer.Write(drills.Count);
+        foreach (var (id, report) in drills)
+        {
+            writer.Write(id);
+            writer.Write(report.Length);
+            writer.Write(report);
+        }
     }
 
     /// <summary>
     /// Reads a table; <paramref name="withMoves"/> is false for snapshots made before entries
-    /// recorded moves, <paramref name="withDivergent"/> for those made before the archive.
+    /// recorded moves, <paramref name="withDivergent"/> for those made before the archive and drill reports.
     /// </summary>
     public static CatalogTable Read(BinaryReader reader, bool withMoves = true, bool withDivergent = true)
     {
@@ -270,6 +296,13 @@ public sealed class CatalogTable
         for (var i = 0; i < archived; i++)
         {
             table.divergent[reader.ReadString()] = DivergentWrite.ReadAll(reader);
+        }
+
+        var drillCount = withDivergent ? reader.ReadInt32() : 0;
+        for (var i = 0; i < drillCount; i++)
+        {
+            var id = reader.ReadString();
+            table.drills[id] = reader.ReadBytes(reader.ReadInt32());
         }
 
         return table;

@@ -16,9 +16,11 @@ public static class NodeRoutes
         app.UseMiddleware<ProblemMiddleware>();
         app.Use(async (context, next) =>
         {
-            // An isolated node (chaos) answers no client; only the chaos routes stay, to heal it.
+            // An isolated node (chaos) answers no client; only the chaos routes stay, to heal it
+            // (the clients' and the one a drill in another region uses).
             if (context.RequestServices.GetRequiredService<Chaos.ChaosState>().Isolated
-                && !context.Request.Path.StartsWithSegments("/v1/chaos", StringComparison.OrdinalIgnoreCase))
+                && !context.Request.Path.StartsWithSegments("/v1/chaos", StringComparison.OrdinalIgnoreCase)
+                && !context.Request.Path.StartsWithSegments("/inter/v1/chaos", StringComparison.OrdinalIgnoreCase))
             {
                 context.Abort();
                 return;

@@ -94,3 +94,6 @@ public sealed record ForgetDivergentCommand(string Namespace, IReadOnlyList<(lon
 /// it could acknowledge): should the revision end up past a fork point, the archive says so.
 /// </summary>
 public sealed record NoteUnacknowledgedCommand(string Namespace, long Revision) : GroupCommand;
+
+/// <summary>Catalog: stores a drill's report (JSON) under its id, so every region shows it.</summary>
+public sealed record PutDrillReportCommand(string Id, ReadOnlyMemory<byte> Report) : GroupCommand;

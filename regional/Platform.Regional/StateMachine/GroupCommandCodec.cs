@@ -41,6 +41,7 @@ public static class GroupCommandCodec
         ArchiveDivergent = 22,
         ForgetDivergent = 23,
         NoteUnacknowledged = 24,
+        PutDrillReport = 25,
     }
 
     public static byte[] Encode(GroupCommand command)
@@ -115,6 +116,11 @@ public static class GroupCommandCodec
                         writer.Write(key);
                     }
 
+                    break;
+                case PutDrillReportCommand drill:
+                    writer.Write((byte)Kind.PutDrillReport);
+                    writer.Write(drill.Id);
+                    WriteBytes(writer, drill.Report);
                     break;
                 case NoteUnacknowledgedCommand note:
                     writer.Write((byte)Kind.NoteUnacknowledged);
@@ -282,6 +288,7 @@ public static class GroupCommandCodec
             Kind.EndMove => ReadEndMove(reader, name),
             Kind.ArchiveDivergent => new ArchiveDivergentCommand(name, Catalog.DivergentWrite.ReadAll(reader)),
             Kind.ForgetDivergent => new ForgetDivergentCommand(name, ReadIdentities(reader)),
+            Kind.PutDrillReport => new PutDrillReportCommand(name, ReadBytes(reader)),
             Kind.NoteUnacknowledged => new NoteUnacknowledgedCommand(name, reader.ReadInt64()),
             Kind.ChangeMode => new ChangeModeCommand(name, ReadSettings(reader), reader.ReadUInt64(), reader.ReadInt64()),
             Kind.InstallNamespaceSnapshot => new InstallNamespaceSnapshotCommand(name, ReadSettings(reader), ReadBytes(reader), reader.ReadBoolean()),

@@ -144,6 +144,7 @@ public sealed partial class GroupStateMachine
 
                 return Noted(entry.Index, state);
             }),
+            PutDrillReportCommand drill => PutDrill(entry.Index, drill),
             ChangeModeCommand change => new GroupApplyOutcome(entry.Index, null, Catalog.ChangeMode(entry.Index, change.Namespace, change.Settings, change.Group, change.ExpectedVersion)),
             RevokeTokenCommand revoke => new GroupApplyOutcome(entry.Index, null, tokens.Remove(revoke.Name) ? null : $"token '{revoke.Name}' does not exist"),
             NamespaceCommand scoped when namespaces.TryGetValue(scoped.Namespace, out var state) => ApplyScoped(entry.Index, state, scoped),
@@ -339,6 +340,13 @@ public sealed partial class GroupStateMachine
             return new GroupApplyOutcome(index, null, $"namespace '{create.Namespace}' is a copy here; it becomes the home by promotion, not by a create");
         }
 
+        if (create.Copy && namespaces.TryGetValue(create.Namespace, out var former) && !former.IsCopy)
+        {
+            // A former home's data is never replaced by an empty copy: it becomes a copy by
+            // demotion, and what it holds past a fork point goes to the divergent-writes archive.
+            return new GroupApplyOutcome(index, null, $"namespace '{create.Namespace}' holds its own data here (epoch {former.Store.Epoch}); it becomes a copy by demotion, not by a create");
+        }
+
         if (namespaces.TryGetValue(create.Namespace, out var stale) && create.Epoch > stale.Store.Epoch)
         {
             // Data of an earlier incarnation of the name, whose delete never reached this group.
@@ -377,6 +385,12 @@ public sealed partial class GroupStateMachine
         }
 
         retiredEpochs[name] = Math.Max(deleted.Store.Epoch, Revisions.Epoch(deleted.Store.Revision));
+        return new GroupApplyOutcome(index, null);
+    }
+
+    private GroupApplyOutcome PutDrill(long index, PutDrillReportCommand drill)
+    {
+        Catalog.PutDrill(drill.Id, drill.Report.ToArray());
         return new GroupApplyOutcome(index, null);
     }
 

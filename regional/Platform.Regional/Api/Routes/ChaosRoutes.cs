@@ -56,28 +56,43 @@ public static class ChaosRoutes
             throw ApiProblemException.InvalidRequest("scope is node (the default) or region");
         }
 
-        var others = new Dictionary<string, string>(StringComparer.Ordinal);
         if (scope == "region")
         {
-            var node = services.GetRequiredService<NodeOptions>();
-            var grains = services.GetRequiredService<IGrainFactory>();
-            var addresses = services.GetRequiredService<NodeAddresses>();
-            foreach (var peer in node.RegionNodes.Where(n => n != node.NodeName))
+            var others = await ApplyToRegionAsync(services, action, context.RequestAborted);
+            return Results.Json(new { self = state.Describe(), regionNodes = others });
+        }
+
+        state.Apply(action);
+        return Results.Json(state.Describe());
+    }
+
+    /// <summary>
+    /// Applies <paramref name="action"/> on every node of this node's region: the others first,
+    /// through their node grains, then this one. Returns what became of each other node.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> ApplyToRegionAsync(IServiceProvider services, ChaosAction action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var state = services.GetRequiredService<ChaosState>();
+        var node = services.GetRequiredService<NodeOptions>();
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var addresses = services.GetRequiredService<NodeAddresses>();
+        var others = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var peer in node.RegionNodes.Where(n => n != node.NodeName))
+        {
+            try
             {
-                try
-                {
-                    await grains.GetGrain<INodeGrain>(addresses.Key("node", peer)).ApplyChaos(action).WaitAsync(PeerTimeout, context.RequestAborted);
-                    others[peer] = "applied";
-                }
-                catch (Exception failed) when (failed is TimeoutException or OrleansException or SiloUnavailableException or InvalidOperationException)
-                {
-                    others[peer] = $"not applied: {failed.Message}";
-                }
+                await grains.GetGrain<INodeGrain>(addresses.Key("node", peer)).ApplyChaos(action).WaitAsync(PeerTimeout, cancellationToken);
+                others[peer] = "applied";
+            }
+            catch (Exception failed) when (failed is TimeoutException or OrleansException or SiloUnavailableException or InvalidOperationException)
+            {
+                others[peer] = $"not applied: {failed.Message}";
             }
         }
 
         state.Apply(action);
-        return Results.Json(scope == "region" ? new { self = state.Describe(), regionNodes = others } : state.Describe());
+        return others;
     }
 
     private static IResult Admin(HttpContext context, Func<object> act)

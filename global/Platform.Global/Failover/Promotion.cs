@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Logging;
+using Platform.Global.Replication;
+using Platform.Global.Transport;
+using Platform.Regional.Api.Problems;
+using Platform.Regional.Catalog;
+using Platform.Regional.Replication;
+using Platform.Regional.Service;
+using Platform.Regional.StateMachine;
+
+namespace Platform.Global.Failover;
+
+/// <summary>What an unplanned promotion did: the new home, the epochs, the fork point, and when (on this node's boot clock) it revoked and moved the namespace.</summary>
+public sealed record PromotionResult(string Namespace, string OldHome, string NewHome, long OldEpoch, long NewEpoch, long ForkRevision,
+    IReadOnlyDictionary<string, long> Candidates, TimeSpan RevokedAt, TimeSpan MovedAt);
+
+/// <summary>
+/// The unplanned promotion of ARCHITECTURE.md, run from a region other than the lost home A:
+/// <list type="number">
+/// <item>commit <c>revoke(X, A, e)</c> in the catalog (A's lease renewals stop covering X) and wait
+/// <c>L * (1 + rho)</c> on this node's clock, so A acknowledges nothing more in epoch e;</item>
+/// <item>every reachable region commits <c>stop(X, e)</c> in its own group and reports its last revision;</item>
+/// <item>the most advanced is promoted: the catalog's compare-and-swap homes X there in epoch e + 1
+/// and records its revision as epoch e's fork point (a candidate counts only up to a fork point
+/// already recorded below its revision);</item>
+/// <item>the new home's replicator promotes its copy, the others truncate past the fork (moving
+/// what they drop to the divergent-writes archive), lift the stop and follow the new home; A does
+/// the same whenever it comes back.</item>
+/// </list>
+/// Before the compare-and-swap a failure aborts the move (the catalog records it; the stops are
+/// lifted by the replicators).
+/// </summary>
+public sealed partial class Promotion(
+    GroupRouter router, NamespaceCatalog catalog, NamespaceAccess namespaces, HomeLeaseKeeper leases, InterRegionClient client, ILogger<Promotion> logger)
+{
+    private InterRegionOptions Options => client.Options;
+
+    public async Task<PromotionResult> PromoteAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var ns = entry.Name;
+        var lost = entry.HomeRegion ?? throw ApiProblemException.InvalidRequest($"namespace '{ns}' is strong-global: it has no home to lose");
+        if (lost == Options.Region)
+        {
+            throw ApiProblemException.InvalidRequest($"a promotion of '{ns}' runs outside its home {lost}");
+        }
+
+        var revoke = await router.ProposeAsync(catalog.Group, new BeginMoveCommand(ns, Options.Region, entry.Version), cancellationToken);
+        if (revoke.Problem is { } refused)
+        {
+            throw ApiProblemException.InvalidRequest($"cannot revoke {lost}'s lease on '{ns}': {refused}");
+        }
+
+        await catalog.Replica.WaitAppliedAsync(revoke.Index, router.Node.RequestTimeout, cancellationToken);
+        var revokedAt = BootClock.Now;
+        var moving = catalog.Find(ns)!;
+        LogRevoked(logger, ns, lost, entry.Epoch);
+        try
+        {
+            await WaitUntilAsync(revokedAt + leases.Lease.RevokeWait, cancellationToken);
+            var candidates = await StopEverywhereAsync(ns, entry.Epoch, lost, cancellationToken);
+            var counted = candidates
+                .Where(c => c.Value >= 0)
+                .Select(c => (Region: c.Key, Revision: moving.ForkBelow(c.Value) ?? c.Value))
+                .OrderByDescending(c => c.Revision).ThenBy(c => c.Region == Options.Region ? 0 : 1).ThenBy(c => c.Region, StringComparer.Ordinal)
+                .ToList();
+            if (counted.Count == 0)
+            {
+                throw new InvalidOperationException($"no reachable region holds a copy of '{ns}'");
+            }
+
+            var (best, fork) = counted[0];
+            var end = await router.ProposeAsync(catalog.Group, new EndMoveCommand(ns, best, fork, moving.Version), cancellationToken);
+            if (end.Problem is { } lostRace)
+            {
+                throw new InvalidOperationException(lostRace);
+            }
+
+            await catalog.Replica.WaitAppliedAsync(end.Index, router.Node.RequestTimeout, cancellationToken);
+            var moved = catalog.Find(ns)!;
+            LogPromoted(logger, ns, best, moved.Epoch, fork, string.Join(", ", candidates.Select(c => $"{c.Key}={c.Value}")));
+            return new PromotionResult(ns, lost, best, entry.Epoch, moved.Epoch, fork, candidates, revokedAt, BootClock.Now);
+        }
+        catch (Exception failed) when (failed is InvalidOperationException or TimeoutException or HttpRequestException or ApiProblemException)
+        {
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            if (catalog.Find(ns) is { MovingTo: not null } current && current.Epoch == entry.Epoch)
+            {
+                await router.ProposeAsync(catalog.Group, new EndMoveCommand(ns, null, null, current.Version), bounded.Token);
+            }
+
+            LogAborted(logger, ns, failed.Message);
+            throw ApiProblemException.NotCaughtUp($"the promotion of '{ns}' was aborted ({failed.Message}); {lost} stays its home");
+        }
+    }
+
+    /// <summary>Asks every region but the lost one (this one directly) to stop epoch <paramref name="epoch"/>; the answers of those reached.</summary>
+    private async Task<IReadOnlyDictionary<string, long>> StopEverywhereAsync(string ns, long epoch, string lost, CancellationToken cancellationToken)
+    {
+        var answers = new Dictionary<string, long>(StringComparer.Ordinal);
+        var group = namespaces.RegionalGroupOf(ns);
+        var own = await router.ProposeAsync(group, new FenceNamespaceCommand(ns, epoch), cancellationToken);
+        if (own.Write is { } noted)
+        {
+            await router.Local(group).WaitAppliedAsync(own.Index, router.Node.RequestTimeout, cancellationToken);
+            answers[Options.Region] = noted.Revision;
+        }
+
+        var body = FailoverRoutes.Encode(new StopRequest(ns, epoch));
+        var others = Options.Peers.Where(p => p.Region != Options.Region && p.Region != lost).GroupBy(p => p.Region);
+        await Task.WhenAll(others.Select(async region =>
+        {
+            foreach (var peer in region)
+            {
+                try
+                {
+                    using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    bounded.CancelAfter(router.Node.RequestTimeout);
+                    var (status, answer) = await client.PostAsync(peer, FailoverRoutes.StopPath, body, bounded.Token);
+                    if (status == System.Net.HttpStatusCode.OK && FailoverRoutes.Decode<StopAnswer>(answer) is { } stopped)
+                    {
+                        lock (answers)
+                        {
+                            answers[region.Key] = stopped.Revision;
+                        }
+
+                        return;
+                    }
+                }
+                catch (Exception unreachable) when (unreachable is HttpRequestException or OperationCanceledException or IOException)
+                {
+                    // Try the region's next node; a region none of whose nodes answers is not a candidate.
+                }
+            }
+        }));
+        return answers;
+    }
+
+    private static async Task WaitUntilAsync(TimeSpan until, CancellationToken cancellationToken)
+    {
+        var left = until - BootClock.Now;
+        while (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left, cancellationToken);
+            left = until - BootClock.Now;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "promotion of '{Namespace}': revoked the lease of its home {Region} (epoch {Epoch})")]
+    private static partial void LogRevoked(ILogger logger, string @namespace, string region, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "promotion of '{Namespace}': {Region} is its home in epoch {Epoch}, fork point {Fork} (stopped at: {Candidates})")]
+    private static partial void LogPromoted(ILogger logger, string @namespace, string region, long epoch, long fork, string candidates);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "promotion of '{Namespace}' aborted: {Reason}")]
+    private static partial void LogAborted(ILogger logger, string @namespace, string reason);
+}
