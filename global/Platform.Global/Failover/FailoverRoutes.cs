@@ -40,7 +40,7 @@ public static class FailoverRoutes
             }
 
             var group = namespaces.RegionalGroupOf(stop.Namespace);
-            var reply = await router.ProposeAsync(group, new FenceNamespaceCommand(stop.Namespace, stop.Epoch), context.RequestAborted);
+            var reply = await router.ProposeAsync(group, new FenceNamespaceCommand(stop.Namespace, stop.Epoch, stop.MoveVersion), context.RequestAborted);
             if (reply.Write is not { } noted)
             {
                 return Results.Json(new StopAnswer(-1, false), Web);
@@ -92,7 +92,7 @@ public static class FailoverRoutes
 }
 
 /// <summary>A failover's request that a region stop taking changes of a namespace's epoch.</summary>
-public sealed record StopRequest(string Namespace, long Epoch);
+public sealed record StopRequest(string Namespace, long Epoch, long MoveVersion = -1);
 
 /// <summary>Where the region stopped: the last revision it holds (-1: nothing), and whether it holds it as a copy.</summary>
 public sealed record StopAnswer(long Revision, bool IsCopy);

@@ -57,7 +57,7 @@ public sealed partial class Promotion(
         try
         {
             await WaitUntilAsync(revokedAt + leases.Lease.RevokeWait, cancellationToken);
-            var candidates = await StopEverywhereAsync(ns, entry.Epoch, lost, cancellationToken);
+            var candidates = await StopEverywhereAsync(ns, entry.Epoch, moving.Version, lost, cancellationToken);
             var counted = candidates
                 .Where(c => c.Value >= 0)
                 .Select(c => (Region: c.Key, Revision: moving.ForkBelow(c.Value) ?? c.Value))
@@ -94,18 +94,18 @@ public sealed partial class Promotion(
     }
 
     /// <summary>Asks every region but the lost one (this one directly) to stop epoch <paramref name="epoch"/>; the answers of those reached.</summary>
-    private async Task<IReadOnlyDictionary<string, long>> StopEverywhereAsync(string ns, long epoch, string lost, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, long>> StopEverywhereAsync(string ns, long epoch, long moveVersion, string lost, CancellationToken cancellationToken)
     {
         var answers = new Dictionary<string, long>(StringComparer.Ordinal);
         var group = namespaces.RegionalGroupOf(ns);
-        var own = await router.ProposeAsync(group, new FenceNamespaceCommand(ns, epoch), cancellationToken);
+        var own = await router.ProposeAsync(group, new FenceNamespaceCommand(ns, epoch, moveVersion), cancellationToken);
         if (own.Write is { } noted)
         {
             await router.Local(group).WaitAppliedAsync(own.Index, router.Node.RequestTimeout, cancellationToken);
             answers[Options.Region] = noted.Revision;
         }
 
-        var body = FailoverRoutes.Encode(new StopRequest(ns, epoch));
+        var body = FailoverRoutes.Encode(new StopRequest(ns, epoch, moveVersion));
         var others = Options.Peers.Where(p => p.Region != Options.Region && p.Region != lost).GroupBy(p => p.Region);
         await Task.WhenAll(others.Select(async region =>
         {

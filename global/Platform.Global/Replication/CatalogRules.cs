@@ -4,7 +4,19 @@ using Platform.Regional.StateMachine;
 namespace Platform.Global.Replication;
 
 /// <summary>What a region's group holds of a local-commit namespace, for <see cref="CatalogRules"/>.</summary>
-public readonly record struct HeldNamespace(bool IsCopy, long Epoch, long Revision, long FencedThrough);
+public readonly record struct HeldNamespace(bool IsCopy, long Epoch, long Revision, long FencedThrough, long FencedAtVersion = -1)
+{
+    /// <summary>
+    /// Whether the catalog view lets the fence go: a later epoch exists, or the move that set it has
+    /// ended without one (the view is newer than the move's record and records no move).
+    /// </summary>
+    public bool FenceOver(CatalogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return FencedThrough >= 0
+            && (entry.Epoch > FencedThrough || (entry.Epoch == FencedThrough && entry.MovingTo is null && entry.Version > FencedAtVersion));
+    }
+}
 
 /// <summary>
 /// How a region brings its data of a <c>local-commit</c> namespace in line with the catalog, one
@@ -16,7 +28,8 @@ public readonly record struct HeldNamespace(bool IsCopy, long Epoch, long Revisi
 /// <item>a copy holding revisions past a fork point drops them (before anything else: it may be
 /// chosen for promotion before it next pulls);</item>
 /// <item>a copy the catalog made the home is promoted into the catalog's epoch once the move is over;</item>
-/// <item>a fence whose move ended (a later epoch exists, or the move was aborted) is lifted.</item>
+/// <item>a fence whose move ended (a later epoch exists, or the move was aborted: a catalog view newer
+/// than the move's record shows none) is lifted.</item>
 /// </list>
 /// A catalog view older than the data (an epoch below the data's) changes nothing.
 /// </summary>
@@ -46,7 +59,7 @@ public static class CatalogRules
             return new PromoteCopyCommand(entry.Name, entry.Settings, entry.Epoch);
         }
 
-        if (held.FencedThrough >= 0 && (entry.Epoch > held.FencedThrough || (entry.Epoch == held.FencedThrough && entry.MovingTo is null)))
+        if (held.FenceOver(entry))
         {
             return new UnfenceNamespaceCommand(entry.Name, held.FencedThrough);
         }
@@ -57,6 +70,6 @@ public static class CatalogRules
     public static HeldNamespace? Held(GroupStateMachine machine, string ns)
     {
         ArgumentNullException.ThrowIfNull(machine);
-        return machine.State(ns) is { } state ? new HeldNamespace(state.IsCopy, state.Store.Epoch, state.Store.Revision, state.FencedThrough) : null;
+        return machine.State(ns) is { } state ? new HeldNamespace(state.IsCopy, state.Store.Epoch, state.Store.Revision, state.FencedThrough, state.FencedAtVersion) : null;
     }
 }

@@ -40,7 +40,7 @@ public static class ModeChangeRules
                 return entry.Epoch > held.Epoch ? new PromoteCopyCommand(ns, entry.Settings, entry.Epoch) : null;
             }
 
-            return held.FencedThrough >= entry.Epoch ? new UnfenceNamespaceCommand(ns, held.FencedThrough) : null;
+            return held.FencedThrough >= entry.Epoch && held.FenceOver(entry) ? new UnfenceNamespaceCommand(ns, held.FencedThrough) : null;
         }
 
         return held.IsCopy || entry.Epoch > held.Epoch ? new DeleteNamespaceCommand(ns, held.Epoch) : null;

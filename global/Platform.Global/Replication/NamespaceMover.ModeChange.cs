@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
-using Platform.Regional.Replication;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Global.Replication;
@@ -12,10 +11,10 @@ namespace Platform.Global.Replication;
 /// the same way"), run in the region whose group the namespace leaves or enters: at the home for
 /// <c>local-commit</c> to <c>strong-global</c>, at the new home for the way back.
 /// <list type="number">
-/// <item>commit the move in the catalog (a home's lease stops covering the namespace); leaving a
-/// home, wait <c>L * (1 + rho)</c> as a switchover does (a <c>strong-global</c> namespace has no lease:
-/// its writes commit on a majority of regions, so the freeze alone orders them);</item>
-/// <item>freeze the namespace in its group: the state at the freeze revision <c>r_f</c> is final;</item>
+/// <item>commit the move in the catalog (a home's lease stops covering the namespace);</item>
+/// <item>freeze the namespace in its group at once, as a switchover does: the state at the freeze
+/// revision <c>r_f</c> is final (later writes are refused at apply, linearizable reads that find
+/// the freeze are refused);</item>
 /// <item>install that state in the target group as a copy (the strong-global group, which every
 /// region replicates, or this region's group by the name's hash): the drain;</item>
 /// <item>compare-and-swap the mode, settings and group in the catalog, in the next epoch;</item>
@@ -43,17 +42,11 @@ public sealed partial class NamespaceMover
         var source = entry.Group;
         var target = toStrong ? global.StrongGlobalGroup : Regional.Namespaces.NamespacePlacement.GroupOf(ns, router.Node.Groups);
         var moving = await CommitAsync(ns, new BeginMoveCommand(ns, toStrong ? CatalogEntry.ToStrongGlobal : options.Region, entry.Version), cancellationToken);
-        var revokedAt = BootClock.Now;
         LogModeChangeBegun(logger, ns, settings.Mode, entry.Epoch);
         CatalogEntry changed;
         try
         {
-            if (toStrong)
-            {
-                await WaitUntilAsync(revokedAt + leases.Lease.RevokeWait, cancellationToken);
-            }
-
-            var snapshot = await FreezeAsync(ns, source, entry.Epoch, cancellationToken);
+            var snapshot = await FreezeAsync(ns, source, entry.Epoch, moving.Version, cancellationToken);
             await ProposeAsync(target, new DeleteNamespaceCommand(ns, entry.Epoch), "clearing", allowProblem: true, cancellationToken);
             await ProposeAsync(target, new InstallNamespaceSnapshotCommand(ns, settings, snapshot, Replace: true), "copying", allowProblem: false, cancellationToken);
             changed = await ChangeInCatalogAsync(ns, new ChangeModeCommand(ns, settings, target, moving.Version), entry.Epoch, cancellationToken);
@@ -72,9 +65,9 @@ public sealed partial class NamespaceMover
     }
 
     /// <summary>Freezes the namespace in its group and returns its state at the freeze (final: every later write is refused at apply).</summary>
-    private async Task<byte[]> FreezeAsync(string ns, ulong group, long epoch, CancellationToken cancellationToken)
+    private async Task<byte[]> FreezeAsync(string ns, ulong group, long epoch, long moveVersion, CancellationToken cancellationToken)
     {
-        var freeze = await router.ProposeAsync(group, new FenceNamespaceCommand(ns, epoch), cancellationToken);
+        var freeze = await router.ProposeAsync(group, new FenceNamespaceCommand(ns, epoch, moveVersion), cancellationToken);
         if (freeze.Write?.Revision is not { } revision)
         {
             throw new InvalidOperationException(freeze.Problem ?? "the freeze reported no revision");

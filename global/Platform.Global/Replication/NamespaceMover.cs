@@ -12,9 +12,11 @@ namespace Platform.Global.Replication;
 /// The switchover of ARCHITECTURE.md, run at the current home A for a move to B:
 /// <list type="number">
 /// <item>commit <c>revoke(X, A, e)</c> with the move's record in the catalog (renewals stop covering X);</item>
-/// <item>wait <c>L * (1 + rho)</c> on this node's clock, so no lease covering X is still in force anywhere
-/// (every write acknowledged in epoch e is acknowledged before e + 1 exists);</item>
-/// <item>commit the freeze <c>fence(X, e)</c> in A's group: its revision r_f is the drain target;</item>
+/// <item>commit the freeze <c>fence(X, e)</c> in A's group at once: its revision r_f is the drain target.
+/// Unlike a promotion, a switchover does not wait out A's lease: A cooperates, and the freeze orders
+/// every write of epoch e in A's group (committed before it, so drained to B, or refused at apply),
+/// while a linearizable read at A that finds the freeze applied after its barrier is refused, so no
+/// read at A misses a write B acknowledged. The write pause is then the drain and the swap, not L;</item>
 /// <item>wait until B reports it applied r_f, then compare-and-swap X to (B, e + 1) in the catalog;</item>
 /// <item>B's replicator promotes its copy and B takes writes once a lease renewal covers (X, e + 1);
 /// A's demotes its data to a copy and pulls from B.</item>
@@ -22,7 +24,7 @@ namespace Platform.Global.Replication;
 /// Past the deadline the catalog records the abort first, and only then is A unfrozen.
 /// </summary>
 public sealed partial class NamespaceMover(
-    GroupRouter router, NamespaceCatalog catalog, HomeLeaseKeeper leases, ReplicationBoard board, InterRegionOptions options, ILogger<NamespaceMover> logger)
+    GroupRouter router, NamespaceCatalog catalog, ReplicationBoard board, InterRegionOptions options, ILogger<NamespaceMover> logger)
     : INamespaceMover
 {
     /// <summary>How long the drain to the freeze point may take before the switchover is aborted.</summary>
@@ -40,12 +42,10 @@ public sealed partial class NamespaceMover(
 
         var ns = entry.Name;
         var moving = await CommitAsync(ns, new BeginMoveCommand(ns, target, entry.Version), cancellationToken);
-        var revokedAt = BootClock.Now;
         LogRevoked(logger, ns, options.Region, entry.Epoch, target);
         try
         {
-            await WaitUntilAsync(revokedAt + leases.Lease.RevokeWait, cancellationToken);
-            var freeze = await router.ProposeAsync(entry.Group, new FenceNamespaceCommand(ns, entry.Epoch), cancellationToken);
+            var freeze = await router.ProposeAsync(entry.Group, new FenceNamespaceCommand(ns, entry.Epoch, moving.Version), cancellationToken);
             var drainTo = freeze.Write?.Revision ?? throw new InvalidOperationException(freeze.Problem ?? "the freeze reported no revision");
             LogFrozen(logger, ns, drainTo, target);
             var deadline = BootClock.Now + DrainDeadline;
@@ -105,17 +105,6 @@ public sealed partial class NamespaceMover(
 
         await catalog.Replica.WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken);
         return catalog.Find(ns) ?? throw ApiProblemException.NamespaceNotFound(ns);
-    }
-
-    private static async Task WaitUntilAsync(TimeSpan until, CancellationToken cancellationToken)
-    {
-        var left = until - BootClock.Now;
-        while (left > TimeSpan.Zero)
-        {
-            // Timers may fire early by a coarse tick: the boot clock decides when the wait is over.
-            await Task.Delay(left, cancellationToken);
-            left = until - BootClock.Now;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "switchover of '{Namespace}': revoked {Region}'s lease (epoch {Epoch}) for a move to {Target}")]

@@ -65,6 +65,13 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
             {
                 await guard.BeforeLinearizableReadAsync(entry, cancellationToken);
             }
+
+            if (router.Local(entry.Group).Read(m => m.State(entry.Name) is { IsCopy: false } state && state.FencedThrough >= entry.Epoch))
+            {
+                // Frozen by a switchover or mode change (applied here before this read's barrier
+                // returned): the next home may already take writes this state lacks.
+                throw ApiProblemException.NotCaughtUp($"namespace '{entry.Name}' is frozen in epoch {entry.Epoch}: its home or mode is changing; retry in a moment");
+            }
         }
 
         if (!HasData(entry) && HasCopy(entry))

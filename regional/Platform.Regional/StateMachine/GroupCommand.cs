@@ -63,7 +63,12 @@ public sealed record DeleteCatalogEntryCommand(string Namespace, long ExpectedVe
 /// an unplanned failover (the copy's revision stays put while the most advanced region is chosen).
 /// Its outcome carries the namespace's revision at that point.
 /// </summary>
-public sealed record FenceNamespaceCommand(string Namespace, long Epoch) : GroupCommand;
+/// <remarks>
+/// <paramref name="MoveVersion"/> is the catalog version of the move's record (its revoke): a region
+/// lifts the fence only on a catalog view newer than that, where the move that fenced it has ended,
+/// never on a stale view in which an earlier move looks aborted (-1: unknown).
+/// </remarks>
+public sealed record FenceNamespaceCommand(string Namespace, long Epoch, long MoveVersion = -1) : GroupCommand;
 
 /// <summary>Lifts a fence through <paramref name="Epoch"/> (a switchover that was aborted: the old home takes writes again).</summary>
 public sealed record UnfenceNamespaceCommand(string Namespace, long Epoch) : GroupCommand;

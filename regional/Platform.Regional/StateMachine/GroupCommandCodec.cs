@@ -64,6 +64,7 @@ public static class GroupCommandCodec
                     writer.Write((byte)Kind.FenceNamespace);
                     writer.Write(fence.Namespace);
                     writer.Write(fence.Epoch);
+                    writer.Write(fence.MoveVersion);
                     break;
                 case UnfenceNamespaceCommand unfence:
                     writer.Write((byte)Kind.UnfenceNamespace);
@@ -280,7 +281,7 @@ public static class GroupCommandCodec
         GroupCommand command = kind switch
         {
             Kind.CreateNamespace => new CreateNamespaceCommand(name, ReadSettings(reader), reader.ReadInt64(), withEpochs && reader.ReadBoolean()),
-            Kind.FenceNamespace => new FenceNamespaceCommand(name, reader.ReadInt64()),
+            Kind.FenceNamespace => new FenceNamespaceCommand(name, reader.ReadInt64(), stream.Position < stream.Length ? reader.ReadInt64() : -1),
             Kind.UnfenceNamespace => new UnfenceNamespaceCommand(name, reader.ReadInt64()),
             Kind.PromoteCopy => new PromoteCopyCommand(name, ReadSettings(reader), reader.ReadInt64()),
             Kind.DemoteToCopy => new DemoteToCopyCommand(name, ReadSettings(reader)),

@@ -44,6 +44,7 @@ public sealed partial class GroupStateMachine
                 state.Idempotency.Write(writer);
                 writer.Write(state.IsCopy);
                 writer.Write(state.FencedThrough);
+                writer.Write(state.FencedAtVersion);
                 DivergentWrite.WriteAll(writer, state.PendingDivergent);
                 writer.Write(state.Unacknowledged.Count);
                 foreach (var revision in state.Unacknowledged)
@@ -104,6 +105,7 @@ public sealed partial class GroupStateMachine
             };
             if (magic == SnapshotMagic)
             {
+                state.FencedAtVersion = reader.ReadInt64();
                 state.PendingDivergent.AddRange(DivergentWrite.ReadAll(reader));
                 var unacknowledged = reader.ReadInt32();
                 for (var u = 0; u < unacknowledged; u++)

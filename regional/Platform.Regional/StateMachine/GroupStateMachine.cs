@@ -46,6 +46,9 @@ public sealed partial class GroupStateMachine
         /// <summary>Writes and shipped changes of this epoch or earlier are refused (-1: none): a freeze at the home, a stop at a copy.</summary>
         public long FencedThrough { get; set; } = -1;
 
+        /// <summary>The catalog version of the move that set the fence (-1: unknown): only a newer catalog view lifts it.</summary>
+        public long FencedAtVersion { get; set; } = -1;
+
         /// <summary>Changes this group dropped past a fork point, until the catalog's archive holds them (the replicator delivers them).</summary>
         public List<DivergentWrite> PendingDivergent { get; } = [];
 
@@ -105,11 +108,17 @@ public sealed partial class GroupStateMachine
             FenceNamespaceCommand fence => WithState(entry.Index, fence.Namespace, state =>
             {
                 state.FencedThrough = Math.Max(state.FencedThrough, fence.Epoch);
+                state.FencedAtVersion = Math.Max(state.FencedAtVersion, fence.MoveVersion);
                 return Noted(entry.Index, state);
             }),
             UnfenceNamespaceCommand unfence => WithState(entry.Index, unfence.Namespace, state =>
             {
-                state.FencedThrough = state.FencedThrough <= unfence.Epoch ? -1 : state.FencedThrough;
+                if (state.FencedThrough <= unfence.Epoch)
+                {
+                    state.FencedThrough = -1;
+                    state.FencedAtVersion = -1;
+                }
+
                 return Noted(entry.Index, state);
             }),
             PromoteCopyCommand promote => WithState(entry.Index, promote.Namespace, state => Promote(entry.Index, state, promote)),

@@ -27,6 +27,9 @@ public sealed class SimCatalog(string ns, string firstHome, NamespaceSettings se
 
     public Dictionary<long, long> ForkOf { get; } = [];
 
+    /// <summary>The freeze point of each epoch that ended by a switchover: its last revision, drained to the next home.</summary>
+    public Dictionary<long, long> FrozenAt { get; } = [];
+
     public NamespaceSettings SettingsFor(string home) => settings with { HomeRegion = home };
 
     /// <summary>The entry as a catalog replica would show it (epochs with their fork points).</summary>
@@ -61,8 +64,11 @@ public sealed class SimCatalog(string ns, string firstHome, NamespaceSettings se
         }
     }
 
-    /// <summary>The compare-and-swap that moves the namespace: home = <paramref name="target"/>, epoch + 1, with the old epoch's fork point after a failover.</summary>
-    public bool Move(long expectedEpoch, string target, long? fork, long now)
+    /// <summary>
+    /// The compare-and-swap that moves the namespace: home = <paramref name="target"/>, epoch + 1,
+    /// with the old epoch's fork point after a failover, or its freeze point after a switchover.
+    /// </summary>
+    public bool Move(long expectedEpoch, string target, long? fork, long now, long? frozenAt = null)
     {
         if (Epoch != expectedEpoch || !Revoked)
         {
@@ -72,6 +78,11 @@ public sealed class SimCatalog(string ns, string firstHome, NamespaceSettings se
         if (fork is { } point)
         {
             ForkOf[Epoch] = point;
+        }
+
+        if (frozenAt is { } freeze)
+        {
+            FrozenAt[Epoch] = freeze;
         }
 
         Epoch++;

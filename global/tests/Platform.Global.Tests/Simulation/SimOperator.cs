@@ -2,9 +2,10 @@ namespace Platform.Global.Tests.Simulation;
 
 /// <summary>
 /// The operator moving the namespace, by the rules of ARCHITECTURE.md, on its own drifting clock:
-/// commit revoke(X, A, e), wait L * (1 + rho), then either a switchover (fence = freeze at A, drain the
-/// target to A's revision, compare-and-swap, or abort past a deadline and only then unfreeze A) or
-/// an unplanned failover (fence every reachable region, promote the most advanced, record the fork).
+/// commit revoke(X, A, e), then either a switchover at once (fence = freeze at A, drain the target to
+/// A's revision, compare-and-swap, or abort past a deadline and only then unfreeze A) or, after
+/// waiting L * (1 + rho), an unplanned failover (fence every reachable region, promote the most
+/// advanced, record the fork).
 /// </summary>
 public sealed class SimOperator(SimWorld world, SimCatalog catalog, Dictionary<string, SimRegion> regions, TimeSpan leaseDuration, double rho)
 {
@@ -36,6 +37,7 @@ public sealed class SimOperator(SimWorld world, SimCatalog catalog, Dictionary<s
         world.Send(null, null, () =>
         {
             var revoked = catalog.Revoke(from, epoch);
+            var moveVersion = catalog.Version;
             world.Send(null, null, () =>
             {
                 if (!revoked)
@@ -44,33 +46,30 @@ public sealed class SimOperator(SimWorld world, SimCatalog catalog, Dictionary<s
                     return;
                 }
 
-                // No renewal that still covered the namespace outlives this wait, on any clock.
-                world.At(RealFor(leaseDuration * (1 + rho)), null, () =>
+                if (planned)
                 {
-                    if (planned)
-                    {
-                        Switchover(from, target, epoch);
-                    }
-                    else
-                    {
-                        Failover(from, epoch);
-                    }
-                });
+                    // The freeze fences the home at once: a switchover does not wait out its lease.
+                    Switchover(from, target, epoch, moveVersion);
+                    return;
+                }
+
+                // No renewal that still covered the namespace outlives this wait, on any clock.
+                world.At(RealFor(leaseDuration * (1 + rho)), null, () => Failover(from, epoch, moveVersion));
             });
         });
     }
 
-    private void Switchover(string from, string target, long epoch)
+    private void Switchover(string from, string target, long epoch, long moveVersion)
     {
         var deadline = world.Now + 1_500_000;
         long? frozenAt = null;
-        world.Send(null, from, () => regions[from].Fence(epoch, (_, revision) => frozenAt = revision));
+        world.Send(null, from, () => regions[from].Fence(epoch, moveVersion, (_, revision) => frozenAt = revision));
         long drained = -1;
         void Drain()
         {
             if (frozenAt is { } drainTo && drained >= drainTo)
             {
-                Swap(epoch, target, fork: null, Switchovers: true);
+                Swap(epoch, target, fork: null, Switchovers: true, frozenAt: drainTo);
                 return;
             }
 
@@ -90,12 +89,12 @@ public sealed class SimOperator(SimWorld world, SimCatalog catalog, Dictionary<s
         world.At(20_000, null, Drain);
     }
 
-    private void Failover(string from, long epoch)
+    private void Failover(string from, long epoch, long moveVersion)
     {
         var replies = new List<(string Region, long Revision)>();
         foreach (var region in regions.Keys)
         {
-            world.Send(null, region, () => regions[region].Fence(epoch, (name, revision) => replies.Add((name, revision))));
+            world.Send(null, region, () => regions[region].Fence(epoch, moveVersion, (name, revision) => replies.Add((name, revision))));
         }
 
         world.At(RealFor(TimeSpan.FromMilliseconds(200)), null, () =>
@@ -116,11 +115,11 @@ public sealed class SimOperator(SimWorld world, SimCatalog catalog, Dictionary<s
         });
     }
 
-    private void Swap(long epoch, string target, long? fork, bool Switchovers)
+    private void Swap(long epoch, string target, long? fork, bool Switchovers, long? frozenAt = null)
     {
         world.Send(null, null, () =>
         {
-            var moved = catalog.Move(epoch, target, fork, world.Now);
+            var moved = catalog.Move(epoch, target, fork, world.Now, frozenAt);
             world.Log($"operator: catalog moved epoch {epoch} -> {epoch + 1} to {target}, fork {fork:x}: {moved}");
             world.Send(null, null, () =>
             {

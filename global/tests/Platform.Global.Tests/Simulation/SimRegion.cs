@@ -191,9 +191,9 @@ public sealed class SimRegion
     }
 
     /// <summary>The operator's fence (a switchover's freeze at the home, a failover's stop everywhere): answers the revision it holds.</summary>
-    public void Fence(long epoch, Action<string, long> reply)
+    public void Fence(long epoch, long moveVersion, Action<string, long> reply)
     {
-        var outcome = Apply(new FenceNamespaceCommand(Ns, epoch));
+        var outcome = Apply(new FenceNamespaceCommand(Ns, epoch, moveVersion));
         var revision = outcome.Write!.Revision;
         world.Log($"{Name} fenced through epoch {epoch} at {revision:x}");
         world.Send(Name, null, () => reply(Name, revision));
