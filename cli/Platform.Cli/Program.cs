@@ -18,6 +18,7 @@ public static class Program
             NsCommand.Create(),
             StatusCommand.Create(),
             TokenCommand.Create(),
+            DrillCommand.Create(),
         };
 
         var parseResult = root.Parse(args);

@@ -27,6 +27,10 @@ internal static class PlatformRoutes
 
     public static string Token(string name) => $"v1/tokens/{Segment(name)}";
 
+    public const string Drills = "v1/drills";
+
+    public static string Drill(string id) => $"v1/drills/{Segment(id)}";
+
     /// <summary><c>?a=1&amp;b=x</c> from the pairs whose value is not null; empty when none is.</summary>
     public static string Query(params ReadOnlySpan<(string Name, string? Value)> parameters)
     {

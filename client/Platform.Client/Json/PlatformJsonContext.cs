@@ -24,4 +24,8 @@ namespace Platform.Client.Json;
 [JsonSerializable(typeof(StatusInfo))]
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenCreateResult))]
+[JsonSerializable(typeof(DrillRequest))]
+[JsonSerializable(typeof(DrillStarted))]
+[JsonSerializable(typeof(DrillReport))]
+[JsonSerializable(typeof(List<DrillReport>))]
 internal sealed partial class PlatformJsonContext : JsonSerializerContext;

@@ -66,18 +66,21 @@ public sealed partial class DrillRunner
 
         var restoredAt = await report.PhaseAsync($"restore {lost}", async () =>
         {
-            if (isolated)
+            if (!isolated)
             {
-                await ChaosAsync(lost, "heal", cancellationToken);
+                // Lost for real (not by this drill): it restores itself when it returns, archiving
+                // what it held past the fork points then.
+                return (BootClock.Now, $"{lost} is still unreachable: it follows the new homes and archives what it held past the fork points when it returns");
             }
 
+            await ChaosAsync(lost, "heal", cancellationToken);
             foreach (var (entry, result, _) in promoted.Where(p => p.Result is not null))
             {
                 await WaitFollowedAsync(entry.Name, lost, probes[entry.Name], cancellationToken);
             }
 
             await WaitArchiveSettledAsync(namespaces, cancellationToken);
-            return (BootClock.Now, isolated ? $"{lost} healed; it follows the new homes and archived what it held past the fork points" : $"{lost} is still unreachable: nothing of it could be archived");
+            return (BootClock.Now, $"{lost} healed; it follows the new homes and archived what it held past the fork points");
         });
 
         await report.PhaseAsync("report", async () =>

@@ -208,6 +208,15 @@ internal sealed partial class NodeProcess : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP (<paramref name="stop"/>) or SIGCONT to a process this test did not start itself (a node of `platform up`).</summary>
+    public static void Signal(int pid, bool stop)
+    {
+        if (SendSignal(pid, stop ? SigStop : SigCont) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {(stop ? "SIGSTOP" : "SIGCONT")}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSignal(int pid, int signal);
 }
