@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Platform.Cli.Up;
 using Platform.Regional.Hosting;
 using Platform.Storage.Files;
 using Platform.Storage.Wal;
@@ -39,10 +40,11 @@ public static class NodeCommand
         var wanRtt = new Option<string>("--wan-rtt") { Description = "Round trip added to every cross-region call (e.g. 80ms).", DefaultValueFactory = _ => "0ms" };
         var wanRttPair = new Option<string[]>("--wan-rtt-pair") { Description = "Round trip for one pair of regions, overriding --wan-rtt: a:b=120ms (repeatable).", AllowMultipleArgumentsPerToken = false };
         var chaos = new Option<bool>("--chaos") { Description = "Serve the chaos routes (/v1/chaos/...): fault injection for drills and tests." };
+        var autoFailoverAfter = new Option<string>("--auto-failover-after") { Description = "How long the home region of a namespace with autoFailover must stay unreachable before it is promoted elsewhere (<n>ms|s|m).", DefaultValueFactory = _ => "10s" };
         var globalVoters = new Option<int?>("--global-voters") { Description = "Nodes of each region (the first ones of --nodes) that vote in the strong-global groups; the others hold learners. Default: all." };
         var command = new Command("node", "Run one node (an Orleans silo with its replicas, and the HTTP routes), or check a node's write-ahead log.")
         {
-            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, interRegionPort, peers, wanRtt, wanRttPair, chaos, globalVoters,
+            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, interRegionPort, peers, wanRtt, wanRttPair, chaos, globalVoters, autoFailoverAfter,
         };
         command.SetAction(parseResult =>
         {
@@ -110,7 +112,13 @@ public static class NodeCommand
                     return ExitCodes.Usage;
                 }
 
-                extension = new Platform.Global.Hosting.GlobalNodeExtension(links.Options! with { GlobalVotersPerRegion = voters });
+                if (!DurationText.TryParse(parseResult.GetValue(autoFailoverAfter), out var unreachableFor) || unreachableFor < TimeSpan.FromSeconds(1))
+                {
+                    error.WriteLine("--auto-failover-after is a duration of at least 1s, like 10s.");
+                    return ExitCodes.Usage;
+                }
+
+                extension = new Platform.Global.Hosting.GlobalNodeExtension(links.Options! with { GlobalVotersPerRegion = voters, AutoFailoverAfter = unreachableFor });
             }
 
             using var host = NodeHost.Build(options, endpoints, Path.Combine(data, regionName, "membership.json"), azureTables, extension);

@@ -54,6 +54,7 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
         services.AddSingleton<Replicator>();
         services.AddHostedService(sp => sp.GetRequiredService<Replicator>());
         services.AddSingleton<Failover.Promotion>();
+        services.AddHostedService<Failover.AutoFailover>();
         services.AddSingleton<Drills.DrillRunner>();
     }
 

@@ -29,6 +29,9 @@ public sealed record InterRegionOptions
     /// </summary>
     public int? GlobalVotersPerRegion { get; init; }
 
+    /// <summary>How long a home region must stay unreachable before its namespaces with <c>autoFailover</c> are promoted elsewhere.</summary>
+    public TimeSpan AutoFailoverAfter { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Round trip added between any two different regions.</summary>
     public TimeSpan WanRoundTrip { get; init; }
 

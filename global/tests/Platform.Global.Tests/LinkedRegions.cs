@@ -24,6 +24,9 @@ internal sealed class LinkedRegions(IReadOnlyList<string> regions, TimeSpan wan,
 
     public string Token { get; } = TokenHash.NewToken();
 
+    /// <summary>How long a home region stays unreachable before namespaces with autoFailover move (the nodes' default unless set before starting).</summary>
+    public TimeSpan? AutoFailoverAfter { get; init; }
+
     public byte[] Secret { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
     public static string NodeName(int node) => $"node-{node + 1}";
@@ -63,6 +66,11 @@ internal sealed class LinkedRegions(IReadOnlyList<string> regions, TimeSpan wan,
             Chaos = true,
         };
         var links = new InterRegionOptions { Region = region, NodeName = NodeName(node), Port = inter, Secret = Secret, Peers = peers, WanRoundTrip = wan, GlobalVotersPerRegion = globalVotersPerRegion };
+        if (AutoFailoverAfter is { } after)
+        {
+            links = links with { AutoFailoverAfter = after };
+        }
+
         var host = NodeHost.Build(options, new NodeEndpoints(http, silo, gateway), Path.Combine(dataDirectory, region, "membership.json"), extension: new GlobalNodeExtension(links));
         hosts[(region, node)] = host;
         await host.StartAsync(cancellationToken);

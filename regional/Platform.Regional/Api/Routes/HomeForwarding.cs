@@ -79,8 +79,28 @@ public sealed class HomeForwarding(RequestDelegate next)
         }
 
         var body = await HttpInput.ReadBodyAsync(context.Request, HttpInput.MaxJsonBody, ApiProblemException.RequestTooLarge, context.RequestAborted);
+        if (IsEntryRead(context.Request))
+        {
+            try
+            {
+                await forwarder.ForwardAsync(context, home, body);
+            }
+            catch (ApiProblemException unreachable) when (unreachable.Status == StatusCodes.Status503ServiceUnavailable && !context.Response.HasStarted)
+            {
+                // The home is out of reach (a region lost, a failover under way): the catalog's own
+                // entry still answers here, without the home's view of each region's lag.
+                await next(context);
+            }
+
+            return;
+        }
+
         await forwarder.ForwardAsync(context, home, body);
     }
+
+    /// <summary><c>GET /v1/namespaces/{ns}</c>: the catalog entry with the home's view of each region's lag.</summary>
+    private static bool IsEntryRead(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && (request.Path.Value ?? string.Empty).Split('/') is ["", "v1", "namespaces", _];
 
     /// <summary>410 Diverged; a watch (SSE) gets a <c>compacted</c> event at the fork point instead, so its client relists.</summary>
     private static async Task AnswerDivergedAsync(HttpContext context, long revision, long fork)
