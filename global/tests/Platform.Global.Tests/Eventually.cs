@@ -13,6 +13,13 @@ internal static class Eventually
         }
     }
 
+    /// <summary>Creates (or changes) a namespace with <paramref name="settings"/> through <paramref name="client"/>, retrying while the groups elect.</summary>
+    public static Task NamespaceAsync(HttpClient client, string ns, object settings) => HoldsAsync(async () =>
+    {
+        using var created = await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(client, $"/v1/namespaces/{ns}", settings, TestContext.Current.CancellationToken);
+        return created.IsSuccessStatusCode;
+    }, 60, $"creating namespace {ns}");
+
     /// <summary>Creates a strong-global namespace through <paramref name="client"/>, retrying while the groups elect.</summary>
     public static Task StrongGlobalNamespaceAsync(HttpClient client, string ns) => HoldsAsync(async () =>
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Platform.Global.Tests.Drills;
@@ -25,11 +24,7 @@ public sealed class AutoFailoverTests : IAsyncLifetime
         using var apSouth = regions.Client("ap-south");
         foreach (var (ns, auto) in new[] { ("auto", true), ("manual", false) })
         {
-            await Eventually.HoldsAsync(async () =>
-            {
-                using var created = await apSouth.PutAsJsonAsync($"/v1/namespaces/{ns}", new { mode = "local-commit", homeRegion = "ap-south", autoFailover = auto }, Cancel);
-                return created.IsSuccessStatusCode;
-            }, 60, $"creating {ns}");
+            await Eventually.NamespaceAsync(apSouth, ns, new { mode = "local-commit", homeRegion = "ap-south", autoFailover = auto });
         }
 
         var written = await Eventually.WrittenAsync(apSouth, "/v1/ns/auto/kv/flag", "on");

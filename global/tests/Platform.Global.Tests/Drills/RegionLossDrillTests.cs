@@ -32,11 +32,7 @@ public sealed class RegionLossDrillTests : IAsyncLifetime
     {
         using var euWest = regions.Client("eu-west");
         using var usEast = regions.Client("us-east");
-        await Eventually.HoldsAsync(async () =>
-        {
-            using var created = await euWest.PutAsJsonAsync("/v1/namespaces/lossy", new { mode = "local-commit", homeRegion = "eu-west", rpo = "30s" }, Cancel);
-            return created.IsSuccessStatusCode;
-        }, 60, "creating the namespace");
+        await Eventually.NamespaceAsync(euWest, "lossy", new { mode = "local-commit", homeRegion = "eu-west", rpo = "30s" });
 
         var kept = new Dictionary<string, long>();
         for (var i = 0; i < 10; i++)

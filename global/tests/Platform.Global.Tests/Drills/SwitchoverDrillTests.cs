@@ -24,11 +24,7 @@ public sealed class SwitchoverDrillTests : IAsyncLifetime
     public async Task A_switchover_drill_and_its_failback_lose_nothing_and_report_the_pause()
     {
         using var apSouth = regions.Client("ap-south");
-        await Eventually.HoldsAsync(async () =>
-        {
-            using var created = await apSouth.PutAsJsonAsync("/v1/namespaces/drilled", new { mode = "local-commit", homeRegion = "eu-west" }, Cancel);
-            return created.IsSuccessStatusCode;
-        }, 60, "creating the namespace");
+        await Eventually.NamespaceAsync(apSouth, "drilled", new { mode = "local-commit", homeRegion = "eu-west" });
         var before = await Eventually.WrittenAsync(apSouth, "/v1/ns/drilled/kv/before", "1");
 
         // Sent to ap-south: forwarded to eu-west, where the switchover runs.
@@ -63,11 +59,7 @@ public sealed class SwitchoverDrillTests : IAsyncLifetime
     public async Task A_drill_that_would_break_the_strong_global_majority_or_has_nothing_to_move_is_refused_with_the_reason()
     {
         using var euWest = regions.Client("eu-west");
-        await Eventually.HoldsAsync(async () =>
-        {
-            using var created = await euWest.PutAsJsonAsync("/v1/namespaces/stuck", new { mode = "local-commit", homeRegion = "eu-west" }, Cancel);
-            return created.IsSuccessStatusCode;
-        }, 60, "creating the namespace");
+        await Eventually.NamespaceAsync(euWest, "stuck", new { mode = "local-commit", homeRegion = "eu-west" });
 
         await AssertRefusedAsync(euWest, new { kind = "switchover", region = "ap-south", target = "eu-west" }, "nothing to move");
         await AssertRefusedAsync(euWest, new { kind = "failover", region = "eu-west" }, "kind is switchover or region-loss");

@@ -29,12 +29,11 @@ public sealed class ModeChangeTests : IAsyncLifetime
     [Fact]
     public async Task Local_commit_to_strong_global_and_back_under_a_steady_write_load_loses_no_acknowledged_write()
     {
-        await Eventually.HoldsAsync(async () =>
+        using (var home = regions.Client("eu-west"))
         {
-            using var home = regions.Client("eu-west");
-            using var created = await home.PutAsJsonAsync("/v1/namespaces/changing", new { mode = "local-commit", homeRegion = "eu-west" }, Cancel);
-            return created.IsSuccessStatusCode;
-        }, 60, "creating the namespace");
+            await Eventually.NamespaceAsync(home, "changing", new { mode = "local-commit", homeRegion = "eu-west" });
+        }
+
 
         var acknowledged = new ConcurrentDictionary<string, (string Value, long Revision)>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
