@@ -5,7 +5,7 @@ using Platform.LoadTests.Scenarios;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// The regional and global load tests (loadtests/run.sh regional|up|failover|global|replication): starts real platforms with `platform up`,
+/// The regional and global load tests (loadtests/run.sh regional|up|failover|global|replication|drills): starts real platforms with `platform up`,
 /// drives them with closed loops and writes the reports under the results directory. Exit code 0 when
 /// everything was measured without an error, 1 when a report holds errors or a figure could not be
 /// measured (the report is still written), 2 on a wrong command line, 130 when interrupted.
@@ -34,6 +34,7 @@ public static class Program
                 "failover" => await RunFailoverAsync(options, machine, cancel.Token),
                 "global" => await RunGlobalAsync(options, machine, cancel.Token),
                 "replication" => await RunReplicationAsync(options, machine, cancel.Token),
+                "drills" => await RunDrillsAsync(options, machine, cancel.Token),
                 _ => await RunRegionalAsync(options, machine, cancel.Token),
             };
         }
@@ -115,6 +116,20 @@ public static class Program
         var markdown = ReplicationMarkdown.Render(report);
         await File.WriteAllTextAsync(Path.Combine(directory, "replication-report.md"), markdown, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "replication-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Console.WriteLine($"==> report in {directory}");
+        return report.Failed ? 1 : 0;
+    }
+
+    private static async Task<int> RunDrillsAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var report = await DrillsScenario.RunAsync(options, machine, cancellationToken);
+        var directory = Path.Combine(options.ResultsDirectory, "drills");
+        Directory.CreateDirectory(directory);
+        var markdown = DrillsMarkdown.Render(report);
+        await File.WriteAllTextAsync(Path.Combine(directory, "drills-report.md"), markdown, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "drills-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
         Console.WriteLine();
         Console.WriteLine(markdown);
         Console.WriteLine($"==> report in {directory}");

@@ -16,6 +16,7 @@ namespace Platform.LoadTests.Report;
 [JsonSerializable(typeof(FailoverResult))]
 [JsonSerializable(typeof(GlobalReport))]
 [JsonSerializable(typeof(ReplicationReport))]
+[JsonSerializable(typeof(DrillsReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>Writes the report through <see cref="ReportJsonContext"/>, indented and without HTML escaping.</summary>
@@ -36,6 +37,8 @@ public static class ReportJson
     public static string Serialize(FailoverResult failover) => JsonSerializer.Serialize(failover, Readable.GetTypeInfo(typeof(FailoverResult)));
 
     public static string Serialize(ReplicationReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(ReplicationReport)));
+
+    public static string Serialize(DrillsReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(DrillsReport)));
 
     public static string Serialize(GlobalReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(GlobalReport)));
 }
