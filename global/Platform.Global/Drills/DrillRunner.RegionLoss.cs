@@ -85,7 +85,7 @@ public sealed partial class DrillRunner
 
         await report.PhaseAsync("report", async () =>
         {
-            await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);
+            await CatalogBarrierAsync(cancellationToken);
             foreach (var (entry, result, problem) in promoted)
             {
                 report.Namespace(Figures(entry, result, problem, probes[entry.Name], resumed.GetValueOrDefault(entry.Name), lossAt, lossWall, restoredAt));
@@ -129,6 +129,24 @@ public sealed partial class DrillRunner
             Problem: unaccounted > 0 ? $"{unaccounted} accepted probe writes past the fork point are not in the divergent-writes archive"
                 : resumed is null ? "the probe never wrote at the new home"
                 : within ? null : $"realized RPO {rpo:0} ms exceeds the configured {entry.Settings.Rpo.TotalMilliseconds:0} ms");
+    }
+
+    /// <summary>A linearizable read of the catalog, asked again (up to 30 s) while its group elects a leader, as it may just after a region was taken away or came back.</summary>
+    private async Task CatalogBarrierAsync(CancellationToken cancellationToken)
+    {
+        var until = BootClock.Now + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);
+                return;
+            }
+            catch (Regional.Api.Problems.ApiProblemException electing) when (electing.Status == 503 && BootClock.Now < until)
+            {
+                await Task.Delay(200, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Applies a chaos action on every node of <paramref name="region"/> (through the first of its nodes that answers).</summary>
@@ -199,7 +217,7 @@ public sealed partial class DrillRunner
         var stableSince = BootClock.Now;
         while (BootClock.Now < until)
         {
-            await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);
+            await CatalogBarrierAsync(cancellationToken);
             var count = catalog.Replica.Read(m => namespaces.Sum(n => m.Catalog.Divergent(n.Name).Count));
             if (count != last)
             {

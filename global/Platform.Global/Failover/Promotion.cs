@@ -44,15 +44,20 @@ public sealed partial class Promotion(
             throw ApiProblemException.InvalidRequest($"a promotion of '{ns}' runs outside its home {lost}");
         }
 
-        var revoke = await router.ProposeAsync(catalog.Group, new BeginMoveCommand(ns, Options.Region, entry.Version), cancellationToken);
-        if (revoke.Problem is { } refused)
+        CatalogEntry moving;
+        try
         {
-            throw ApiProblemException.InvalidRequest($"cannot revoke {lost}'s lease on '{ns}': {refused}");
+            moving = await CatalogStepAsync(ns, e => e.Epoch == entry.Epoch && e.MovingTo == Options.Region, e =>
+                e.Epoch == entry.Epoch && e.MovingTo is null && e.HomeRegion == lost
+                    ? new BeginMoveCommand(ns, Options.Region, e.Version)
+                    : throw new InvalidOperationException($"'{ns}' moved meanwhile (epoch {e.Epoch}, home {e.HomeRegion}, moving to {e.MovingTo ?? "nowhere"})"), cancellationToken);
+        }
+        catch (Exception failed) when (failed is InvalidOperationException or TimeoutException)
+        {
+            throw ApiProblemException.InvalidRequest($"cannot revoke {lost}'s lease on '{ns}': {failed.Message}");
         }
 
-        await catalog.Replica.WaitAppliedAsync(revoke.Index, router.Node.RequestTimeout, cancellationToken);
         var revokedAt = BootClock.Now;
-        var moving = catalog.Find(ns)!;
         LogRevoked(logger, ns, lost, entry.Epoch);
         try
         {
@@ -69,28 +74,71 @@ public sealed partial class Promotion(
             }
 
             var (best, fork) = counted[0];
-            var end = await router.ProposeAsync(catalog.Group, new EndMoveCommand(ns, best, fork, moving.Version), cancellationToken);
-            if (end.Problem is { } lostRace)
-            {
-                throw new InvalidOperationException(lostRace);
-            }
-
-            await catalog.Replica.WaitAppliedAsync(end.Index, router.Node.RequestTimeout, cancellationToken);
-            var moved = catalog.Find(ns)!;
+            var moved = await CatalogStepAsync(ns, e => e.Epoch > entry.Epoch && e.HomeRegion == best, e =>
+                e.Epoch == entry.Epoch && e.MovingTo == Options.Region && e.Version == moving.Version
+                    ? new EndMoveCommand(ns, best, fork, e.Version)
+                    : throw new InvalidOperationException($"'{ns}' changed while it was being promoted (epoch {e.Epoch}, version {e.Version})"), cancellationToken);
             LogPromoted(logger, ns, best, moved.Epoch, fork, string.Join(", ", candidates.Select(c => $"{c.Key}={c.Value}")));
             return new PromotionResult(ns, lost, best, entry.Epoch, moved.Epoch, fork, candidates, revokedAt, BootClock.Now);
         }
         catch (Exception failed) when (failed is InvalidOperationException or TimeoutException or HttpRequestException or ApiProblemException)
         {
             using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            if (catalog.Find(ns) is { MovingTo: not null } current && current.Epoch == entry.Epoch)
+            try
             {
-                await router.ProposeAsync(catalog.Group, new EndMoveCommand(ns, null, null, current.Version), bounded.Token);
+                if (catalog.Find(ns) is { MovingTo: not null } current && current.Epoch == entry.Epoch)
+                {
+                    await router.ProposeAsync(catalog.Group, new EndMoveCommand(ns, null, null, current.Version), bounded.Token);
+                }
+            }
+            catch (Exception unsettled) when (unsettled is ApiProblemException or OperationCanceledException)
+            {
+                // The record stays; the replicators abort it once it is stale (StaleMoves).
+                LogAborted(logger, ns, $"the abort was not recorded: {unsettled.Message}");
             }
 
             LogAborted(logger, ns, failed.Message);
             throw ApiProblemException.NotCaughtUp($"the promotion of '{ns}' was aborted ({failed.Message}); {lost} stays its home");
         }
+    }
+
+    /// <summary>
+    /// One compare-and-swap on the catalog, settled even when its answer is lost (the catalog's
+    /// leader may be in the region being lost, and a new one takes a few seconds): until
+    /// <paramref name="done"/> holds on a linearizable read of the entry, the command
+    /// <paramref name="next"/> builds from it (or its refusal) is proposed again, up to 30 s.
+    /// </summary>
+    private async Task<CatalogEntry> CatalogStepAsync(string ns, Func<CatalogEntry, bool> done, Func<CatalogEntry, GroupCommand> next, CancellationToken cancellationToken)
+    {
+        var deadline = BootClock.Now + TimeSpan.FromSeconds(30);
+        string? last = null;
+        while (BootClock.Now < deadline)
+        {
+            try
+            {
+                await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);
+                var current = catalog.Find(ns) ?? throw new InvalidOperationException($"'{ns}' no longer exists");
+                if (done(current))
+                {
+                    return current;
+                }
+
+                var reply = await router.ProposeAsync(catalog.Group, next(current), cancellationToken);
+                last = reply.Problem;
+                if (reply.Problem is null)
+                {
+                    await catalog.Replica.WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken);
+                }
+            }
+            catch (ApiProblemException unsettled) when (unsettled.Status == 503)
+            {
+                // No catalog leader yet, or its answer was lost: read again and decide again.
+                last = unsettled.Message;
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+
+        throw new TimeoutException($"the catalog did not settle within 30 s: {last}");
     }
 
     /// <summary>Asks every region but the lost one (this one directly) to stop epoch <paramref name="epoch"/>; the answers of those reached.</summary>

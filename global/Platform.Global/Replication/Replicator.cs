@@ -151,7 +151,7 @@ public sealed partial class Replicator(
     {
         foreach (var entry in staleMoves.Due(entries, Options.Region, Regional.Replication.BootClock.Now))
         {
-            var group = entry.Mode == NamespaceMode.LocalCommit ? entry.Group : namespaces.RegionalGroupOf(entry.Name);
+            var group = entry.Mode == NamespaceMode.LocalCommit ? namespaces.LocalGroupOf(entry) : namespaces.RegionalGroupOf(entry.Name);
             if (router.Local(group).LeaderAndTerm.Leader != Options.NodeName)
             {
                 continue;

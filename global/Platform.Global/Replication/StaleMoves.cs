@@ -6,9 +6,8 @@ namespace Platform.Global.Replication;
 /// <summary>
 /// Moves whose record has sat in the catalog for too long: the node running the move stopped, or
 /// could not commit its abort (no catalog majority then). Each region keeps, per namespace, when it
-/// first saw the record at its catalog version (on its own clock), and the region that runs the
-/// move (the home for a switchover or a change to strong-global, the new home for a change to
-/// local-commit) aborts it once that is <see cref="AbortAfter"/> old. The abort is the catalog's
+/// first saw the record at its catalog version (on its own clock), and the regions that may run the
+/// move (<see cref="RunsHere"/>) abort it once that is <see cref="AbortAfter"/> old. The abort is the catalog's
 /// compare-and-swap on that version, so it cannot undo a move that went on meanwhile; what the move
 /// froze or copied is then undone by <see cref="CatalogRules"/> and <see cref="ModeChangeRules"/>.
 /// </summary>
@@ -46,10 +45,15 @@ public sealed class StaleMoves
         return due;
     }
 
-    /// <summary>Whether <paramref name="region"/> runs the move the entry records.</summary>
+    /// <summary>
+    /// Whether <paramref name="region"/> may abort the move the entry records: the home (a switchover
+    /// or a change to strong-global runs there) or the region the record names (a promotion runs
+    /// there, with the home lost; a change to local-commit too). Both may: the abort is a
+    /// compare-and-swap.
+    /// </summary>
     public static bool RunsHere(CatalogEntry entry, string region)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return entry.Mode == NamespaceMode.LocalCommit ? entry.HomeRegion == region : entry.MovingTo == region;
+        return entry.MovingTo == region || (entry.Mode == NamespaceMode.LocalCommit && entry.HomeRegion == region);
     }
 }

@@ -26,11 +26,13 @@ public sealed class StaleMovesTests
     }
 
     [Fact]
-    public void Only_the_region_that_runs_the_move_aborts_it()
+    public void Only_the_home_and_the_region_the_record_names_abort_a_move()
     {
+        // A switchover from eu-west to us-east, or a promotion run from us-east while eu-west is lost: either may abort it.
         var moves = new StaleMoves();
         Assert.Empty(moves.Due([Moving(7)], "us-east", TimeSpan.Zero));
-        Assert.Empty(moves.Due([Moving(7)], "us-east", StaleMoves.AbortAfter * 2));
+        Assert.Single(moves.Due([Moving(7)], "us-east", StaleMoves.AbortAfter * 2));
+        Assert.False(StaleMoves.RunsHere(Moving(7), "ap-south"));
 
         // A change to local-commit runs at the new home.
         var strong = new CatalogEntry("flags", Local with { Mode = NamespaceMode.StrongGlobal, HomeRegion = null }, 1UL << 62, 0, [new EpochRecord(0, null)], 4) { MovingTo = "ap-south" };
