@@ -58,6 +58,9 @@ public sealed class DrillReport(string id, DrillRequest request, string runBy)
 
     public string Id => id;
 
+    /// <summary>Raised after each phase ends (the runner stores the report in the catalog then, so every region shows the progress).</summary>
+    public event Action? PhaseEnded;
+
     /// <summary>Runs <paramref name="act"/> as a phase of the report (its duration noted, its failure too, and rethrown).</summary>
     public async Task<T> PhaseAsync<T>(string name, Func<Task<(T Result, string? Detail)>> act)
     {
@@ -74,6 +77,10 @@ public sealed class DrillReport(string id, DrillRequest request, string runBy)
         {
             Set(at, new DrillPhase(name, started, (DateTimeOffset.UtcNow - started).TotalMilliseconds, $"failed: {failed.Message}"));
             throw;
+        }
+        finally
+        {
+            PhaseEnded?.Invoke();
         }
     }
 

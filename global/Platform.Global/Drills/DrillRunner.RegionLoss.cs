@@ -20,14 +20,12 @@ public sealed partial class DrillRunner
 {
     private async Task RegionLossAsync(DrillReport report, string lost, IReadOnlyList<CatalogEntry> namespaces, Dictionary<string, ProbeWriter> probes, CancellationToken cancellationToken)
     {
-        var isolated = regions.Regions.Any(r => r.Name == lost && r.Reachable);
+        // Asked even when it looks unreachable: a region cut off from the others still takes this
+        // route, and healing it later undoes the cut too. Only a region no node of which answers is lost already.
+        var isolated = false;
         var lossAt = await report.PhaseAsync($"take {lost} away", async () =>
         {
-            if (isolated)
-            {
-                await ChaosAsync(lost, "isolate", cancellationToken);
-            }
-
+            isolated = await ChaosAsync(lost, "isolate", cancellationToken);
             return (BootClock.Now, isolated ? $"{lost} isolated from its clients and the other regions (chaos)" : $"{lost} was unreachable already");
         });
         var lossWall = DateTimeOffset.UtcNow;
@@ -73,7 +71,11 @@ public sealed partial class DrillRunner
                 return (BootClock.Now, $"{lost} is still unreachable: it follows the new homes and archives what it held past the fork points when it returns");
             }
 
-            await ChaosAsync(lost, "heal", cancellationToken);
+            if (!await ChaosAsync(lost, "heal", cancellationToken))
+            {
+                throw new InvalidOperationException($"{lost} could not be reached to heal it");
+            }
+
             foreach (var (entry, result, _) in promoted.Where(p => p.Result is not null))
             {
                 await WaitFollowedAsync(entry.Name, lost, probes[entry.Name], cancellationToken);
@@ -149,34 +151,37 @@ public sealed partial class DrillRunner
         }
     }
 
-    /// <summary>Applies a chaos action on every node of <paramref name="region"/> (through the first of its nodes that answers).</summary>
-    private async Task ChaosAsync(string region, string kind, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies a chaos action on every node of <paramref name="region"/> (through the first of its
+    /// nodes that answers): true once applied, false when no node of it answers at all (the region
+    /// is lost already). A region that answers but refuses (its nodes run without <c>--chaos</c>)
+    /// cannot be taken away by a drill: that fails it.
+    /// </summary>
+    private async Task<bool> ChaosAsync(string region, string kind, CancellationToken cancellationToken)
     {
         var body = FailoverRoutes.Encode(new ChaosRequest(kind));
-        string? last = null;
+        string? refused = null;
         foreach (var peer in Options.Peers.Where(p => p.Region == region))
         {
             try
             {
-                var (status, answer) = await client.PostAsync(peer, FailoverRoutes.ChaosPath, body, cancellationToken);
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                bounded.CancelAfter(TimeSpan.FromSeconds(5));
+                var (status, answer) = await client.PostAsync(peer, FailoverRoutes.ChaosPath, body, bounded.Token);
                 if (status == HttpStatusCode.OK)
                 {
-                    return;
+                    return true;
                 }
 
-                last = $"{peer.Node}: {(int)status} {System.Text.Encoding.UTF8.GetString(answer)}";
-                if (status == HttpStatusCode.Conflict)
-                {
-                    break;
-                }
+                refused = $"{peer.Node}: {(int)status} {System.Text.Encoding.UTF8.GetString(answer)}";
             }
-            catch (Exception unreachable) when (unreachable is HttpRequestException or IOException)
+            catch (Exception unreachable) when (unreachable is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                last = $"{peer.Node}: {unreachable.Message}";
+                // Try the region's next node.
             }
         }
 
-        throw new InvalidOperationException($"could not {kind} {region}: {last ?? "it has no nodes"}");
+        return refused is null ? false : throw new InvalidOperationException($"could not {kind} {region}: {refused}");
     }
 
     /// <summary>Waits (up to a minute) until the home reports <paramref name="region"/>'s copy at the probe's newest accepted revision.</summary>

@@ -19,12 +19,13 @@ namespace Platform.Global.Drills;
 /// </summary>
 public sealed partial class DrillRunner(
     GroupRouter router, NamespaceCatalog catalog, INamespaceMover mover, Promotion promotion, InterRegionClient client,
-    IRegionView regions, NodeEndpoints endpoints, ILogger<DrillRunner> logger)
+    IRegionView regions, PeerMonitor peers, NodeEndpoints endpoints, ILogger<DrillRunner> logger) : IDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ResumeDeadline = TimeSpan.FromSeconds(60);
 
     private readonly ConcurrentDictionary<string, DrillReport> reports = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim saving = new(1, 1);
 
     private InterRegionOptions Options => client.Options;
 
@@ -46,9 +47,16 @@ public sealed partial class DrillRunner(
         var report = new DrillReport(id, request, $"{Options.Region}/{Options.NodeName}");
         reports[id] = report;
         await SaveAsync(report, cancellationToken);
+        report.PhaseEnded += () => _ = Task.Run(async () =>
+        {
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await SaveAsync(report, bounded.Token);
+        });
         _ = Task.Run(() => RunAsync(report, request, namespaces, token), CancellationToken.None);
         return id;
     }
+
+    public void Dispose() => saving.Dispose();
 
     /// <summary>A report: this node's if it runs or ran the drill, else the catalog's.</summary>
     public async Task<DrillReportView?> FindAsync(string id, CancellationToken cancellationToken)
@@ -97,7 +105,7 @@ public sealed partial class DrillRunner(
 
         if (request.Kind == DrillRequest.RegionLoss)
         {
-            RequireStrongGlobalMajorityWithout(request.Region);
+            await RequireStrongGlobalMajorityWithoutAsync(request.Region, cancellationToken);
         }
 
         var entries = await catalog.ListAsync(cancellationToken);
@@ -122,13 +130,22 @@ public sealed partial class DrillRunner(
     /// A region loss must leave the strong-global groups (the catalog's among them) a majority of
     /// their voters among the regions that are still reachable, or nothing could be promoted.
     /// </summary>
-    private void RequireStrongGlobalMajorityWithout(string lost)
+    private async Task RequireStrongGlobalMajorityWithoutAsync(string lost, CancellationToken cancellationToken)
     {
         var votersPerRegion = Options.Peers.Append(new PeerEndpoint(Options.Region, Options.NodeName, new Uri("http://self")))
             .GroupBy(p => p.Region)
             .ToDictionary(g => g.Key, g => Math.Min(g.Select(p => p.Node).Distinct(StringComparer.Ordinal).Count(), Options.GlobalVotersPerRegion ?? int.MaxValue));
         var total = votersPerRegion.Values.Sum();
-        var reachable = regions.Regions.Where(r => r.Reachable && r.Name != lost).Select(r => r.Name).ToList();
+        var reachable = new List<string> { Options.Region };
+        foreach (var other in Options.OtherRegions.Where(r => r != lost))
+        {
+            // Asked again now rather than judged by a periodic ping a busy machine may have missed.
+            if (await peers.ReachableNowAsync(other, attempts: 3, cancellationToken))
+            {
+                reachable.Add(other);
+            }
+        }
+
         var left = reachable.Sum(r => votersPerRegion.GetValueOrDefault(r));
         if (left * 2 <= total)
         {
@@ -186,12 +203,23 @@ public sealed partial class DrillRunner(
         }
     }
 
-    /// <summary>Stores the report in the catalog (best effort: the node running the drill shows it either way).</summary>
+    /// <summary>
+    /// Stores the report as it is now in the catalog (best effort: the node running the drill shows
+    /// it either way). One save at a time, each of the newest view, so an older one never lands last.
+    /// </summary>
     private async Task SaveAsync(DrillReport report, CancellationToken cancellationToken)
     {
         try
         {
-            await router.ProposeAsync(catalog.Group, new PutDrillReportCommand(report.Id, report.View().Encode()), cancellationToken);
+            await saving.WaitAsync(cancellationToken);
+            try
+            {
+                await router.ProposeAsync(catalog.Group, new PutDrillReportCommand(report.Id, report.View().Encode()), cancellationToken);
+            }
+            finally
+            {
+                saving.Release();
+            }
         }
         catch (Exception failed) when (failed is ApiProblemException or OperationCanceledException or TimeoutException)
         {

@@ -39,6 +39,26 @@ public sealed class PeerMonitor(InterRegionClient client, NodeOptions node) : Ba
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    /// <summary>
+    /// Whether <paramref name="region"/> answers now: its last answer is fresh, or a ping sent now
+    /// (up to <paramref name="attempts"/> rounds) gets one. For decisions a missed periodic ping on a
+    /// busy machine must not sway.
+    /// </summary>
+    public async Task<bool> ReachableNowAsync(string region, int attempts, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            if (Regions.Any(r => r.Name == region && r.Reachable))
+            {
+                return true;
+            }
+
+            await PingAsync(region, cancellationToken);
+        }
+
+        return Regions.Any(r => r.Name == region && r.Reachable);
+    }
+
     /// <summary>Tries the region's nodes in turn until one answers.</summary>
     private async Task PingAsync(string region, CancellationToken cancellationToken)
     {
