@@ -30,7 +30,7 @@ public sealed record PromotionResult(string Namespace, string OldHome, string Ne
 /// lifted by the replicators).
 /// </summary>
 public sealed partial class Promotion(
-    GroupRouter router, NamespaceCatalog catalog, NamespaceAccess namespaces, HomeLeaseKeeper leases, InterRegionClient client, ILogger<Promotion> logger)
+    GroupRouter router, NamespaceCatalog catalog, CatalogSteps steps, NamespaceAccess namespaces, HomeLeaseKeeper leases, InterRegionClient client, ILogger<Promotion> logger)
 {
     private InterRegionOptions Options => client.Options;
 
@@ -47,7 +47,7 @@ public sealed partial class Promotion(
         CatalogEntry moving;
         try
         {
-            moving = await CatalogStepAsync(ns, e => e.Epoch == entry.Epoch && e.MovingTo == Options.Region, e =>
+            moving = await steps.SettleAsync(ns, e => e.Epoch == entry.Epoch && e.MovingTo == Options.Region, e =>
                 e.Epoch == entry.Epoch && e.MovingTo is null && e.HomeRegion == lost
                     ? new BeginMoveCommand(ns, Options.Region, e.Version)
                     : throw new InvalidOperationException($"'{ns}' moved meanwhile (epoch {e.Epoch}, home {e.HomeRegion}, moving to {e.MovingTo ?? "nowhere"})"), cancellationToken);
@@ -74,7 +74,7 @@ public sealed partial class Promotion(
             }
 
             var (best, fork) = counted[0];
-            var moved = await CatalogStepAsync(ns, e => e.Epoch > entry.Epoch && e.HomeRegion == best, e =>
+            var moved = await steps.SettleAsync(ns, e => e.Epoch > entry.Epoch && e.HomeRegion == best, e =>
                 e.Epoch == entry.Epoch && e.MovingTo == Options.Region && e.Version == moving.Version
                     ? new EndMoveCommand(ns, best, fork, e.Version)
                     : throw new InvalidOperationException($"'{ns}' changed while it was being promoted (epoch {e.Epoch}, version {e.Version})"), cancellationToken);
@@ -100,45 +100,6 @@ public sealed partial class Promotion(
             LogAborted(logger, ns, failed.Message);
             throw ApiProblemException.NotCaughtUp($"the promotion of '{ns}' was aborted ({failed.Message}); {lost} stays its home");
         }
-    }
-
-    /// <summary>
-    /// One compare-and-swap on the catalog, settled even when its answer is lost (the catalog's
-    /// leader may be in the region being lost, and a new one takes a few seconds): until
-    /// <paramref name="done"/> holds on a linearizable read of the entry, the command
-    /// <paramref name="next"/> builds from it (or its refusal) is proposed again, up to 30 s.
-    /// </summary>
-    private async Task<CatalogEntry> CatalogStepAsync(string ns, Func<CatalogEntry, bool> done, Func<CatalogEntry, GroupCommand> next, CancellationToken cancellationToken)
-    {
-        var deadline = BootClock.Now + TimeSpan.FromSeconds(30);
-        string? last = null;
-        while (BootClock.Now < deadline)
-        {
-            try
-            {
-                await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);
-                var current = catalog.Find(ns) ?? throw new InvalidOperationException($"'{ns}' no longer exists");
-                if (done(current))
-                {
-                    return current;
-                }
-
-                var reply = await router.ProposeAsync(catalog.Group, next(current), cancellationToken);
-                last = reply.Problem;
-                if (reply.Problem is null)
-                {
-                    await catalog.Replica.WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken);
-                }
-            }
-            catch (ApiProblemException unsettled) when (unsettled.Status == 503)
-            {
-                // No catalog leader yet, or its answer was lost: read again and decide again.
-                last = unsettled.Message;
-                await Task.Delay(200, cancellationToken);
-            }
-        }
-
-        throw new TimeoutException($"the catalog did not settle within 30 s: {last}");
     }
 
     /// <summary>Asks every region but the lost one (this one directly) to stop epoch <paramref name="epoch"/>; the answers of those reached.</summary>

@@ -50,6 +50,7 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
         services.AddSingleton<HomeLeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<HomeLeaseKeeper>());
         services.AddSingleton<IReplicationGuard, ReplicationGuard>();
+        services.AddSingleton<CatalogSteps>();
         services.AddSingleton<INamespaceMover, NamespaceMover>();
         services.AddSingleton<Replicator>();
         services.AddHostedService(sp => sp.GetRequiredService<Replicator>());

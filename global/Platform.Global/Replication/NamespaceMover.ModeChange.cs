@@ -41,7 +41,7 @@ public sealed partial class NamespaceMover
         var ns = entry.Name;
         var source = entry.Group;
         var target = toStrong ? global.StrongGlobalGroup : Regional.Namespaces.NamespacePlacement.GroupOf(ns, router.Node.Groups);
-        var moving = await CommitAsync(ns, new BeginMoveCommand(ns, toStrong ? CatalogEntry.ToStrongGlobal : options.Region, entry.Version), cancellationToken);
+        var moving = await BeginAsync(entry, toStrong ? CatalogEntry.ToStrongGlobal : options.Region, cancellationToken);
         LogModeChangeBegun(logger, ns, settings.Mode, entry.Epoch);
         CatalogEntry changed;
         try
@@ -83,27 +83,12 @@ public sealed partial class NamespaceMover
         return replica.Read(m => m.NamespaceSnapshot(ns)) ?? throw new InvalidOperationException($"group {group} holds no data of '{ns}'");
     }
 
-    /// <summary>
-    /// The catalog's compare-and-swap. An answer lost on the way is settled by reading the catalog
-    /// linearizably: the change either happened (the namespace is in the next epoch) or it did not.
-    /// </summary>
-    private async Task<CatalogEntry> ChangeInCatalogAsync(string ns, ChangeModeCommand change, long epoch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await CommitAsync(ns, change, cancellationToken);
-        }
-        catch (ApiProblemException unknown) when (unknown.Code == "OutcomeUnknown")
-        {
-            await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);
-            if (catalog.Find(ns) is { } now && now.Epoch > epoch && now.Mode == change.Settings.Mode)
-            {
-                return now;
-            }
-
-            throw;
-        }
-    }
+    /// <summary>The catalog's compare-and-swap to the new mode, settled through lost answers.</summary>
+    private Task<CatalogEntry> ChangeInCatalogAsync(string ns, ChangeModeCommand change, long epoch, CancellationToken cancellationToken) =>
+        steps.SettleAsync(ns, e => e.Epoch > epoch && e.Mode == change.Settings.Mode, e =>
+            e.Epoch == epoch && e.Version == change.ExpectedVersion
+                ? change
+                : throw new InvalidOperationException($"'{ns}' changed during its mode change (epoch {e.Epoch}, version {e.Version})"), cancellationToken);
 
     private async Task ProposeAsync(ulong group, GroupCommand command, string step, bool allowProblem, CancellationToken cancellationToken)
     {

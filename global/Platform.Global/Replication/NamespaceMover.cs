@@ -24,7 +24,7 @@ namespace Platform.Global.Replication;
 /// Past the deadline the catalog records the abort first, and only then is A unfrozen.
 /// </summary>
 public sealed partial class NamespaceMover(
-    GroupRouter router, NamespaceCatalog catalog, ReplicationBoard board, InterRegionOptions options, ILogger<NamespaceMover> logger)
+    GroupRouter router, CatalogSteps steps, ReplicationBoard board, InterRegionOptions options, ILogger<NamespaceMover> logger)
     : INamespaceMover
 {
     /// <summary>How long the drain to the freeze point may take before the switchover is aborted.</summary>
@@ -41,7 +41,7 @@ public sealed partial class NamespaceMover(
         }
 
         var ns = entry.Name;
-        var moving = await CommitAsync(ns, new BeginMoveCommand(ns, target, entry.Version), cancellationToken);
+        var moving = await BeginAsync(entry, target, cancellationToken);
         LogRevoked(logger, ns, options.Region, entry.Epoch, target);
         try
         {
@@ -59,27 +59,60 @@ public sealed partial class NamespaceMover(
                 await Task.Delay(Poll, cancellationToken);
             }
 
-            var moved = await CommitAsync(ns, new EndMoveCommand(ns, target, null, moving.Version), cancellationToken);
+            var moved = await steps.SettleAsync(ns, e => e.Epoch > entry.Epoch && e.HomeRegion == target, e =>
+                e.Epoch == entry.Epoch && e.MovingTo == target && e.Version == moving.Version
+                    ? new EndMoveCommand(ns, target, null, e.Version)
+                    : throw new InvalidOperationException($"'{ns}' changed during its switchover (epoch {e.Epoch}, moving to {e.MovingTo ?? "nowhere"})"), cancellationToken);
             LogMoved(logger, ns, target, moved.Epoch);
             await WaitServedAsync(ns, moved.Epoch, cancellationToken);
             return moved;
         }
-        catch (Exception failed) when (failed is TimeoutException or InvalidOperationException or HttpRequestException)
+        catch (Exception failed) when (failed is TimeoutException or InvalidOperationException or HttpRequestException or ApiProblemException)
         {
             await AbortAsync(ns, entry, failed.Message);
             throw ApiProblemException.NotCaughtUp($"the switchover of '{ns}' to {target} was aborted ({failed.Message}); the namespace stays in {options.Region}");
         }
     }
 
-    /// <summary>The abort: the catalog ends the move without a new home (renewals cover the namespace here again), then the freeze is lifted.</summary>
+    /// <summary>
+    /// The move's record (the revoke), settled through lost answers; refused (400) when the entry
+    /// is no longer as the caller saw it or another move is under way.
+    /// </summary>
+    private async Task<CatalogEntry> BeginAsync(CatalogEntry entry, string movingTo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await steps.SettleAsync(entry.Name, e => e.Epoch == entry.Epoch && e.MovingTo == movingTo && e.Version != entry.Version, e =>
+                e.Epoch == entry.Epoch && e.MovingTo is null && e.HomeRegion == entry.HomeRegion && e.Mode == entry.Mode
+                    ? new BeginMoveCommand(entry.Name, movingTo, e.Version)
+                    : throw new InvalidOperationException($"namespace '{entry.Name}' cannot move now (epoch {e.Epoch}, moving to {e.MovingTo ?? "nowhere"})"), cancellationToken);
+        }
+        catch (Exception refused) when (refused is InvalidOperationException or TimeoutException)
+        {
+            throw ApiProblemException.InvalidRequest(refused.Message);
+        }
+    }
+
+    /// <summary>
+    /// The abort: the catalog ends the move without a new home (renewals cover the namespace here
+    /// again), then the freeze is lifted. Best effort: a record left behind is aborted by the
+    /// replicators once stale, and a freeze whose move ended is lifted by the catalog rules.
+    /// </summary>
     private async Task AbortAsync(string ns, CatalogEntry before, string reason)
     {
         using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var current = catalog.Find(ns);
-        if (current is { MovingTo: not null } && current.Epoch == before.Epoch)
+        try
         {
-            await CommitAsync(ns, new EndMoveCommand(ns, null, null, current.Version), bounded.Token);
-            await router.ProposeAsync(before.Group, new UnfenceNamespaceCommand(ns, before.Epoch), bounded.Token);
+            var settled = await steps.SettleAsync(ns, e => e.Epoch != before.Epoch || e.MovingTo is null, e => new EndMoveCommand(ns, null, null, e.Version), bounded.Token);
+            if (settled.Epoch == before.Epoch)
+            {
+                // Aborted (not moved after all, by an answer that was lost): the old home takes writes again.
+                await router.ProposeAsync(before.Group, new UnfenceNamespaceCommand(ns, before.Epoch), bounded.Token);
+            }
+        }
+        catch (Exception unsettled) when (unsettled is ApiProblemException or InvalidOperationException or TimeoutException or OperationCanceledException)
+        {
+            LogAborted(logger, ns, $"the abort was not completed ({unsettled.Message}); the replicators finish it");
         }
 
         LogAborted(logger, ns, reason);
@@ -95,17 +128,6 @@ public sealed partial class NamespaceMover(
         }
     }
 
-    private async Task<CatalogEntry> CommitAsync(string ns, GroupCommand command, CancellationToken cancellationToken)
-    {
-        var reply = await router.ProposeAsync(catalog.Group, command, cancellationToken);
-        if (reply.Problem is { } problem)
-        {
-            throw ApiProblemException.InvalidRequest(problem);
-        }
-
-        await catalog.Replica.WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken);
-        return catalog.Find(ns) ?? throw ApiProblemException.NamespaceNotFound(ns);
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "switchover of '{Namespace}': revoked {Region}'s lease (epoch {Epoch}) for a move to {Target}")]
     private static partial void LogRevoked(ILogger logger, string @namespace, string region, long epoch, string target);

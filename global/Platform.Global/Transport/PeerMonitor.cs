@@ -40,27 +40,25 @@ public sealed class PeerMonitor(InterRegionClient client, NodeOptions node) : Ba
     }
 
     /// <summary>
-    /// Whether <paramref name="region"/> answers now: its last answer is fresh, or a ping sent now
-    /// (up to <paramref name="attempts"/> rounds) gets one. For decisions a missed periodic ping on a
-    /// busy machine must not sway.
+    /// Whether <paramref name="region"/> answers a ping sent now (up to <paramref name="attempts"/>
+    /// rounds over its nodes): for decisions that neither a missed periodic ping on a busy machine
+    /// nor an answer from before a region was cut off may sway.
     /// </summary>
     public async Task<bool> ReachableNowAsync(string region, int attempts, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < attempts; attempt++)
         {
-            if (Regions.Any(r => r.Name == region && r.Reachable))
+            if (await PingAsync(region, cancellationToken))
             {
                 return true;
             }
-
-            await PingAsync(region, cancellationToken);
         }
 
-        return Regions.Any(r => r.Name == region && r.Reachable);
+        return false;
     }
 
-    /// <summary>Tries the region's nodes in turn until one answers.</summary>
-    private async Task PingAsync(string region, CancellationToken cancellationToken)
+    /// <summary>Tries the region's nodes in turn until one answers; whether one did.</summary>
+    private async Task<bool> PingAsync(string region, CancellationToken cancellationToken)
     {
         foreach (var peer in client.Options.Peers.Where(p => p.Region == region))
         {
@@ -71,7 +69,7 @@ public sealed class PeerMonitor(InterRegionClient client, NodeOptions node) : Ba
                 if (status == HttpStatusCode.OK)
                 {
                     lastAnswer[region] = (DateTime.UtcNow, clock.Elapsed.TotalMilliseconds);
-                    return;
+                    return true;
                 }
             }
             catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -79,5 +77,7 @@ public sealed class PeerMonitor(InterRegionClient client, NodeOptions node) : Ba
                 // Try the next node of that region.
             }
         }
+
+        return false;
     }
 }

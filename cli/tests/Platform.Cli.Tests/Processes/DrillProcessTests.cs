@@ -18,7 +18,8 @@ namespace Platform.Cli.Tests.Processes;
 /// promoted elsewhere, the region thawed: it accepts no write, not even the one a client had sent it
 /// while it was frozen;</item>
 /// <item>failback is a switchover drill back to the original home, losing nothing;</item>
-/// <item>a drill that cannot run exits non-zero and says why.</item>
+/// <item>a drill that cannot run (a bad target; a region loss that would leave the strong-global
+/// groups without a majority) exits non-zero and says why.</item>
 /// </list>
 /// </summary>
 [Trait("Category", "Integration")]
@@ -48,6 +49,7 @@ public sealed class DrillProcessTests : IDisposable
         var promotedTo = await ZombieHomeAsync(cluster);
         await FailbackAsync(cluster, promotedTo);
         RefusedWithReason(cluster);
+        await RefusedWithoutMajorityAsync(cluster);
     }
 
     private static async Task RegionLossWithLagAsync(ClusterFile cluster)
@@ -202,6 +204,28 @@ public sealed class DrillProcessTests : IDisposable
         var (exit, _, error) = CliRunner.Run("drill", "switchover", "--region", "eu-west", "--target", "mars", "--endpoint", Endpoint(cluster, "us-east"), "--token", cluster.AdminToken!);
         Assert.NotEqual(ExitCodes.Ok, exit);
         Assert.Contains("target region", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>With ap-south isolated, losing eu-west too would leave the strong-global groups 3 of 9 voters: refused, with the reason.</summary>
+    private static async Task RefusedWithoutMajorityAsync(ClusterFile cluster)
+    {
+        using var apSouth = Client(cluster, "ap-south");
+        using (var isolated = await apSouth.PostAsync(Relative("/v1/chaos/isolate?scope=region"), null, Cancel))
+        {
+            Assert.True(isolated.IsSuccessStatusCode, await isolated.Content.ReadAsStringAsync(Cancel));
+        }
+
+        try
+        {
+            var (exit, _, error) = await DrillAsync(cluster, "us-east", "region-loss", "--region", "eu-west");
+            Assert.NotEqual(ExitCodes.Ok, exit);
+            Assert.Contains("would leave the strong-global groups", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            using var healed = await apSouth.PostAsync(Relative("/v1/chaos/heal?scope=region"), null, Cancel);
+            Assert.True(healed.IsSuccessStatusCode, await healed.Content.ReadAsStringAsync(Cancel));
+        }
     }
 
     private static Task<(int ExitCode, string Output, string Error)> DrillAsync(ClusterFile cluster, string via, params string[] args) =>

@@ -30,7 +30,7 @@ public sealed class SwitchoverDrillTests : IAsyncLifetime
         // Sent to ap-south: forwarded to eu-west, where the switchover runs.
         var id = await DrillApi.StartAsync(apSouth, new { kind = "switchover", region = "eu-west", target = "us-east" });
         var report = await DrillApi.FinishedAsync(apSouth, id);
-        Assert.Equal(("done", "pass"), (report.GetProperty("state").GetString(), report.GetProperty("verdict").GetString()));
+        Assert.True((report.GetProperty("state").GetString(), report.GetProperty("verdict").GetString()) == ("done", "pass"), report.ToString());
         Assert.Equal("eu-west/node-1", report.GetProperty("runBy").GetString());
         var figures = DrillApi.Namespace(report, "drilled");
         Assert.Equal(("eu-west", "us-east", 0L, 1L), (figures.GetProperty("oldHome").GetString(), figures.GetProperty("newHome").GetString(),
@@ -42,7 +42,7 @@ public sealed class SwitchoverDrillTests : IAsyncLifetime
 
         // Failback: a switchover back to the original home.
         var back = await DrillApi.FinishedAsync(apSouth, await DrillApi.StartAsync(apSouth, new { kind = "switchover", region = "us-east", target = "eu-west" }));
-        Assert.Equal("pass", back.GetProperty("verdict").GetString());
+        Assert.True(back.GetProperty("verdict").GetString() == "pass", back.ToString());
         using var shown = await apSouth.GetAsync(new Uri("/v1/namespaces/drilled", UriKind.Relative), Cancel);
         var entry = JsonDocument.Parse(await shown.Content.ReadAsStringAsync(Cancel)).RootElement;
         Assert.Equal(("eu-west", 2L), (entry.GetProperty("homeRegion").GetString(), entry.GetProperty("epoch").GetInt64()));
