@@ -113,7 +113,7 @@ public sealed class DrillProcessTests : IDisposable
         {
             using var client = Client(cluster, "us-east");
             using var read = await client.GetAsync(Relative($"/v1/ns/zombie/kv/before?minRevision={before}&timeout=5s"), Cancel);
-            return read.IsSuccessStatusCode;
+            return read.IsSuccessStatusCode && read.Headers.Contains("X-Config-Lag-Ms") && read.Headers.GetValues("X-Config-Region").Single() == "us-east";
         }, 30, "us-east's copy of 'zombie' holding the first write");
 
         var frozen = cluster.Regions.Single(r => r.Name == "ap-south").Nodes;
