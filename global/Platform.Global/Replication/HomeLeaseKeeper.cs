@@ -34,12 +34,22 @@ public sealed partial class HomeLeaseKeeper(GroupRouter router, NamespaceCatalog
         return 3 * ((2 * new RaftOptions { Id = 1 }.MinElectionTimeout) + rtt);
     }
 
-    /// <summary>Whether the lease covers the namespace in that epoch now; if not, renews and waits up to <paramref name="wait"/>.</summary>
+    /// <summary>
+    /// Whether the lease covers the namespace in that epoch now; if not, renews and waits up to
+    /// <paramref name="wait"/>. No wait when the catalog shows that no renewal will cover it (the
+    /// namespace is moving, or homed elsewhere or in another epoch now): the caller is refused at
+    /// once and its retry finds the new home.
+    /// </summary>
     public async Task<bool> WaitCoveredAsync(string ns, long epoch, TimeSpan wait, CancellationToken cancellationToken)
     {
         var deadline = BootClock.Now + wait;
         while (!Lease.Covers(ns, epoch, BootClock.Now))
         {
+            if (catalog.Find(ns) is { } entry && (entry.MovingTo is not null || entry.Epoch != epoch || entry.HomeRegion != options.Region))
+            {
+                return false;
+            }
+
             var left = deadline - BootClock.Now;
             if (left <= TimeSpan.Zero)
             {
