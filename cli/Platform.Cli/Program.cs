@@ -19,6 +19,7 @@ public static class Program
             StatusCommand.Create(),
             TokenCommand.Create(),
             DrillCommand.Create(),
+            EdgeCommand.Create(),
         };
 
         var parseResult = root.Parse(args);

@@ -19,6 +19,10 @@ public sealed partial class PlatformClient
         return SendForJsonAsync(request, PlatformJsonContext.Default.TokenCreateResult, cancellationToken);
     }
 
+    /// <summary>The calling token's own name and grants (<c>GET /v1/tokens/self</c>).</summary>
+    public Task<TokenSelf> GetOwnTokenAsync(CancellationToken cancellationToken = default) =>
+        SendForJsonAsync(Request(HttpMethod.Get, PlatformRoutes.Tokens + "/self"), PlatformJsonContext.Default.TokenSelf, cancellationToken);
+
     public Task RevokeTokenAsync(string name, CancellationToken cancellationToken = default) =>
         SendForNothingAsync(Request(HttpMethod.Delete, PlatformRoutes.Token(name)), cancellationToken);
 }

@@ -83,7 +83,7 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
     }
 
     /// <summary>This program: the apphost itself, or <c>dotnet platform.dll</c> when run through the muxer.</summary>
-    private static (string Program, string[] Prefix) SelfCommand()
+    internal static (string Program, string[] Prefix) SelfCommand()
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
         return Path.GetFileNameWithoutExtension(self) == "dotnet"
@@ -92,7 +92,10 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
     }
 
     /// <summary>Asks the node to stop (SIGTERM), then kills it if it has not within the grace period.</summary>
-    public void Stop(TimeSpan grace)
+    public void Stop(TimeSpan grace) => Stop(process, grace);
+
+    /// <summary>SIGTERM, then a kill after <paramref name="grace"/>: what every child of <c>up</c> gets.</summary>
+    internal static void Stop(Process? process, TimeSpan grace)
     {
         if (process is null || process.HasExited)
         {

@@ -35,7 +35,13 @@ public sealed record ClusterFile(
 public sealed record ClusterFileRegion(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("nodes")] IReadOnlyList<ClusterFileNode> Nodes,
-    [property: JsonPropertyName("interRegion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InterRegion = null);
+    [property: JsonPropertyName("interRegion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InterRegion = null,
+    [property: JsonPropertyName("edge"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterFileEdge? Edge = null);
+
+/// <summary>A region's edge proxy: where it listens and its process.</summary>
+public sealed record ClusterFileEdge(
+    [property: JsonPropertyName("http")] string Http,
+    [property: JsonPropertyName("pid")] int Pid);
 
 public sealed record ClusterFileNode(
     [property: JsonPropertyName("name")] string Name,

@@ -14,6 +14,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
     private static readonly TimeSpan ReadyBound = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
     private readonly List<ChildNode> children = [];
+    private readonly List<ChildEdge> edges = [];
     private volatile bool stopping;
 
     public int Run()
@@ -64,7 +65,23 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 return stopped.IsSet ? ExitCodes.Ok : ExitCodes.Unavailable;
             }
 
-            var cluster = new ClusterFile(adminToken, [.. regions.Select(r => new ClusterFileRegion(r.Name, [.. r.Nodes.Select(n => new ClusterFileNode(n.Name, n.HttpUrl, n.SiloPort, n.GatewayPort, children.Single(c => c.Node == n).Pid))], r.InterRegionUrl))]);
+            foreach (var region in regions)
+            {
+                var edge = new ChildEdge(region, regions, dataDirectory, adminToken);
+                edges.Add(edge);
+                edge.Start(OnEdgeExited);
+            }
+
+            if (!WaitUntilEdgesServe(stopped))
+            {
+                return stopped.IsSet ? ExitCodes.Ok : ExitCodes.Unavailable;
+            }
+
+            var cluster = new ClusterFile(adminToken, [.. regions.Select(r => new ClusterFileRegion(
+                r.Name,
+                [.. r.Nodes.Select(n => new ClusterFileNode(n.Name, n.HttpUrl, n.SiloPort, n.GatewayPort, children.Single(c => c.Node == n).Pid))],
+                r.InterRegionUrl,
+                new ClusterFileEdge(r.EdgeUrl, edges.Single(e => e.Region == r).Pid)))]);
             cluster.Write(clusterPath);
             PrintEndpoints(regions, dataDirectory);
             output.WriteLine($"Admin token (shown here only; also in {clusterPath}): {adminToken}");
@@ -74,8 +91,14 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         finally
         {
             stopping = true;
-            output.WriteLine("platform up: stopping every node...");
+            output.WriteLine("platform up: stopping every edge and node...");
+            Parallel.ForEach(edges, edge => edge.Stop(StopGrace));
             Parallel.ForEach(children, child => child.Stop(StopGrace));
+            foreach (var edge in edges)
+            {
+                edge.Dispose();
+            }
+
             foreach (var child in children)
             {
                 child.Dispose();
@@ -91,13 +114,44 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         }
     }
 
+    private void OnEdgeExited(ChildEdge edge)
+    {
+        if (!stopping)
+        {
+            error.WriteLine($"platform up: the edge of {edge.Region.Name} exited on its own; see {edge.LogPath}. The nodes keep running.");
+        }
+    }
+
+    /// <summary>Edges start in a second or two; each answers /healthz once it listens.</summary>
+    private bool WaitUntilEdgesServe(ManualResetEventSlim stopped)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + ReadyBound;
+        while (DateTime.UtcNow < deadline && !stopped.IsSet)
+        {
+            if (edges.All(edge => Answers(http, edge.Region.EdgeUrl, "/healthz")))
+            {
+                return true;
+            }
+
+            stopped.Wait(TimeSpan.FromMilliseconds(200));
+        }
+
+        if (!stopped.IsSet)
+        {
+            error.WriteLine($"platform up: not every edge proxy answered within {ReadyBound.TotalSeconds:F0} s; see the edge.log files under {options.DataDirectory}.");
+        }
+
+        return false;
+    }
+
     private bool WaitUntilReady(ManualResetEventSlim stopped)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + ReadyBound;
         while (DateTime.UtcNow < deadline && !stopped.IsSet)
         {
-            var ready = children.Count(child => IsReady(http, child.Node.HttpUrl));
+            var ready = children.Count(child => Answers(http, child.Node.HttpUrl, "/readyz"));
             if (ready == children.Count)
             {
                 return true;
@@ -114,11 +168,11 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         return false;
     }
 
-    private static bool IsReady(HttpClient http, string baseUrl)
+    private static bool Answers(HttpClient http, string baseUrl, string path)
     {
         try
         {
-            using var response = http.GetAsync(new Uri(new Uri(baseUrl), "/readyz")).GetAwaiter().GetResult();
+            using var response = http.GetAsync(new Uri(new Uri(baseUrl), path)).GetAwaiter().GetResult();
             return response.IsSuccessStatusCode;
         }
         catch (Exception problem) when (problem is HttpRequestException or TaskCanceledException)
@@ -140,15 +194,24 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         }
 
         output.WriteLine();
+        output.WriteLine($"{"region",-12} {"edge proxy",-24} {"pid",8}");
+        foreach (var region in regions)
+        {
+            output.WriteLine($"{region.Name,-12} {region.EdgeUrl,-24} {edges.Single(e => e.Region == region).Pid,8}");
+        }
+
+        output.WriteLine();
         output.WriteLine($"Every group has a leader. Wrote {Path.Combine(dataDirectory, "cluster.json")}. Press Ctrl+C to stop.");
-        output.WriteLine("Each node serves the whole /v1 API: namespaces and tokens exist in every region; edge proxies come with a later issue.");
+        output.WriteLine("Each node serves the whole /v1 API; fleets read and watch through their region's edge proxy (same routes, cached).");
     }
 
-    /// <summary>With --base-port 0 every endpoint gets a free port of its own.</summary>
+    /// <summary>With --base-port 0 every endpoint gets a free port of its own (edges too); with --edge-port 0 the edges do.</summary>
     private IReadOnlyList<LocalRegion> WithFreePorts(IReadOnlyList<LocalRegion> planned) =>
-        options.BasePort != 0
-            ? planned
-            : [.. planned.Select(r => r with { Nodes = [.. r.Nodes.Select(n => n with { HttpPort = FreePort(), SiloPort = FreePort(), GatewayPort = FreePort(), InterRegionPort = FreePort() })] })];
+        [.. planned.Select(r => r with
+        {
+            Nodes = options.BasePort != 0 ? r.Nodes : [.. r.Nodes.Select(n => n with { HttpPort = FreePort(), SiloPort = FreePort(), GatewayPort = FreePort(), InterRegionPort = FreePort() })],
+            EdgePort = options.BasePort == 0 || options.EdgePort == 0 ? FreePort() : r.EdgePort,
+        })];
 
     private static readonly HashSet<int> HandedOut = [];
 

@@ -24,6 +24,7 @@ namespace Platform.Client.Json;
 [JsonSerializable(typeof(StatusInfo))]
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenCreateResult))]
+[JsonSerializable(typeof(TokenSelf))]
 [JsonSerializable(typeof(DrillRequest))]
 [JsonSerializable(typeof(DrillStarted))]
 [JsonSerializable(typeof(DrillReport))]

@@ -8,3 +8,6 @@ public sealed record TokenRequest(string Name, IReadOnlyList<TokenGrant> Grants)
 
 /// <summary>A new token; the server shows <see cref="Token"/> only this once.</summary>
 public sealed record TokenCreateResult(string Name, string Token, IReadOnlyList<TokenGrant>? Grants);
+
+/// <summary>The answer of <c>GET /v1/tokens/self</c>: the calling token's name and grants.</summary>
+public sealed record TokenSelf(string Name, IReadOnlyList<TokenGrant> Grants);

@@ -14,6 +14,22 @@ public static class TokenRoutes
     {
         app.MapPost("/v1/tokens", CreateAsync);
         app.MapDelete("/v1/tokens/{name}", RevokeAsync);
+        app.MapGet("/v1/tokens/self", Self);
+    }
+
+    /// <summary>
+    /// The caller's own token: its name and grants. Any valid token may read itself; an edge proxy
+    /// validates its clients' tokens with it and authorizes cache hits locally from the grants.
+    /// </summary>
+    private static IResult Self(HttpContext context)
+    {
+        var caller = Authentication.CallerOf(context);
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Json(new
+        {
+            name = caller.TokenName,
+            grants = caller.Grants.Select(g => new { @namespace = g.Pattern, role = Grant.RoleText(g.Role) }),
+        });
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, IMediator mediator)

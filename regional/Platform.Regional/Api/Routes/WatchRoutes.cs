@@ -67,6 +67,10 @@ public static class WatchRoutes
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Config-Region"] = node.Region;
+
+        // The revision the stream starts after: a cache fed by this stream (the edge proxy) knows
+        // from which revision on it sees every change, before the first event arrives.
+        response.Headers["X-Config-Revision"] = after.ToString(CultureInfo.InvariantCulture);
         await response.Body.FlushAsync(cancel);
         var cursor = after;
         var nextProgress = DateTime.UtcNow + Jittered(ProgressEvery);

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using Platform.Cli.Up;
+using Platform.EdgeProxy.Hosting;
+
+namespace Platform.Cli.Commands;
+
+/// <summary>
+/// <c>platform edge</c>: runs one caching edge proxy in front of a region (what <c>platform up</c>
+/// starts per region). It reads with the token in PLATFORM_EDGE_TOKEN.
+/// </summary>
+public static class EdgeCommand
+{
+    public static Command Create()
+    {
+        var region = new Option<string?>("--region") { Description = "The region this edge serves." };
+        var port = new Option<int>("--port") { Description = "HTTP port on 127.0.0.1 (HTTP/1.1 and HTTP/2).", DefaultValueFactory = _ => 8080 };
+        var nodes = new Option<string?>("--nodes") { Description = "The region's nodes: http://127.0.0.1:7101,http://127.0.0.1:7102,..." };
+        var remote = new Option<string?>("--remote") { Description = "Other regions' nodes, nearest first, used while the region is down: region=http://host:port,..." };
+        var bufferEvents = new Option<int>("--watch-buffer") { Description = "Recent events kept per namespace for reconnecting watchers.", DefaultValueFactory = _ => 10_000 };
+        var concurrency = new Option<int>("--upstream-concurrency") { Description = "Requests in flight toward the region at once; more wait (bounded) or get 429.", DefaultValueFactory = _ => 256 };
+        var tokenRate = new Option<int>("--token-rate") { Description = "Upstream-bound requests per second per token (cache hits are not counted); 0 disables.", DefaultValueFactory = _ => 1000 };
+        var tokenBurst = new Option<int>("--token-burst") { Description = "Burst of upstream-bound requests per token.", DefaultValueFactory = _ => 2000 };
+        var tokenStaleness = new Option<string>("--token-max-staleness") { Description = "Oldest token check the edge still honours, even while the region is down (<n>ms|s|m).", DefaultValueFactory = _ => "30s" };
+        var command = new Command("edge", "Run one caching edge proxy in front of a region (YARP): cached reads, shared watches, routed writes.")
+        {
+            region, port, nodes, remote, bufferEvents, concurrency, tokenRate, tokenBurst, tokenStaleness,
+        };
+        command.SetAction(parseResult =>
+        {
+            var error = parseResult.InvocationConfiguration.Error;
+            var regionName = parseResult.GetValue(region);
+            var regionNodes = ParseUrls(parseResult.GetValue(nodes));
+            var remoteNodes = ParseRemote(parseResult.GetValue(remote));
+            var token = Environment.GetEnvironmentVariable(ChildEdge.EdgeTokenVariable);
+            var problems = new List<string>();
+            if (string.IsNullOrEmpty(regionName))
+            {
+                problems.Add("--region is required.");
+            }
+
+            if (regionNodes is null || regionNodes.Count == 0)
+            {
+                problems.Add("--nodes needs the region's node URLs (http://127.0.0.1:7101,...).");
+            }
+
+            if (remoteNodes is null)
+            {
+                problems.Add("--remote is region=http://host:port,...");
+            }
+
+            if (string.IsNullOrEmpty(token))
+            {
+                problems.Add($"the edge reads with the token in {ChildEdge.EdgeTokenVariable} (a reader of every namespace at least).");
+            }
+
+            if (!DurationText.TryParse(parseResult.GetValue(tokenStaleness), out var staleness) || staleness < TimeSpan.FromSeconds(1))
+            {
+                problems.Add("--token-max-staleness is a duration of at least 1s.");
+            }
+
+            if (parseResult.GetValue(concurrency) < 1 || parseResult.GetValue(bufferEvents) < 1 || parseResult.GetValue(tokenRate) < 0)
+            {
+                problems.Add("--upstream-concurrency and --watch-buffer are at least 1, --token-rate at least 0.");
+            }
+
+            if (problems.Count > 0)
+            {
+                problems.ForEach(error.WriteLine);
+                return ExitCodes.Usage;
+            }
+
+            var options = new EdgeOptions
+            {
+                Region = regionName!,
+                Port = parseResult.GetValue(port),
+                RegionNodes = regionNodes!,
+                RemoteNodes = remoteNodes!,
+                Token = token!,
+                WatchBufferEvents = parseResult.GetValue(bufferEvents),
+                UpstreamConcurrency = parseResult.GetValue(concurrency),
+                TokenRate = parseResult.GetValue(tokenRate),
+                TokenBurst = parseResult.GetValue(tokenBurst),
+                TokenMaxStaleness = staleness,
+                TokenRefreshAfter = staleness < TimeSpan.FromSeconds(10) ? staleness / 2 : TimeSpan.FromSeconds(5),
+            };
+            var app = EdgeHost.Build(options);
+            app.Run();
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static List<Uri>? ParseUrls(string? text)
+    {
+        var urls = new List<Uri>();
+        foreach (var part in (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                return null;
+            }
+
+            urls.Add(url);
+        }
+
+        return urls;
+    }
+
+    private static List<(string Region, Uri Url)>? ParseRemote(string? text)
+    {
+        var nodes = new List<(string, Uri)>();
+        foreach (var part in (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || !Uri.TryCreate(part[(equals + 1)..], UriKind.Absolute, out var url))
+            {
+                return null;
+            }
+
+            nodes.Add((part[..equals], url));
+        }
+
+        return nodes;
+    }
+}

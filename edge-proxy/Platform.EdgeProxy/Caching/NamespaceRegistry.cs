@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.EdgeProxy.Hosting;
+using Platform.EdgeProxy.Observability;
+using Platform.EdgeProxy.Upstream;
+using Platform.EdgeProxy.Watching;
+
+namespace Platform.EdgeProxy.Caching;
+
+/// <summary>
+/// Every namespace the edge serves, each with its one upstream watch, opened by the first read or
+/// watch and dropped after <see cref="EdgeOptions.NamespaceIdleLimit"/> without either. A
+/// namespace the catalog does not know is remembered as missing for a moment, so a herd asking
+/// for it costs one catalog read, not one per request.
+/// </summary>
+public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions options, ILogger<NamespaceRegistry> logger) : BackgroundService
+{
+    private static readonly TimeSpan MissingFor = TimeSpan.FromSeconds(2);
+    private readonly ConcurrentDictionary<string, Opened> open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> missing = new(StringComparer.Ordinal);
+    private CancellationToken stopping;
+
+    private sealed record Opened(NamespaceCache Cache, CancellationTokenSource Stop);
+
+    public IEnumerable<NamespaceCache> Namespaces => open.Values.Select(o => o.Cache);
+
+    /// <summary>True when the catalog said lately that the namespace does not exist.</summary>
+    public bool KnownMissing(string ns) => missing.TryGetValue(ns, out var until) && Environment.TickCount64 < until;
+
+    /// <summary>The namespace's cache, opening it (and its upstream watch) on first use.</summary>
+    public NamespaceCache Open(string ns)
+    {
+        if (open.TryGetValue(ns, out var known))
+        {
+            known.Cache.Touch();
+            return known.Cache;
+        }
+
+        var created = new Opened(new NamespaceCache(ns, options.WatchBufferEvents, options.WatchBufferBytes), CancellationTokenSource.CreateLinkedTokenSource(stopping));
+        var winner = open.GetOrAdd(ns, created);
+        if (winner != created)
+        {
+            created.Stop.Dispose();
+            return winner.Cache;
+        }
+
+        _ = Task.Run(() => RunAsync(created));
+        return created.Cache;
+    }
+
+    private async Task RunAsync(Opened opened)
+    {
+        var ns = opened.Cache.Name;
+        try
+        {
+            // Ask the catalog once (retrying while the region is down): a namespace that does not
+            // exist gets no watch, and every read of it is answered 404 from here for a moment.
+            while (!opened.Stop.IsCancellationRequested)
+            {
+                try
+                {
+                    if (!await upstream.NamespaceExistsAsync(ns, opened.Stop.Token))
+                    {
+                        missing[ns] = Environment.TickCount64 + (long)MissingFor.TotalMilliseconds;
+                        return;
+                    }
+
+                    break;
+                }
+                catch (UpstreamUnavailableException)
+                {
+                    opened.Cache.FetchFailed();
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 + Random.Shared.Next(300)), opened.Stop.Token);
+                }
+            }
+
+            missing.TryRemove(ns, out _);
+            await new UpstreamWatch(opened.Cache, upstream, options, logger).RunAsync(opened.Stop.Token);
+        }
+        catch (OperationCanceledException) when (opened.Stop.IsCancellationRequested)
+        {
+            // Dropped as idle, or the edge stops.
+        }
+        catch (Exception unexpected)
+        {
+            EdgeLog.WatchFailed(logger, unexpected, ns);
+        }
+        finally
+        {
+            opened.Cache.Disconnected();
+            if (open.TryRemove(new KeyValuePair<string, Opened>(ns, opened)))
+            {
+                opened.Cache.Flush();
+                await opened.Stop.CancelAsync();
+                opened.Stop.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Drops namespaces nobody read or watched lately: their watches cost the region a stream each.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        stopping = stoppingToken;
+        var idleMs = (long)options.NamespaceIdleLimit.TotalMilliseconds;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Max(1, options.NamespaceIdleLimit.TotalSeconds / 4))), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            foreach (var (ns, opened) in open)
+            {
+                if (opened.Cache.Watchers == 0 && Environment.TickCount64 - opened.Cache.LastUsed > idleMs)
+                {
+                    EdgeLog.NamespaceIdle(logger, ns);
+                    await opened.Stop.CancelAsync();
+                }
+            }
+        }
+
+        foreach (var opened in open.Values)
+        {
+            await opened.Stop.CancelAsync();
+        }
+    }
+}

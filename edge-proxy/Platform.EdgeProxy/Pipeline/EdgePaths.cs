@@ -1,0 +1,42 @@
+namespace Platform.EdgeProxy.Pipeline;
+
+/// <summary>The two routes the edge answers itself: a key's value and a namespace's watch (shared/API.md).</summary>
+public static class EdgePaths
+{
+    private const string NamespacesPrefix = "/v1/ns/";
+
+    /// <summary><c>/v1/ns/{ns}/kv/{key}</c>: the key may hold slashes; an empty key is not this route.</summary>
+    public static bool TryKey(string path, out string ns, out string key)
+    {
+        ns = key = string.Empty;
+        if (!TryNamespace(path, out ns, out var rest) || !rest.StartsWith("/kv/", StringComparison.Ordinal) || rest.Length <= 4)
+        {
+            return false;
+        }
+
+        key = rest[4..];
+        return true;
+    }
+
+    /// <summary><c>/v1/ns/{ns}/watch</c>.</summary>
+    public static bool TryWatch(string path, out string ns) => TryNamespace(path, out ns, out var rest) && rest == "/watch";
+
+    private static bool TryNamespace(string path, out string ns, out string rest)
+    {
+        ns = rest = string.Empty;
+        if (!path.StartsWith(NamespacesPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var end = path.IndexOf('/', NamespacesPrefix.Length);
+        if (end <= NamespacesPrefix.Length)
+        {
+            return false;
+        }
+
+        ns = path[NamespacesPrefix.Length..end];
+        rest = path[end..];
+        return true;
+    }
+}

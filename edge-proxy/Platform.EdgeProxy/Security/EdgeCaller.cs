@@ -1,0 +1,25 @@
+using Platform.Client.Models;
+
+namespace Platform.EdgeProxy.Security;
+
+/// <summary>
+/// A client's token as the region described it (<c>GET /v1/tokens/self</c>): its name and grants.
+/// The edge checks a read against these grants itself, so a cache hit is never wider than what the
+/// region would allow; a pattern is a namespace name, a prefix ending in <c>*</c>, or <c>*</c>.
+/// </summary>
+public sealed record EdgeCaller(string Name, IReadOnlyList<TokenGrant> Grants)
+{
+    /// <summary>True when some grant covers <paramref name="ns"/> with any role (reader, writer and admin may all read).</summary>
+    public bool MayRead(string ns) => Grants.Any(g => RoleRank(g.Role) >= 1 && Covers(g.Namespace, ns));
+
+    public static bool Covers(string pattern, string ns) =>
+        pattern.EndsWith('*') ? ns.StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal) : ns == pattern;
+
+    private static int RoleRank(string role) => role switch
+    {
+        "reader" => 1,
+        "writer" => 2,
+        "admin" => 3,
+        _ => 0,
+    };
+}

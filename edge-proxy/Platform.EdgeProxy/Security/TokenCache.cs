@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Platform.EdgeProxy.Hosting;
+using Platform.EdgeProxy.Pipeline;
+using Platform.EdgeProxy.Upstream;
+
+namespace Platform.EdgeProxy.Security;
+
+/// <summary>
+/// Client tokens as the region last described them. A check younger than
+/// <see cref="EdgeOptions.TokenRefreshAfter"/> is used as is; an older one is used while a
+/// background refresh runs; one older than <see cref="EdgeOptions.TokenMaxStaleness"/> is not
+/// used at all, even while the region is down: fail static never extends a permission. Tokens
+/// that open watches hold are refreshed on their own, and each refresh wakes those watches so
+/// they check their grants again.
+/// </summary>
+public sealed class TokenCache(UpstreamClient upstream, EdgeOptions options) : BackgroundService
+{
+    private const int MaxTokens = 100_000;
+    private static readonly long UnknownForMs = 1000;
+    private readonly ConcurrentDictionary<string, TokenState> tokens = new(StringComparer.Ordinal);
+
+    /// <summary>One token's last check and the watches that depend on it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Each source is disposed when replaced; the last lives as long as the token's entry.")]
+    public sealed class TokenState
+    {
+        private int watches;
+
+        private CancellationTokenSource changed = new();
+
+        public EdgeCaller? Caller { get; set; }
+
+        /// <summary>When the region last confirmed it (monotonic ms); long.MinValue before the first answer.</summary>
+        public long ConfirmedAt { get; set; } = long.MinValue / 2;
+
+        public Task? Refreshing { get; set; }
+
+        /// <summary>Open watches that depend on this token.</summary>
+        public int Watches => Volatile.Read(ref watches);
+
+        public void WatchOpened() => Interlocked.Increment(ref watches);
+
+        public void WatchClosed() => Interlocked.Decrement(ref watches);
+
+        /// <summary>Cancelled after every refresh and when the check goes past its staleness: watches look again.</summary>
+        public CancellationToken Changed
+        {
+            get
+            {
+                lock (this)
+                {
+                    return changed.Token;
+                }
+            }
+        }
+
+        public void Signal()
+        {
+            CancellationTokenSource old;
+            lock (this)
+            {
+                old = changed;
+                changed = new CancellationTokenSource();
+            }
+
+            old.Cancel();
+            old.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The token's caller, or a refusal: 401 when the region does not know it, 503 when it cannot
+    /// be checked and the last check is too old (or there was none).
+    /// </summary>
+    public async ValueTask<(EdgeCaller Caller, TokenState State)> ResolveAsync(string token, CancellationToken cancellationToken)
+    {
+        var state = tokens.GetOrAdd(token, static _ => new TokenState());
+        var age = Environment.TickCount64 - state.ConfirmedAt;
+        if (age > (state.Caller is null ? UnknownForMs : (long)options.TokenMaxStaleness.TotalMilliseconds))
+        {
+            await RefreshAsync(token, state, cancellationToken);
+            age = Environment.TickCount64 - state.ConfirmedAt;
+            if (age > (long)options.TokenMaxStaleness.TotalMilliseconds)
+            {
+                throw EdgeProblem.Unavailable("the region cannot confirm the token right now");
+            }
+        }
+        else if (state.Caller is not null && age > (long)options.TokenRefreshAfter.TotalMilliseconds)
+        {
+            _ = RefreshAsync(token, state, CancellationToken.None);
+        }
+
+        return state.Caller is { } caller ? (caller, state) : throw EdgeProblem.Unauthorized("the token is not known or was revoked");
+    }
+
+    /// <summary>True while the token's last check is usable and lets it read <paramref name="ns"/>.</summary>
+    public bool StillMayRead(TokenState state, string ns)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Caller is { } caller && caller.MayRead(ns) && Environment.TickCount64 - state.ConfirmedAt <= (long)options.TokenMaxStaleness.TotalMilliseconds;
+    }
+
+    /// <summary>One check at a time per token: a herd with one token costs one auth request.</summary>
+    private Task RefreshAsync(string token, TokenState state, CancellationToken cancellationToken)
+    {
+        Task refresh;
+        lock (state)
+        {
+            refresh = state.Refreshing ??= CheckAsync(token, state);
+        }
+
+        return refresh.WaitAsync(cancellationToken);
+    }
+
+    private async Task CheckAsync(string token, TokenState state)
+    {
+        await Task.Yield();
+        try
+        {
+            var caller = await upstream.WhoIsAsync(token, CancellationToken.None);
+            state.Caller = caller;
+            state.ConfirmedAt = Environment.TickCount64;
+            if (tokens.Count > MaxTokens)
+            {
+                Trim();
+            }
+        }
+        catch (UpstreamUnavailableException)
+        {
+            // Keep the last answer; its age decides whether it may still be used.
+        }
+        finally
+        {
+            lock (state)
+            {
+                state.Refreshing = null;
+            }
+
+            state.Signal();
+        }
+    }
+
+    /// <summary>Keeps the table bounded: tokens with no watch and no recent use go first.</summary>
+    private void Trim()
+    {
+        foreach (var (token, state) in tokens)
+        {
+            if (state.Watches == 0 && tokens.Count > MaxTokens / 2)
+            {
+                tokens.TryRemove(token, out _);
+            }
+        }
+    }
+
+    /// <summary>Refreshes the tokens that open watches hold, and wakes watches whose check went stale.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var refreshMs = (long)options.TokenRefreshAfter.TotalMilliseconds;
+        var staleMs = (long)options.TokenMaxStaleness.TotalMilliseconds;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            foreach (var (token, state) in tokens)
+            {
+                if (state.Watches == 0)
+                {
+                    continue;
+                }
+
+                var age = Environment.TickCount64 - state.ConfirmedAt;
+                if (age > refreshMs)
+                {
+                    _ = RefreshAsync(token, state, CancellationToken.None);
+                }
+
+                if (age > staleMs)
+                {
+                    state.Signal();
+                }
+            }
+        }
+    }
+}
