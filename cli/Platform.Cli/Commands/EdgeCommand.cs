@@ -14,6 +14,7 @@ public static class EdgeCommand
     {
         var region = new Option<string?>("--region") { Description = "The region this edge serves." };
         var port = new Option<int>("--port") { Description = "HTTP port on 127.0.0.1 (HTTP/1.1 and HTTP/2).", DefaultValueFactory = _ => 8080 };
+        var http2Port = new Option<int>("--http2-port") { Description = "A second port speaking HTTP/2 without TLS (prior knowledge), for clients that multiplex many watches; 0 for none.", DefaultValueFactory = _ => 0 };
         var nodes = new Option<string?>("--nodes") { Description = "The region's nodes: http://127.0.0.1:7101,http://127.0.0.1:7102,..." };
         var remote = new Option<string?>("--remote") { Description = "Other regions' nodes, nearest first, used while the region is down: region=http://host:port,..." };
         var bufferEvents = new Option<int>("--watch-buffer") { Description = "Recent events kept per namespace for reconnecting watchers.", DefaultValueFactory = _ => 10_000 };
@@ -23,7 +24,7 @@ public static class EdgeCommand
         var tokenStaleness = new Option<string>("--token-max-staleness") { Description = "Oldest token check the edge still honours, even while the region is down (<n>ms|s|m).", DefaultValueFactory = _ => "30s" };
         var command = new Command("edge", "Run one caching edge proxy in front of a region (YARP): cached reads, shared watches, routed writes.")
         {
-            region, port, nodes, remote, bufferEvents, concurrency, tokenRate, tokenBurst, tokenStaleness,
+            region, port, http2Port, nodes, remote, bufferEvents, concurrency, tokenRate, tokenBurst, tokenStaleness,
         };
         command.SetAction(parseResult =>
         {
@@ -73,6 +74,7 @@ public static class EdgeCommand
             {
                 Region = regionName!,
                 Port = parseResult.GetValue(port),
+                Http2Port = parseResult.GetValue(http2Port),
                 RegionNodes = regionNodes!,
                 RemoteNodes = remoteNodes!,
                 Token = token!,

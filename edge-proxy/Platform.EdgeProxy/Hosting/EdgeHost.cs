@@ -18,7 +18,7 @@ using Yarp.ReverseProxy.LoadBalancing;
 namespace Platform.EdgeProxy.Hosting;
 
 /// <summary>
-/// Builds one edge proxy: Kestrel on 127.0.0.1 (HTTP/1.1 and HTTP/2), then one stage per concern:
+/// Builds one edge proxy: Kestrel on 127.0.0.1 (HTTP/1.1, and HTTP/2 on a port of its own), then one stage per concern:
 /// problem answers, authentication, the read cache, the watch fan-out, and YARP for the rest
 /// (admission, nearest healthy node). <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> need no token.
 /// </summary>
@@ -41,7 +41,11 @@ public static class EdgeHost
 
         builder.WebHost.UseKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            if (options.Http2Port != 0)
+            {
+                kestrel.Listen(IPAddress.Loopback, options.Http2Port, listen => listen.Protocols = HttpProtocols.Http2);
+            }
 
             // Fleets hold thousands of watches over few HTTP/2 connections.
             kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;

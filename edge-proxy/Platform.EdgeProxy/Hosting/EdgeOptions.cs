@@ -12,6 +12,13 @@ public sealed record EdgeOptions
     /// <summary>The HTTP port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; } = 8080;
 
+    /// <summary>
+    /// A second port that speaks HTTP/2 without TLS (prior knowledge), for fleets that multiplex
+    /// thousands of reads and watches over a few connections; 0 for none. Kestrel offers HTTP/2 on a
+    /// cleartext port only when it speaks nothing else.
+    /// </summary>
+    public int Http2Port { get; init; }
+
     /// <summary>Base URLs of the region's nodes.</summary>
     public required IReadOnlyList<Uri> RegionNodes { get; init; }
 

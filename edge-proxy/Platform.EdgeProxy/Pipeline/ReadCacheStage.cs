@@ -15,7 +15,7 @@ namespace Platform.EdgeProxy.Pipeline;
 /// served stale (saying so), never for <c>minRevision</c>. Linearizable and historical reads pass
 /// on to the proxy.
 /// </summary>
-public sealed class ReadCacheStage(RequestDelegate next, NamespaceRegistry registry, UpstreamClient upstream, UpstreamGate gate, EdgeMetrics metrics)
+public sealed class ReadCacheStage(RequestDelegate next, NamespaceRegistry registry, UpstreamClient upstream, UpstreamGate gate, INodePicker nodes, EdgeMetrics metrics)
 {
     private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinRevisionWaitDefault = TimeSpan.FromSeconds(5);
@@ -68,7 +68,8 @@ public sealed class ReadCacheStage(RequestDelegate next, NamespaceRegistry regis
             await WaitForAsync(cache, wanted, DurationQuery.Parse(query["timeout"], "timeout", MinRevisionWaitDefault, MinRevisionWaitMax), context.RequestAborted);
         }
 
-        if (cache.Live && cache.TryGet(key, out var held))
+        var regionUp = nodes.AnyHealthy;
+        if (cache.Live && regionUp && cache.TryGet(key, out var held))
         {
             metrics.Read(CacheOutcome.Hit);
             await WriteAsync(context, cache, ns, key, held, CacheOutcome.Hit, json, stale: false);
@@ -76,7 +77,7 @@ public sealed class ReadCacheStage(RequestDelegate next, NamespaceRegistry regis
         }
 
         var known = cache.TryGet(key, out var last) ? last : null;
-        if (known is not null && minRevision is null && cache.RecentlyUnreachable)
+        if (known is not null && minRevision is null && (!regionUp || cache.RecentlyUnreachable))
         {
             metrics.Read(CacheOutcome.Stale);
             await WriteAsync(context, cache, ns, key, known, CacheOutcome.Stale, json, stale: true);

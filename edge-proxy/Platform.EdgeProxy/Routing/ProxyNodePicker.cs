@@ -13,6 +13,8 @@ public sealed class ProxyNodePicker(IProxyStateLookup proxy, EdgeOptions options
 {
     private int turn;
 
+    public bool AnyHealthy => proxy.TryGetCluster(ProxyRoutes.ClusterId, out var cluster) && cluster.DestinationsState.AvailableDestinations.Count > 0;
+
     public IReadOnlyList<Uri> Candidates()
     {
         var start = Interlocked.Increment(ref turn);

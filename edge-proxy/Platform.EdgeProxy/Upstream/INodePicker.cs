@@ -8,4 +8,11 @@ namespace Platform.EdgeProxy.Upstream;
 public interface INodePicker
 {
     IReadOnlyList<Uri> Candidates();
+
+    /// <summary>
+    /// False while no node (of any region) passes its health checks: the region is down or
+    /// electing, and the edge answers from what it holds, saying it is stale, without waiting for
+    /// a fetch to time out.
+    /// </summary>
+    bool AnyHealthy { get; }
 }
