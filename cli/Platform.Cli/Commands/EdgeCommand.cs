@@ -21,7 +21,7 @@ public static class EdgeCommand
         var concurrency = new Option<int>("--upstream-concurrency") { Description = "Requests in flight toward the region at once; more wait (bounded) or get 429.", DefaultValueFactory = _ => 256 };
         var tokenRate = new Option<int>("--token-rate") { Description = "Upstream-bound requests per second per token (cache hits are not counted); 0 disables.", DefaultValueFactory = _ => 1000 };
         var tokenBurst = new Option<int>("--token-burst") { Description = "Burst of upstream-bound requests per token.", DefaultValueFactory = _ => 2000 };
-        var tokenStaleness = new Option<string>("--token-max-staleness") { Description = "Oldest token check the edge still honours, even while the region is down (<n>ms|s|m).", DefaultValueFactory = _ => "30s" };
+        var tokenStaleness = new Option<string>("--token-max-staleness") { Description = "Oldest token check the edge still honours, even while the region is down, so also how long it can serve stale values (<n>ms|s|m).", DefaultValueFactory = _ => "60s" };
         var command = new Command("edge", "Run one caching edge proxy in front of a region (YARP): cached reads, shared watches, routed writes.")
         {
             region, port, http2Port, nodes, remote, bufferEvents, concurrency, tokenRate, tokenBurst, tokenStaleness,

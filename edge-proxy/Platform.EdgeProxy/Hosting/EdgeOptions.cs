@@ -53,10 +53,10 @@ public sealed record EdgeOptions
 
     /// <summary>
     /// A token check older than this is not used at all, not even while the region is down (fail
-    /// static serves stale values, never stale permissions); a revoked token stops working at the
-    /// edge within this bound.
+    /// static serves stale values, never stale permissions): it is also how long fail static can
+    /// last. While the region answers, a revocation reaches the edge within <see cref="TokenRefreshAfter"/>.
     /// </summary>
-    public TimeSpan TokenMaxStaleness { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan TokenMaxStaleness { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a fetch may take before the edge answers from its stale copy (or 503).</summary>
     public TimeSpan FetchTimeout { get; init; } = TimeSpan.FromSeconds(3);

@@ -44,6 +44,9 @@ public static class ProxyRoutes
                 Destinations = destinations,
                 HealthCheck = new HealthCheckConfig
                 {
+                    // Not YARP's default "HealthyOrPanic", which sends to every node when none is
+                    // healthy: the edge must know the region is down to answer from its cache.
+                    AvailableDestinationsPolicy = "HealthyAndUnknown",
                     Active = new ActiveHealthCheckConfig
                     {
                         Enabled = true,

@@ -8,8 +8,8 @@ namespace Platform.EdgeProxy.Tests.Processes;
 
 /// <summary>
 /// A one-node region (a real `platform node`, restartable on its data) and a real `platform edge`
-/// in front of it, shared by the edge's process tests. The edge checks tokens again after 2 s and
-/// honours a check for at most 4 s, so revocations and the staleness bound show within a test.
+/// in front of it, shared by the edge's process tests. The edge checks tokens again after 5 s and
+/// honours a check for at most 12 s, so revocations and the staleness bound show within a test.
 /// Each test works in namespaces of its own.
 /// </summary>
 public sealed class EdgeRegion : IAsyncLifetime
@@ -29,7 +29,7 @@ public sealed class EdgeRegion : IAsyncLifetime
 
     internal EdgeProcess Edge { get; private set; } = null!;
 
-    public static readonly string[] EdgeArguments = ["--token-max-staleness", "4s"];
+    public static readonly string[] EdgeArguments = ["--token-max-staleness", "12s"];
 
     public async ValueTask InitializeAsync()
     {
