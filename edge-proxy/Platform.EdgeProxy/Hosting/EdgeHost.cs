@@ -67,7 +67,7 @@ public static class EdgeHost
         services.AddHostedService(s => s.GetRequiredService<NamespaceRegistry>());
         services.AddSingleton<ILoadBalancingPolicy, NearestRegionPolicy>();
         services.AddReverseProxy().LoadFromMemory(ProxyRoutes.Routes(), ProxyRoutes.Clusters(options));
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(EdgeMetrics.MeterName).AddPrometheusExporter());
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(EdgeMetrics.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         var app = builder.Build();
         app.UseMiddleware<ProblemStage>();
