@@ -90,6 +90,14 @@ public sealed class DrillProcessTests : IDisposable
         }
 
         Assert.NotEmpty(lost);
+
+        // eu-west's edge proxy reads the writes that will not survive, and caches them.
+        using var edge = EdgeClient(cluster, "eu-west");
+        foreach (var (key, value) in lost)
+        {
+            Assert.Equal(value, await edge.GetStringAsync(Relative($"/v1/ns/lossy/kv/{key}"), Cancel));
+        }
+
         var (exit, output, error) = await DrillAsync(cluster, "us-east", "region-loss", "--region", "eu-west", "--ns", "lossy", "--output", "json");
         Assert.True(exit == ExitCodes.Ok, $"exit {exit}\n{output}\n{error}");
         var report = JsonDocument.Parse(output).RootElement;
@@ -102,6 +110,28 @@ public sealed class DrillProcessTests : IDisposable
             .Where(w => w.GetProperty("acknowledged").GetBoolean())
             .ToDictionary(w => w.GetProperty("key").GetString()!, w => Encoding.UTF8.GetString(Convert.FromBase64String(w.GetProperty("value").GetString()!)));
         Assert.Equal(lost.OrderBy(l => l.Key), archive.OrderBy(a => a.Key));
+
+        // Once eu-west is back, its edge learns the history forked (Diverged), drops what it held
+        // and serves the new home's state: the lost writes are gone, the kept ones are there.
+        await Until(async () =>
+        {
+            using var read = await edge.GetAsync(Relative($"/v1/ns/lossy/kv/{lost.Keys.First()}"), Cancel);
+            return read.StatusCode == HttpStatusCode.NotFound;
+        }, 60, "eu-west's edge forgetting the writes lost in the failover");
+        foreach (var key in lost.Keys)
+        {
+            using var read = await edge.GetAsync(Relative($"/v1/ns/lossy/kv/{key}"), Cancel);
+            Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        }
+
+        Assert.Equal("v0", await edge.GetStringAsync(Relative("/v1/ns/lossy/kv/kept/0"), Cancel));
+    }
+
+    private static HttpClient EdgeClient(ClusterFile cluster, string region)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(cluster.Regions.Single(r => r.Name == region).Edge!.Http), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cluster.AdminToken);
+        return client;
     }
 
     /// <summary>Freezes every node of ap-south (home of 'zombie') past its lease, promotes, thaws; returns the new home.</summary>

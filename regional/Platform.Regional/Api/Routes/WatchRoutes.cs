@@ -30,7 +30,7 @@ public static class WatchRoutes
 
     public static void Map(IEndpointRouteBuilder app) => app.MapGet("/v1/ns/{ns}/watch", WatchAsync);
 
-    private static async Task WatchAsync(HttpContext context, string ns, IMediator mediator, NamespaceAccess namespaces, NodeOptions node, RegionalMetrics metrics)
+    private static async Task WatchAsync(HttpContext context, string ns, IMediator mediator, NamespaceAccess namespaces, NamespaceCatalog catalog, NodeOptions node, RegionalMetrics metrics)
     {
         var request = context.Request;
         var query = request.Query;
@@ -44,7 +44,7 @@ public static class WatchRoutes
             metrics.Watchers.Add(1);
             try
             {
-                await StreamAsync(context, ns, prefix, start.After, replica, node, cancel);
+                await StreamAsync(context, ns, prefix, start.After, replica, catalog, node, cancel);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -58,10 +58,10 @@ public static class WatchRoutes
             return;
         }
 
-        await LongPollAsync(context, ns, prefix, start.After, replica, node, HttpInput.ParseWait(query["wait"], LongPollDefault, LongPollMax), cancel);
+        await LongPollAsync(context, ns, prefix, start.After, replica, catalog, node, HttpInput.ParseWait(query["wait"], LongPollDefault, LongPollMax), cancel);
     }
 
-    private static async Task StreamAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NodeOptions node, CancellationToken cancel)
+    private static async Task StreamAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NamespaceCatalog catalog, NodeOptions node, CancellationToken cancel)
     {
         var response = context.Response;
         response.ContentType = "text/event-stream";
@@ -77,6 +77,15 @@ public static class WatchRoutes
         while (!cancel.IsCancellationRequested)
         {
             var applied = replica.NextApply;
+            if (ForkBelow(catalog, ns, cursor) is { } fork)
+            {
+                // The stream ran past a fork: this region's copy was a lost home whose last writes
+                // did not survive a failover. Its changes stop without a delete for what vanished,
+                // so the watcher must relist (shared/API.md, Revisions).
+                await WriteEventAsync(response, null, "compacted", JsonSerializer.Serialize(new { compactRevision = fork + 1, diverged = true }), cancel);
+                return;
+            }
+
             var batch = Next(replica, ns, prefix, cursor);
             if (batch.Gone)
             {
@@ -119,6 +128,9 @@ public static class WatchRoutes
         }
     }
 
+    /// <summary>The fork point below <paramref name="cursor"/> when the namespace's history forked under it (this node's catalog replica).</summary>
+    private static long? ForkBelow(NamespaceCatalog catalog, string ns, long cursor) => catalog.Find(ns)?.ForkBelow(cursor);
+
     /// <summary>Waits for the next apply or the time to run out, without leaving a timer behind when the apply wins.</summary>
     private static async Task WaitAsync(Task applied, TimeSpan most, CancellationToken cancel)
     {
@@ -129,12 +141,17 @@ public static class WatchRoutes
         cancel.ThrowIfCancellationRequested();
     }
 
-    private static async Task LongPollAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NodeOptions node, TimeSpan wait, CancellationToken cancel)
+    private static async Task LongPollAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NamespaceCatalog catalog, NodeOptions node, TimeSpan wait, CancellationToken cancel)
     {
         var deadline = DateTime.UtcNow + wait;
         while (true)
         {
             var applied = replica.NextApply;
+            if (ForkBelow(catalog, ns, after) is { } fork)
+            {
+                throw Problems.ApiProblemException.Diverged($"revision {after} lies past the fork point {fork}: it was made by a former home and never reached its successor; watch again without it");
+            }
+
             var batch = Next(replica, ns, prefix, after);
             if (batch.CompactedAt is { } compacted)
             {
