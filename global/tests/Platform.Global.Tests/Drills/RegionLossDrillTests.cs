@@ -73,6 +73,27 @@ public sealed class RegionLossDrillTests : IAsyncLifetime
 
         Assert.NotEmpty(lost);
 
+        // A watcher of eu-west's own copy sees the writes that will not survive.
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        watching.CancelAfter(TimeSpan.FromMinutes(2));
+        using var watchRequest = new HttpRequestMessage(HttpMethod.Get, Relative($"/v1/ns/lossy/watch?since={kept["kept/9"]}"));
+        watchRequest.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("text/event-stream"));
+        using var watch = await euWest.SendAsync(watchRequest, HttpCompletionOption.ResponseHeadersRead, watching.Token);
+        var streamed = Task.Run(async () =>
+        {
+            using var reader = new StreamReader(await watch.Content.ReadAsStreamAsync(watching.Token));
+            var events = new List<string>();
+            while (await reader.ReadLineAsync(watching.Token) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    events.Add(line[7..]);
+                }
+            }
+
+            return events;
+        }, Cancel);
+
         var id = await DrillApi.StartAsync(usEast, new { kind = "region-loss", region = "eu-west" });
         var report = await DrillApi.FinishedAsync(usEast, id);
         Assert.Equal("done", report.GetProperty("state").GetString());
@@ -109,6 +130,12 @@ public sealed class RegionLossDrillTests : IAsyncLifetime
         // The old home is back and no longer the home: its writes go to the new home, in epoch 1.
         var after = await Eventually.WrittenAsync(euWest, "/v1/ns/lossy/kv/after", "back");
         Assert.Equal(1, after >> 40);
+
+        // Its watcher was past the fork: told to relist (compacted), never fed the new epoch on
+        // top of writes that vanished without a delete.
+        var events = await streamed;
+        Assert.Equal(lost.Count, events.Count(e => e == "put"));
+        Assert.Equal("compacted", events[^1]);
 
         using var page = await usEast.GetAsync(Relative($"/v1/drills/{id}?format=html"), Cancel);
         var html = await page.Content.ReadAsStringAsync(Cancel);
