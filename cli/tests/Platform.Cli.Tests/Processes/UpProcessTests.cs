@@ -47,12 +47,24 @@ public sealed partial class UpProcessTests : IDisposable
                 adminToken = cluster.AdminToken!;
                 ClientCommandsWork(nodes[1].Http, adminToken);
 
+                // The region's edge proxy: in cluster.json, logging to <region>/edge/edge.log, and
+                // serving the same client commands (reads from its cache).
+                var edge = cluster.Regions[0].Edge;
+                Assert.NotNull(edge);
+                Assert.False(Process.GetProcessById(edge.Pid).HasExited);
+                Assert.True(File.Exists(Path.Combine(dataDirectory, "r1", "edge", "edge.log")));
+                var (edgeCode, edgeJson, edgeError) = CliRunner.Run("kv", "get", "payments", "limits/daily", "--output", "json", "--endpoint", edge.Http, "--token", adminToken);
+                Assert.True(edgeCode == 0, edgeError);
+                Assert.Equal("700", System.Text.Json.JsonDocument.Parse(edgeJson).RootElement.GetProperty("value").GetString());
+
                 Assert.Equal(0, Kill(up.Id, 15));
                 await up.WaitForExitAsync(Cancel);
                 Assert.Equal(0, up.ExitCode);
                 var printed = await output;
                 Assert.Contains("Every group has a leader", printed, StringComparison.Ordinal);
                 Assert.Contains(adminToken, printed, StringComparison.Ordinal);
+                Assert.True(HasExited(edge.Pid), $"the edge (pid {edge.Pid}) outlived up");
+                Assert.DoesNotContain(adminToken, await File.ReadAllTextAsync(Path.Combine(dataDirectory, "r1", "edge", "edge.log"), Cancel), StringComparison.Ordinal);
                 foreach (var node in nodes)
                 {
                     Assert.True(HasExited(node.Pid), $"node {node.Name} (pid {node.Pid}) outlived up");
