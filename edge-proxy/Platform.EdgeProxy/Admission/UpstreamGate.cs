@@ -39,10 +39,13 @@ public sealed class UpstreamGate : IDisposable
 
     public int InFlight => slots.CurrentCount;
 
-    /// <summary>A slot toward the region for a request made on behalf of <paramref name="tokenName"/>; dispose it when done.</summary>
-    public async ValueTask<IDisposable> EnterAsync(string tokenName, CancellationToken cancellationToken)
+    /// <summary>
+    /// A slot toward the region for a request made on behalf of <paramref name="tokenName"/> (null
+    /// for the edge's own token checks, which no client's rate covers); dispose it when done.
+    /// </summary>
+    public async ValueTask<IDisposable> EnterAsync(string? tokenName, CancellationToken cancellationToken)
     {
-        if (perToken is not null)
+        if (perToken is not null && tokenName is not null)
         {
             using var lease = perToken.AttemptAcquire(tokenName);
             if (!lease.IsAcquired)

@@ -128,8 +128,9 @@ public sealed class ReadCacheStage(RequestDelegate next, NamespaceRegistry regis
 
         try
         {
-            // The fetch serves every waiting client, so the first one's leaving does not cancel it.
-            using (await gate.EnterAsync(tokenName, aborted))
+            // The fetch serves every waiting client, so the first one's leaving does not cancel it
+            // (waiting for a slot is bounded by the gate itself).
+            using (await gate.EnterAsync(tokenName, CancellationToken.None))
             {
                 await cache.WaitStartedAsync(StartWait, CancellationToken.None);
                 var generation = cache.Generation;
@@ -178,8 +179,14 @@ public sealed class ReadCacheStage(RequestDelegate next, NamespaceRegistry regis
                 throw EdgeProblem.NotCaughtUp($"the edge has not seen revision {wanted} of '{cache.Name}' yet");
             }
 
-            await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(left), aborted));
-            aborted.ThrowIfCancellationRequested();
+            try
+            {
+                await changed.WaitAsync(TimeSpan.FromMilliseconds(left), aborted);
+            }
+            catch (TimeoutException)
+            {
+                // Checked again above, then refused.
+            }
         }
     }
 

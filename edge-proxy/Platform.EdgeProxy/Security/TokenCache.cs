@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
+using Platform.EdgeProxy.Admission;
 using Platform.EdgeProxy.Hosting;
 using Platform.EdgeProxy.Pipeline;
 using Platform.EdgeProxy.Upstream;
@@ -14,7 +15,7 @@ namespace Platform.EdgeProxy.Security;
 /// that open watches hold are refreshed on their own, and each refresh wakes those watches so
 /// they check their grants again.
 /// </summary>
-public sealed class TokenCache(UpstreamClient upstream, EdgeOptions options) : BackgroundService
+public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeOptions options) : BackgroundService
 {
     private const int MaxTokens = 100_000;
     private static readonly long UnknownForMs = 1000;
@@ -117,7 +118,14 @@ public sealed class TokenCache(UpstreamClient upstream, EdgeOptions options) : B
         await Task.Yield();
         try
         {
-            var caller = await upstream.WhoIsAsync(token, CancellationToken.None);
+            // A token check is a request toward the region like any other: a flood of unknown
+            // tokens waits for (or is refused) a slot rather than reaching the region unbounded.
+            EdgeCaller? caller;
+            using (await gate.EnterAsync(null, CancellationToken.None))
+            {
+                caller = await upstream.WhoIsAsync(token, CancellationToken.None);
+            }
+
             state.Caller = caller;
             state.ConfirmedAt = Environment.TickCount64;
             if (tokens.Count > MaxTokens)
@@ -125,9 +133,10 @@ public sealed class TokenCache(UpstreamClient upstream, EdgeOptions options) : B
                 Trim();
             }
         }
-        catch (UpstreamUnavailableException)
+        catch (Exception unanswered) when (unanswered is UpstreamUnavailableException or EdgeProblem)
         {
-            // Keep the last answer; its age decides whether it may still be used.
+            // Unreachable, or no slot toward the region: keep the last answer; its age decides
+            // whether it may still be used.
         }
         finally
         {
