@@ -18,13 +18,14 @@ public static class EdgeCommand
         var nodes = new Option<string?>("--nodes") { Description = "The region's nodes: http://127.0.0.1:7101,http://127.0.0.1:7102,..." };
         var remote = new Option<string?>("--remote") { Description = "Other regions' nodes, nearest first, used while the region is down: region=http://host:port,..." };
         var bufferEvents = new Option<int>("--watch-buffer") { Description = "Recent events kept per namespace for reconnecting watchers.", DefaultValueFactory = _ => 10_000 };
+        var cacheMib = new Option<int>("--cache-mib") { Description = "Memory the cached values may take; beyond it the least recently read are dropped.", DefaultValueFactory = _ => 256 };
         var concurrency = new Option<int>("--upstream-concurrency") { Description = "Requests in flight toward the region at once; more wait (bounded) or get 429.", DefaultValueFactory = _ => 256 };
         var tokenRate = new Option<int>("--token-rate") { Description = "Upstream-bound requests per second per token (cache hits are not counted); 0 disables.", DefaultValueFactory = _ => 1000 };
         var tokenBurst = new Option<int>("--token-burst") { Description = "Burst of upstream-bound requests per token.", DefaultValueFactory = _ => 2000 };
         var tokenStaleness = new Option<string>("--token-max-staleness") { Description = "Oldest token check the edge still honours, even while the region is down, so also how long it can serve stale values (<n>ms|s|m).", DefaultValueFactory = _ => "60s" };
         var command = new Command("edge", "Run one caching edge proxy in front of a region (YARP): cached reads, shared watches, routed writes.")
         {
-            region, port, http2Port, nodes, remote, bufferEvents, concurrency, tokenRate, tokenBurst, tokenStaleness,
+            region, port, http2Port, nodes, remote, cacheMib, bufferEvents, concurrency, tokenRate, tokenBurst, tokenStaleness,
         };
         command.SetAction(parseResult =>
         {
@@ -59,9 +60,9 @@ public static class EdgeCommand
                 problems.Add("--token-max-staleness is a duration of at least 1s.");
             }
 
-            if (parseResult.GetValue(concurrency) < 1 || parseResult.GetValue(bufferEvents) < 1 || parseResult.GetValue(tokenRate) < 0)
+            if (parseResult.GetValue(concurrency) < 1 || parseResult.GetValue(bufferEvents) < 1 || parseResult.GetValue(cacheMib) < 1 || parseResult.GetValue(tokenRate) < 0)
             {
-                problems.Add("--upstream-concurrency and --watch-buffer are at least 1, --token-rate at least 0.");
+                problems.Add("--upstream-concurrency, --watch-buffer and --cache-mib are at least 1, --token-rate at least 0.");
             }
 
             if (problems.Count > 0)
@@ -79,6 +80,7 @@ public static class EdgeCommand
                 RemoteNodes = remoteNodes!,
                 Token = token!,
                 WatchBufferEvents = parseResult.GetValue(bufferEvents),
+                CacheBytes = parseResult.GetValue(cacheMib) * 1024L * 1024L,
                 UpstreamConcurrency = parseResult.GetValue(concurrency),
                 TokenRate = parseResult.GetValue(tokenRate),
                 TokenBurst = parseResult.GetValue(tokenBurst),

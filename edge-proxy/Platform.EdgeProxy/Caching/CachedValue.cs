@@ -40,6 +40,9 @@ public sealed class CachedValue
     /// <summary>When the edge learned it (monotonic milliseconds), for <c>Age</c> on a stale answer.</summary>
     public long LearnedAt { get; }
 
+    /// <summary>When a client last read it (monotonic ms): the cache's byte bound evicts the least recently read first.</summary>
+    public long LastRead { get; set; } = Environment.TickCount64;
+
     /// <summary>The quoted modRevision, computed once: a hit sends it without formatting.</summary>
     public string ETag { get; }
 

@@ -26,6 +26,8 @@ public sealed class NamespaceCache
     private long lastFailure = long.MinValue / 2;
     private long lastUsed = Environment.TickCount64;
     private int watchers;
+    private long bytes;
+    private long offerFloor = -1;
 
     public NamespaceCache(string name, int bufferEvents, long bufferBytes)
     {
@@ -65,6 +67,9 @@ public sealed class NamespaceCache
     }
 
     public int Count => entries.Count;
+
+    /// <summary>What the entries cost in memory, roughly (<see cref="CachedValue.Size"/>).</summary>
+    public long Bytes => Interlocked.Read(ref bytes);
 
     /// <summary>Fetches under way, by key: N concurrent misses of a key share one.</summary>
     public ConcurrentDictionary<string, Task<FetchResult>> Fetching => fetching;
@@ -124,7 +129,7 @@ public sealed class NamespaceCache
         ArgumentNullException.ThrowIfNull(candidate);
         lock (gate)
         {
-            if (fetchGeneration != generation || baseRevision < 0 || candidate.ObservedAt < baseRevision)
+            if (fetchGeneration != generation || baseRevision < 0 || candidate.ObservedAt < baseRevision || candidate.ObservedAt < offerFloor)
             {
                 return false;
             }
@@ -219,9 +224,36 @@ public sealed class NamespaceCache
         }
     }
 
+    /// <summary>
+    /// Drops the least recently read of up to <paramref name="sample"/> entries (about half of
+    /// them) to honour the edge's byte bound; returns the bytes freed. A fetch older than the
+    /// watch's present position is refused from now on: it might hold a value the watch replaced
+    /// in an entry that is no longer here to say so.
+    /// </summary>
+    public long Evict(int sample)
+    {
+        lock (gate)
+        {
+            offerFloor = Math.Max(offerFloor, position);
+            var oldest = entries.Take(sample).OrderBy(e => e.Value.LastRead).Take(Math.Max(1, Math.Min(sample, entries.Count) / 2)).ToList();
+            long freed = 0;
+            foreach (var (key, value) in oldest)
+            {
+                if (entries.TryRemove(new KeyValuePair<string, CachedValue>(key, value)))
+                {
+                    freed += value.Size;
+                }
+            }
+
+            Interlocked.Add(ref bytes, -freed);
+            return freed;
+        }
+    }
+
     private void FlushLocked()
     {
         entries.Clear();
+        Interlocked.Exchange(ref bytes, 0);
         generation++;
         baseRevision = -1;
         position = -1;
@@ -241,6 +273,7 @@ public sealed class NamespaceCache
             {
                 if (entries.TryAdd(key, candidate))
                 {
+                    Interlocked.Add(ref bytes, candidate.Size);
                     return true;
                 }
 
@@ -255,6 +288,7 @@ public sealed class NamespaceCache
 
             if (entries.TryUpdate(key, candidate, held))
             {
+                Interlocked.Add(ref bytes, candidate.Size - held.Size);
                 return true;
             }
         }

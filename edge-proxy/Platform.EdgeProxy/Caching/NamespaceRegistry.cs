@@ -98,22 +98,35 @@ public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions optio
         }
     }
 
-    /// <summary>Drops namespaces nobody read or watched lately: their watches cost the region a stream each.</summary>
+    /// <summary>
+    /// Every second: keeps the cached values within <see cref="EdgeOptions.CacheBytes"/> (the
+    /// largest namespaces give up their least recently read entries first), and drops namespaces
+    /// nobody read or watched lately (their watches cost the region a stream each).
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         stopping = stoppingToken;
         var idleMs = (long)options.NamespaceIdleLimit.TotalMilliseconds;
-        while (!stoppingToken.IsCancellationRequested)
+        var lastIdleSweep = Environment.TickCount64;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (true)
         {
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Max(1, options.NamespaceIdleLimit.TotalSeconds / 4))), stoppingToken);
+                await timer.WaitForNextTickAsync(stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
 
+            KeepWithinBudget();
+            if (Environment.TickCount64 - lastIdleSweep < Math.Min(30_000, idleMs / 4))
+            {
+                continue;
+            }
+
+            lastIdleSweep = Environment.TickCount64;
             foreach (var (ns, opened) in open)
             {
                 if (opened.Cache.Watchers == 0 && Environment.TickCount64 - opened.Cache.LastUsed > idleMs)
@@ -127,6 +140,31 @@ public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions optio
         foreach (var opened in open.Values)
         {
             await opened.Stop.CancelAsync();
+        }
+    }
+
+    /// <summary>What all namespaces' entries cost together.</summary>
+    public long CachedBytes => open.Values.Sum(o => o.Cache.Bytes);
+
+    /// <summary>Evicts down to 90% of the budget, so a cache at its bound does not evict on every tick.</summary>
+    public void KeepWithinBudget()
+    {
+        var total = CachedBytes;
+        if (total <= options.CacheBytes)
+        {
+            return;
+        }
+
+        var target = options.CacheBytes * 9 / 10;
+        while (total > target)
+        {
+            var largest = open.Values.Select(o => o.Cache).MaxBy(c => c.Bytes);
+            if (largest is null || largest.Count == 0)
+            {
+                return;
+            }
+
+            total -= largest.Evict(256);
         }
     }
 }

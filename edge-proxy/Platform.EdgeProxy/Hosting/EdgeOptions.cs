@@ -32,6 +32,9 @@ public sealed record EdgeOptions
     /// </summary>
     public required string Token { get; init; }
 
+    /// <summary>What all cached values may cost in memory; beyond it the least recently read are dropped (a later read fetches again).</summary>
+    public long CacheBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Events kept per namespace for watchers that reconnect (and the bytes they may hold).</summary>
     public int WatchBufferEvents { get; init; } = 10_000;
 

@@ -72,6 +72,7 @@ public sealed class ReadCacheStage(RequestDelegate next, NamespaceRegistry regis
         if (cache.Live && regionUp && cache.TryGet(key, out var held))
         {
             metrics.Read(CacheOutcome.Hit);
+            held.LastRead = Environment.TickCount64;
             await WriteAsync(context, cache, ns, key, held, CacheOutcome.Hit, json, stale: false);
             return;
         }

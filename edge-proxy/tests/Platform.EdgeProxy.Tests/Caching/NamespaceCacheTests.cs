@@ -111,6 +111,39 @@ public sealed class NamespaceCacheTests
     }
 
     [Fact]
+    public void Eviction_frees_the_least_recently_read_and_counts_the_bytes()
+    {
+        var cache = Started(10);
+        cache.Apply([Put("a", "1", 11), Put("b", "2", 12), Put("c", "3", 13), Put("d", "4", 14)]);
+        var full = cache.Bytes;
+        foreach (var key in new[] { "c", "d" })
+        {
+            Assert.True(cache.TryGet(key, out var read));
+            read.LastRead = Environment.TickCount64 + 1000;
+        }
+
+        var freed = cache.Evict(4);
+
+        Assert.Equal(2, cache.Count);
+        Assert.True(cache.TryGet("c", out _) && cache.TryGet("d", out _), "the recently read stay");
+        Assert.Equal(full - freed, cache.Bytes);
+    }
+
+    [Fact]
+    public void After_an_eviction_a_fetch_older_than_the_watch_is_refused()
+    {
+        // The watch put blue at 12; the entry is evicted; a fetch that read red at 11 arrives late.
+        var cache = Started(10);
+        var generation = cache.Generation;
+        cache.Apply([Put("color", "blue", 12)]);
+        cache.Evict(10);
+        Assert.False(cache.TryGet("color", out _));
+
+        Assert.False(cache.Offer("color", CachedValue.Present("red"u8.ToArray(), "text/plain", 5, 5, 1, 11), generation, "eu-west"));
+        Assert.True(cache.Offer("color", CachedValue.Present("blue"u8.ToArray(), "text/plain", 12, 12, 1, 12), generation, "eu-west"));
+    }
+
+    [Fact]
     public async Task Changed_completes_when_the_watch_brings_something()
     {
         var cache = Started(10);
