@@ -12,7 +12,7 @@ namespace Platform.Cli.Up;
 public sealed class ChildEdge(LocalRegion region, IReadOnlyList<LocalRegion> regions, string dataDirectory, string adminToken) : IDisposable
 {
     private Process? process;
-    private StreamWriter? log;
+    private ChildLog? log;
 
     public LocalRegion Region { get; } = region;
 
@@ -22,8 +22,7 @@ public sealed class ChildEdge(LocalRegion region, IReadOnlyList<LocalRegion> reg
 
     public void Start(Action<ChildEdge> exited)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(LogPath)!);
-        log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
+        log = new ChildLog(LogPath);
         var (program, prefix) = ChildNode.SelfCommand();
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var remote = regions.Where(r => r.Name != Region.Name).SelectMany(r => r.Nodes.Select(n => $"{r.Name}={n.HttpUrl}"));
@@ -41,8 +40,8 @@ public sealed class ChildEdge(LocalRegion region, IReadOnlyList<LocalRegion> reg
         start.Environment.TryAdd(ChildNode.SpinLimitVariable, "0");
         start.Environment.Remove("ASPNETCORE_URLS");
         process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, line) => Write(line.Data);
-        process.ErrorDataReceived += (_, line) => Write(line.Data);
+        process.OutputDataReceived += (_, line) => log.Write(line.Data);
+        process.ErrorDataReceived += (_, line) => log.Write(line.Data);
         process.Exited += (_, _) => exited(this);
         process.Start();
         process.BeginOutputReadLine();
@@ -52,26 +51,11 @@ public sealed class ChildEdge(LocalRegion region, IReadOnlyList<LocalRegion> reg
     /// <summary>Where <c>platform edge</c> takes the token it reads with.</summary>
     public const string EdgeTokenVariable = "PLATFORM_EDGE_TOKEN";
 
-    private void Write(string? line)
-    {
-        if (line is not null)
-        {
-            lock (this)
-            {
-                log?.WriteLine(line);
-            }
-        }
-    }
-
     public void Stop(TimeSpan grace) => ChildNode.Stop(process, grace);
 
     public void Dispose()
     {
         process?.Dispose();
-        lock (this)
-        {
-            log?.Dispose();
-            log = null;
-        }
+        log?.Dispose();
     }
 }

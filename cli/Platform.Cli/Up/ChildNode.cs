@@ -10,7 +10,7 @@ namespace Platform.Cli.Up;
 public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regionNodes, string dataDirectory, int groups, string adminTokenHash, string? azureTables = null, RegionLinks? links = null, bool chaos = false) : IDisposable
 {
     private Process? process;
-    private StreamWriter? log;
+    private ChildLog? log;
 
     public LocalNode Node { get; } = node;
 
@@ -25,8 +25,7 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
 
     public void Start(Action<ChildNode> exited)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(LogPath)!);
-        log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
+        log = new ChildLog(LogPath);
         var (program, prefix) = SelfCommand();
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in prefix.Concat(
@@ -63,23 +62,12 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
         // Children must not inherit a launch profile's URLs (shared/MACHINE-NOTES.md).
         start.Environment.Remove("ASPNETCORE_URLS");
         process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, line) => Write(line.Data);
-        process.ErrorDataReceived += (_, line) => Write(line.Data);
+        process.OutputDataReceived += (_, line) => log.Write(line.Data);
+        process.ErrorDataReceived += (_, line) => log.Write(line.Data);
         process.Exited += (_, _) => exited(this);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-    }
-
-    private void Write(string? line)
-    {
-        if (line is not null)
-        {
-            lock (this)
-            {
-                log?.WriteLine(line);
-            }
-        }
     }
 
     /// <summary>This program: the apphost itself, or <c>dotnet platform.dll</c> when run through the muxer.</summary>
@@ -120,10 +108,6 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
     public void Dispose()
     {
         process?.Dispose();
-        lock (this)
-        {
-            log?.Dispose();
-            log = null;
-        }
+        log?.Dispose();
     }
 }
