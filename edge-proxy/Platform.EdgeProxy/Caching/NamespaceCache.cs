@@ -27,6 +27,7 @@ public sealed class NamespaceCache
     private long lastUsed = Environment.TickCount64;
     private int watchers;
     private long bytes;
+    private long lagMs = -1;
     private long offerFloor = -1;
 
     public NamespaceCache(string name, int bufferEvents, long bufferBytes)
@@ -83,6 +84,17 @@ public sealed class NamespaceCache
     public long LastUsed => Interlocked.Read(ref lastUsed);
 
     public int Watchers => Volatile.Read(ref watchers);
+
+    /// <summary>
+    /// How far the region's copy is behind the home, for a <c>local-commit</c> namespace homed
+    /// elsewhere (<c>X-Config-Lag-Ms</c>); null for a namespace this region is home of or that is
+    /// strong-global.
+    /// </summary>
+    public long? LagMs
+    {
+        get => Interlocked.Read(ref lagMs) is var lag and >= 0 ? lag : null;
+        set => Interlocked.Exchange(ref lagMs, value ?? -1);
+    }
 
     public void Touch() => Interlocked.Exchange(ref lastUsed, Environment.TickCount64);
 

@@ -60,10 +60,15 @@ public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions optio
             {
                 try
                 {
-                    if (!await upstream.NamespaceExistsAsync(ns, opened.Stop.Token))
+                    if (await upstream.CatalogAsync(ns, opened.Stop.Token) is not { } entry)
                     {
                         missing[ns] = Environment.TickCount64 + (long)MissingFor.TotalMilliseconds;
                         return;
+                    }
+
+                    if (entry.Mode == "local-commit" && entry.HomeRegion != options.Region)
+                    {
+                        _ = Task.Run(() => FollowLagAsync(opened), CancellationToken.None);
                     }
 
                     break;
@@ -140,6 +145,38 @@ public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions optio
         foreach (var opened in open.Values)
         {
             await opened.Stop.CancelAsync();
+        }
+    }
+
+    /// <summary>
+    /// A copy's lag, read from the catalog every 2 s while the namespace is open, so reads from the
+    /// cache say how far behind the home they may be, as the region's own serializable reads do.
+    /// </summary>
+    private async Task FollowLagAsync(Opened opened)
+    {
+        try
+        {
+            while (!opened.Stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var entry = await upstream.CatalogAsync(opened.Cache.Name, opened.Stop.Token);
+                    var mine = entry?.Regions?.FirstOrDefault(r => r.Region == options.Region);
+                    opened.Cache.LagMs = entry is { Mode: "local-commit" } && entry.HomeRegion != options.Region && mine is not null
+                        ? (long)Math.Round(mine.LagSeconds * 1000)
+                        : null;
+                }
+                catch (UpstreamUnavailableException)
+                {
+                    // Unknown for now: the last figure stays (a stale answer says its Age anyway).
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(2), opened.Stop.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The namespace was dropped, or the edge stops.
         }
     }
 

@@ -203,6 +203,11 @@ public sealed class ReadCacheStage(RequestDelegate next, NamespaceRegistry regis
         headers["X-Config-Revision"] = revision.ToString(CultureInfo.InvariantCulture);
         headers["X-Config-Region"] = region ?? cache.Region;
         headers["X-Config-Cache"] = EdgeMetrics.Text(outcome);
+        if (cache.LagMs is { } lag)
+        {
+            headers["X-Config-Lag-Ms"] = lag.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (stale)
         {
             headers["X-Config-Stale"] = "true";

@@ -92,13 +92,13 @@ public sealed class UpstreamClient : IDisposable
             return new EdgeCaller(self.Name, self.Grants);
         }, cancellationToken);
 
-    /// <summary>True when the catalog knows the namespace; false on 404 NamespaceNotFound.</summary>
-    public async Task<bool> NamespaceExistsAsync(string ns, CancellationToken cancellationToken) =>
-        await SendAsync(UpstreamKind.Catalog, $"/v1/namespaces/{Uri.EscapeDataString(ns)}", options.Token, options.FetchTimeout, (response, _, _) =>
+    /// <summary>The namespace as the catalog shows it (mode, home, each region's lag); null on 404 NamespaceNotFound.</summary>
+    public async Task<NamespaceInfo?> CatalogAsync(string ns, CancellationToken cancellationToken) =>
+        await SendAsync(UpstreamKind.Catalog, $"/v1/namespaces/{Uri.EscapeDataString(ns)}", options.Token, options.FetchTimeout, async (response, _, cancel) =>
             response.StatusCode switch
             {
-                HttpStatusCode.OK => Task.FromResult(true),
-                HttpStatusCode.NotFound => Task.FromResult(false),
+                HttpStatusCode.OK => JsonSerializer.Deserialize<NamespaceInfo>(await response.Content.ReadAsByteArrayAsync(cancel), Json),
+                HttpStatusCode.NotFound => null,
                 _ => throw new UpstreamUnavailableException($"the catalog answered {(int)response.StatusCode}"),
             }, cancellationToken);
 

@@ -8,7 +8,8 @@ namespace Platform.EdgeProxy.Tests.Processes;
 /// <summary>
 /// `platform up` with three one-node regions and an edge each: writes go through the edge to its
 /// own region, and to the nearest other region while its own is down; that region's node forwards
-/// to the strong-global leader. Reads through another region's edge see the write.
+/// to the strong-global leader. Reads through another region's edge see the write. Cached reads of
+/// a local-commit namespace homed elsewhere carry the copy's lag.
 /// </summary>
 [Trait("Category", "Integration")]
 [Collection(nameof(NearestRegionRoutingTests))]
@@ -32,6 +33,24 @@ public sealed class NearestRegionRoutingTests
         }
 
         Assert.Equal("eu-west", await WriteAsync(west, "before", cancel));
+
+        // A local-commit namespace homed elsewhere: eu-west's edge reads it from eu-west's copy and
+        // says how far behind the home that copy is, as the region's own serializable reads do.
+        using (var created = await west.PutAsync("v1/namespaces/remote-home", new StringContent("""{"mode":"local-commit","homeRegion":"us-east"}""", Encoding.UTF8, "application/json"), cancel))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(cancel));
+        }
+
+        using (var put = await west.PutAsync("v1/ns/remote-home/kv/k", new StringContent("v", Encoding.UTF8, "text/plain"), cancel))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(cancel));
+        }
+
+        await WatchFanOutTests.Eventually(async () =>
+        {
+            using var read = await west.GetAsync("v1/ns/remote-home/kv/k", cancel);
+            return read.StatusCode == HttpStatusCode.OK && read.Headers.Contains("X-Config-Lag-Ms");
+        }, TimeSpan.FromSeconds(30), cancel);
 
         NodeProcess.Signal(regions[0].Nodes[0].Pid, stop: true);
         try
