@@ -96,7 +96,15 @@ public sealed class NamespaceCache
         set => Interlocked.Exchange(ref lagMs, value ?? -1);
     }
 
-    public void Touch() => Interlocked.Exchange(ref lastUsed, Environment.TickCount64);
+    /// <summary>Marks the namespace used; written at most every second, as every hit calls it from every core.</summary>
+    public void Touch()
+    {
+        var now = Environment.TickCount64;
+        if (now - Volatile.Read(ref lastUsed) > 1000)
+        {
+            Volatile.Write(ref lastUsed, now);
+        }
+    }
 
     public void WatcherJoined()
     {
@@ -131,6 +139,34 @@ public sealed class NamespaceCache
     }
 
     public bool TryGet(string key, out CachedValue value) => entries.TryGetValue(key, out value!);
+
+    /// <summary>The entry of a key given as a span (the hit path: no string for the key).</summary>
+    public bool TryGet(ReadOnlySpan<char> key, out CachedValue value) => entries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out value!);
+
+    /// <summary>
+    /// <paramref name="revision"/> as header text; the watch's position is formatted once per
+    /// position rather than once per hit.
+    /// </summary>
+    public string RevisionText(long revision)
+    {
+        var stamp = positionStamp;
+        if (stamp.Revision == revision)
+        {
+            return stamp.Text;
+        }
+
+        var text = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (revision == Position)
+        {
+            positionStamp = new PositionStamp(revision, text);
+        }
+
+        return text;
+    }
+
+    private sealed record PositionStamp(long Revision, string Text);
+
+    private volatile PositionStamp positionStamp = new(long.MinValue, string.Empty);
 
     /// <summary>
     /// Keeps a fetch's answer, observed at its read revision, unless the cache was flushed since the

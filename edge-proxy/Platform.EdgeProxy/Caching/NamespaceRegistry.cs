@@ -28,6 +28,20 @@ public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions optio
     /// <summary>True when the catalog said lately that the namespace does not exist.</summary>
     public bool KnownMissing(string ns) => missing.TryGetValue(ns, out var until) && Environment.TickCount64 < until;
 
+    /// <summary>The cache of a namespace already open, found without allocating its name (the hit path).</summary>
+    public bool TryGetOpen(ReadOnlySpan<char> ns, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NamespaceCache? cache)
+    {
+        if (open.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(ns, out var opened))
+        {
+            opened.Cache.Touch();
+            cache = opened.Cache;
+            return true;
+        }
+
+        cache = null;
+        return false;
+    }
+
     /// <summary>The namespace's cache, opening it (and its upstream watch) on first use.</summary>
     public NamespaceCache Open(string ns)
     {

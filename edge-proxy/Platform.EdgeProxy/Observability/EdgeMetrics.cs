@@ -21,8 +21,9 @@ public enum UpstreamKind
 }
 
 /// <summary>
-/// The edge's instruments under the Prometheus names of shared/API.md (Metrics), and plain counts
-/// that tests and the benchmark read without scraping.
+/// The edge's instruments under the Prometheus names of shared/API.md (Metrics). A cache hit only
+/// increments a plain counter; the instruments are observed from those counts when scraped, so
+/// the hot path pays no per-request tag lookup.
 /// </summary>
 public sealed class EdgeMetrics
 {
@@ -34,9 +35,6 @@ public sealed class EdgeMetrics
     private static readonly KeyValuePair<string, object?>[][] KindTags =
         [.. Enum.GetValues<UpstreamKind>().Select(k => new[] { new KeyValuePair<string, object?>("kind", Text(k)) })];
 
-    private readonly Counter<long> requests;
-    private readonly Counter<long> upstream;
-    private readonly UpDownCounter<long> watchers;
     private readonly long[] requestCounts = new long[4];
     private readonly long[] upstreamCounts = new long[4];
     private long openWatchers;
@@ -45,33 +43,37 @@ public sealed class EdgeMetrics
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(MeterName);
-        requests = meter.CreateCounter<long>("platform_edge_requests", description: "Reads answered by the edge, by cache outcome.");
-        upstream = meter.CreateCounter<long>("platform_edge_upstream_requests", description: "Requests the edge sent to the region, by kind.");
-        watchers = meter.CreateUpDownCounter<long>("platform_watchers", description: "Open downstream watches served by this edge.");
+        meter.CreateObservableCounter("platform_edge_requests", () => Observe(requestCounts, CacheTags), description: "Reads answered by the edge, by cache outcome.");
+        meter.CreateObservableCounter("platform_edge_upstream_requests", () => Observe(upstreamCounts, KindTags), description: "Requests the edge sent to the region, by kind.");
+        meter.CreateObservableUpDownCounter("platform_watchers", () => Watchers, description: "Open downstream watches served by this edge.");
+    }
+
+    private static IEnumerable<Measurement<long>> Observe(long[] counts, KeyValuePair<string, object?>[][] tags)
+    {
+        for (var i = 0; i < counts.Length; i++)
+        {
+            yield return new Measurement<long>(Interlocked.Read(ref counts[i]), tags[i]);
+        }
     }
 
     public void Read(CacheOutcome outcome)
     {
         Interlocked.Increment(ref requestCounts[(int)outcome]);
-        requests.Add(1, CacheTags[(int)outcome]);
     }
 
     public void Upstream(UpstreamKind kind)
     {
         Interlocked.Increment(ref upstreamCounts[(int)kind]);
-        upstream.Add(1, KindTags[(int)kind]);
     }
 
     public void WatcherOpened()
     {
         Interlocked.Increment(ref openWatchers);
-        watchers.Add(1);
     }
 
     public void WatcherClosed()
     {
         Interlocked.Decrement(ref openWatchers);
-        watchers.Add(-1);
     }
 
     public long Reads(CacheOutcome outcome) => Interlocked.Read(ref requestCounts[(int)outcome]);

@@ -10,8 +10,6 @@ namespace Platform.EdgeProxy.Pipeline;
 /// </summary>
 public sealed class AuthenticationStage(RequestDelegate next)
 {
-    private const string CallerItem = "edge.caller";
-
     public async Task InvokeAsync(HttpContext context, TokenCache tokens)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -24,18 +22,19 @@ public sealed class AuthenticationStage(RequestDelegate next)
                 throw EdgeProblem.Unauthorized("send Authorization: Bearer <token>");
             }
 
-            context.Items[CallerItem] = await tokens.ResolveAsync(header[7..].Trim(), context.RequestAborted);
+            // The token's state itself is the request's feature: no allocation per request.
+            var (_, state) = await tokens.ResolveAsync(header[7..].Trim(), context.RequestAborted);
+            context.Features.Set(state);
         }
 
         await next(context);
     }
 
-    /// <summary>The caller this stage resolved, and its token's state (for watches to recheck).</summary>
+    /// <summary>The caller this stage resolved (as its token's state now says), and that state (for watches to recheck).</summary>
     public static (EdgeCaller Caller, TokenCache.TokenState State) CallerOf(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Items[CallerItem] is ValueTuple<EdgeCaller, TokenCache.TokenState> resolved
-            ? resolved
-            : throw new InvalidOperationException("a /v1 request ran without authentication");
+        var state = context.Features.Get<TokenCache.TokenState>() ?? throw new InvalidOperationException("a /v1 request ran without authentication");
+        return (state.Caller ?? throw EdgeProblem.Unauthorized("the token was revoked"), state);
     }
 }

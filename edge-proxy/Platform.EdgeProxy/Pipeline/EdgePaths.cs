@@ -5,16 +5,26 @@ public static class EdgePaths
 {
     private const string NamespacesPrefix = "/v1/ns/";
 
-    /// <summary><c>/v1/ns/{ns}/kv/{key}</c>: the key may hold slashes; an empty key is not this route.</summary>
-    public static bool TryKey(string path, out string ns, out string key)
+    /// <summary>
+    /// <c>/v1/ns/{ns}/kv/{key}</c>, as ranges of the path (nothing allocated): the key may hold
+    /// slashes; an empty namespace or key is not this route.
+    /// </summary>
+    public static bool TryKey(string path, out Range ns, out Range key)
     {
-        ns = key = string.Empty;
-        if (!TryNamespace(path, out ns, out var rest) || !rest.StartsWith("/kv/", StringComparison.Ordinal) || rest.Length <= 4)
+        ns = key = default;
+        if (!path.StartsWith(NamespacesPrefix, StringComparison.Ordinal))
         {
             return false;
         }
 
-        key = rest[4..];
+        var end = path.IndexOf('/', NamespacesPrefix.Length);
+        if (end <= NamespacesPrefix.Length || string.CompareOrdinal(path, end, "/kv/", 0, 4) != 0 || path.Length <= end + 4)
+        {
+            return false;
+        }
+
+        ns = NamespacesPrefix.Length..end;
+        key = (end + 4)..;
         return true;
     }
 

@@ -10,10 +10,23 @@ namespace Platform.EdgeProxy.Security;
 public sealed record EdgeCaller(string Name, IReadOnlyList<TokenGrant> Grants)
 {
     /// <summary>True when some grant covers <paramref name="ns"/> with any role (reader, writer and admin may all read).</summary>
-    public bool MayRead(string ns) => Grants.Any(g => RoleRank(g.Role) >= 1 && Covers(g.Namespace, ns));
+    public bool MayRead(ReadOnlySpan<char> ns)
+    {
+        // A loop, not LINQ: this runs on every cache hit.
+        for (var i = 0; i < Grants.Count; i++)
+        {
+            var grant = Grants[i];
+            if (RoleRank(grant.Role) >= 1 && Covers(grant.Namespace, ns))
+            {
+                return true;
+            }
+        }
 
-    public static bool Covers(string pattern, string ns) =>
-        pattern.EndsWith('*') ? ns.StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal) : ns == pattern;
+        return false;
+    }
+
+    public static bool Covers(string pattern, ReadOnlySpan<char> ns) =>
+        pattern.EndsWith('*') ? ns.StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal) : ns.SequenceEqual(pattern);
 
     private static int RoleRank(string role) => role switch
     {

@@ -9,8 +9,8 @@ public sealed class EdgePathsTests
     [InlineData("/v1/ns/app/kv/a/b/c", "app", "a/b/c")]
     public void A_key_path_names_its_namespace_and_key(string path, string ns, string key)
     {
-        Assert.True(EdgePaths.TryKey(path, out var parsedNs, out var parsedKey));
-        Assert.Equal((ns, key), (parsedNs, parsedKey));
+        Assert.True(EdgePaths.TryKey(path, out Range parsedNs, out Range parsedKey));
+        Assert.Equal((ns, key), (path[parsedNs], path[parsedKey]));
     }
 
     [Theory]
@@ -19,7 +19,7 @@ public sealed class EdgePathsTests
     [InlineData("/v1/ns//kv/x")]
     [InlineData("/v1/namespaces/app")]
     [InlineData("/v1/ns/app/history/color")]
-    public void Other_paths_are_not_key_reads(string path) => Assert.False(EdgePaths.TryKey(path, out _, out _));
+    public void Other_paths_are_not_key_reads(string path) => Assert.False(EdgePaths.TryKey(path, out Range _, out Range _));
 
     [Fact]
     public void A_watch_path_names_its_namespace()
