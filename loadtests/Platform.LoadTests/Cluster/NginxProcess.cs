@@ -28,6 +28,9 @@ public sealed class NginxProcess : IAsyncDisposable
 
     public Uri Endpoint { get; }
 
+    /// <summary>The master's pid; its workers are its children.</summary>
+    public int Pid => process.Id;
+
     /// <summary>The <c>nginx -v</c> line, e.g. "nginx/1.22.1"; null when it could not be asked.</summary>
     public string? Version { get; private set; }
 

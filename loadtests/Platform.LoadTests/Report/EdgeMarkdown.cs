@@ -41,7 +41,7 @@ public static class EdgeMarkdown
         var setup = report.Setup;
         text.AppendLine("## Setup").AppendLine();
         text.AppendLine($"- Cluster: `{report.Command}` (Release build of the CLI): 3 nodes and the region's edge proxy (`platform edge`, its own process, YARP), every namespace `strong-global`.");
-        text.AppendLine($"- Comparison: nginx {setup.NginxVersion ?? "(version unknown)"} (Debian), started by the harness in the foreground from a generated config, on 127.0.0.1, in front of node-1: {setup.NginxConfig}.");
+        text.AppendLine($"- Comparison: {setup.NginxVersion ?? "nginx (version unknown)"} (Debian), started by the harness in the foreground from a generated config, on 127.0.0.1, in front of node-1: {setup.NginxConfig}.");
         text.AppendLine($"- Load: `{setup.Wrk}` (Debian's wrk), its Lua script setting `Authorization: Bearer <admin token>`; the edge checks the token on every read (from its token cache), nginx passes it on and serves its cache to any caller.");
         text.AppendLine($"- Watchers: {setup.WatcherProtocol}. h2c probe: {setup.H2cProbe}.");
         text.AppendLine($"- Open-file limits (soft): harness {setup.HarnessOpenFiles?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}, edge {setup.EdgeOpenFiles?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}.");
@@ -63,12 +63,14 @@ public static class EdgeMarkdown
         if (report.CachedReads.Count > 0)
         {
             text.AppendLine().AppendLine("Goal: edge cached reads at least as fast as nginx proxy_cache.").AppendLine();
-            text.AppendLine("| connections | requests/s edge / nginx | p50 edge / nginx | p99 edge / nginx | goal |").AppendLine("| ---: | ---: | ---: | ---: | --- |");
+            text.AppendLine("| connections | requests/s edge / nginx | p50 edge / nginx (lower: edge faster) | p99 edge / nginx | CPU per request edge / nginx | goal (requests/s) |").AppendLine("| ---: | ---: | ---: | ---: | ---: | --- |");
             foreach (var row in report.CachedReads)
             {
                 var met = row.RequestsRatio >= 1 ? "met" : "**not met**";
-                text.AppendLine(Invariant($"| {row.Connections:N0} | {row.RequestsRatio:F2} | {Ratio(row.Edge?.P50Ms, row.Nginx?.P50Ms)} | {Ratio(row.Edge?.P99Ms, row.Nginx?.P99Ms)} | {(double.IsNaN(row.RequestsRatio) ? "n/a" : met)} |"));
+                text.AppendLine(Invariant($"| {row.Connections:N0} | {row.RequestsRatio:F2} | {Ratio(row.Edge?.P50Ms, row.Nginx?.P50Ms)} | {Ratio(row.Edge?.P99Ms, row.Nginx?.P99Ms)} | {row.EdgeCpuMicrosecondsPerRequest:F1} us / {row.NginxCpuMicrosecondsPerRequest:F1} us | {(double.IsNaN(row.RequestsRatio) ? "n/a" : met)} |"));
             }
+
+            text.AppendLine().AppendLine("CPU per request is each proxy's own CPU time during its run (the edge process; nginx's master and workers) over the requests wrk counted: it does not include wrk's, and moves less than requests/s when other work shares the cores.");
         }
 
         if (report.ReadChecks is { } checks)
@@ -106,7 +108,7 @@ public static class EdgeMarkdown
             return;
         }
 
-        text.AppendLine(Invariant($"{Count(keys.Keys)} distinct keys of {keys.ValueBytes} bytes written at node-1 before the edge had touched their namespace, then each read once through the edge ({EdgeScenario.ReadNamespace} is another namespace), so each entry came from a miss and its fetch."));
+        text.AppendLine(Invariant($"{Count(keys.Keys)} distinct keys of {keys.ValueBytes} bytes written at node-1 before the edge had touched their namespace, then each read once through the edge, in namespace `{EdgeScenario.KeysNamespace}` (so no key reached the edge through its watch: each entry came from a miss and its fetch)."));
         text.AppendLine().AppendLine("| figure | value |").AppendLine("| --- | ---: |");
         text.AppendLine(Invariant($"| writes at node-1 (64 writers) | {Seconds(keys.WriteSeconds)}, {keys.WriteErrors} failed |"));
         text.AppendLine(Invariant($"| first reads through the edge (16 readers) | {Seconds(keys.ReadSeconds)}; {string.Join(", ", keys.FirstPass.Select(p => $"{p.Key} {Count(p.Value)}"))}; {keys.ReadErrors} failed |"));
@@ -137,6 +139,7 @@ public static class EdgeMarkdown
         text.AppendLine(Invariant($"| edge RSS before / with the watchers (after {w.SettleSeconds:0} s) | {MiB(w.RssBeforeBytes / Mi)} / {MiB(total)} |"));
         text.AppendLine(Invariant($"| **bytes per watcher** | **{w.BytesPerWatcher:N0}** |"));
         text.AppendLine(Invariant($"| edge CPU while idle ({w.SettleSeconds:0} s, no writes), without / with the watchers | {w.EdgeIdleCpuWithoutPercent:F1}% / {w.EdgeIdleCpuWithPercent:F1}% of one core |"));
+        text.AppendLine(Invariant($"| CPU from the first write until every event had arrived ({Seconds(w.DeliveryWindowSeconds)}): edge / watchers' client | {Seconds(w.EdgeCpuSecondsDuringWrites)} ({w.EdgeCpuMicrosecondsPerEvent:F1} us per event delivered) / {Seconds(w.HarnessCpuSecondsDuringWrites)} |"));
         text.AppendLine(Invariant($"| `platform_edge_upstream_requests_total{{kind=\"watch\"}}` before / after opening / after the writes | {w.UpstreamWatchesBefore} / {w.UpstreamWatchesAfterOpen} / {w.UpstreamWatchesAfterWrites} (check: +1, {(w.UpstreamWatchesOpened == 1 ? "passed" : "**failed**")}) |"));
         text.AppendLine(Invariant($"| events expected / seen / **missed** | {Count(w.EventsExpected)} / {Count(w.EventsSeen)} / **{Count(w.EventsMissed)}** (check: 0, {(w.EventsMissed == 0 && w.EventsExpected > 0 ? "passed" : "**failed**")}) |"));
         text.AppendLine(Invariant($"| writes that failed | {w.WriteErrors} |"));

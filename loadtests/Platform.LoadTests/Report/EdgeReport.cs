@@ -42,10 +42,18 @@ public sealed record EdgeSetup(
     long? HarnessOpenFiles,
     long? EdgeOpenFiles);
 
-/// <summary>The same wrk run against the edge and against nginx; <see cref="RequestsRatio"/> is edge / nginx.</summary>
-public sealed record CachedReadRow(int Connections, WrkFigures? Edge, WrkFigures? Nginx)
+/// <summary>
+/// The same wrk run against the edge and against nginx; <see cref="RequestsRatio"/> is edge / nginx. The
+/// CPU seconds are each proxy's own during its run (the edge process; nginx's master and workers): on a
+/// machine shared with other work, CPU per request moves less than requests per second.
+/// </summary>
+public sealed record CachedReadRow(int Connections, WrkFigures? Edge, WrkFigures? Nginx, double EdgeCpuSeconds = double.NaN, double NginxCpuSeconds = double.NaN)
 {
     public double RequestsRatio => Edge is { } e && Nginx is { } n && n.RequestsPerSecond > 0 ? e.RequestsPerSecond / n.RequestsPerSecond : double.NaN;
+
+    public double EdgeCpuMicrosecondsPerRequest => Edge is { Requests: > 0 } e ? EdgeCpuSeconds * 1e6 / e.Requests : double.NaN;
+
+    public double NginxCpuMicrosecondsPerRequest => Nginx is { Requests: > 0 } n ? NginxCpuSeconds * 1e6 / n.Requests : double.NaN;
 }
 
 /// <summary>
@@ -100,7 +108,9 @@ public sealed record KeyMemoryFigures(
 /// acknowledgement (clamped at 0: an event may overtake its write's answer) or its sending, to the
 /// event's arrival at each watcher, over every watcher and write. <paramref name="NodeWatchFromAck"/> is the
 /// same for one watch opened at node-1 itself (no edge), and the idle CPU figures are the edge's over a
-/// settle without and with the watchers open (percent of one core).
+/// settle without and with the watchers open (percent of one core); the CPU seconds of the edge and of
+/// this process (the watchers' client) cover <paramref name="DeliveryWindowSeconds"/>, from the first write
+/// until every event had arrived (or the wait for them ended).
 /// </summary>
 public sealed record WatcherFigures(
     int Requested,
@@ -130,8 +140,14 @@ public sealed record WatcherFigures(
     LatencySummary NodeWatchFromAck,
     long NodeWatchSeen,
     double EdgeIdleCpuWithoutPercent,
-    double EdgeIdleCpuWithPercent)
+    double EdgeIdleCpuWithPercent,
+    double DeliveryWindowSeconds,
+    double EdgeCpuSecondsDuringWrites,
+    double HarnessCpuSecondsDuringWrites)
 {
+    /// <summary>The edge's CPU from the first write until every event had arrived, per event delivered (idle work included).</summary>
+    public double EdgeCpuMicrosecondsPerEvent => EventsSeen > 0 ? EdgeCpuSecondsDuringWrites * 1e6 / EventsSeen : double.NaN;
+
     public double BytesPerWatcher => Opened > 0 ? (RssAfterBytes - RssBeforeBytes) / (double)Opened : double.NaN;
 
     /// <summary>Upstream watches the edge opened from before the namespace was first touched to after the writes: 1 when every watcher shared one.</summary>

@@ -175,18 +175,20 @@ public sealed class EdgeScenario
         var seconds = TimeSpan.FromSeconds(options.Parameters.Seconds);
         var warmup = TimeSpan.FromSeconds(Math.Max(1, options.Parameters.WarmupSeconds));
         long wrkAtEdge = 0;
-        var edgeWarm = await WrkAsync("edge warm-up", keyAtEdge, ConnectionCounts[0], warmup, script, cancellationToken);
+        var edgeCpu = () => ProcessCpu.Seconds(edge.Pid);
+        var nginxCpu = () => ProcessCpu.TreeSeconds(nginx.Pid);
+        var (edgeWarm, _) = await WrkAsync("edge warm-up", keyAtEdge, ConnectionCounts[0], warmup, script, edgeCpu, cancellationToken);
         wrkAtEdge += edgeWarm.Requests;
-        await WrkAsync("nginx warm-up", keyAtNginx, ConnectionCounts[0], warmup, script, cancellationToken);
+        await WrkAsync("nginx warm-up", keyAtNginx, ConnectionCounts[0], warmup, script, nginxCpu, cancellationToken);
 
         var rows = new List<CachedReadRow>();
         foreach (var connections in ConnectionCounts)
         {
-            var atEdge = await WrkAsync("edge", keyAtEdge, connections, seconds, script, cancellationToken);
+            var (atEdge, edgeSeconds) = await WrkAsync("edge", keyAtEdge, connections, seconds, script, edgeCpu, cancellationToken);
             wrkAtEdge += atEdge.Requests;
-            var atNginx = await WrkAsync("nginx", keyAtNginx, connections, seconds, script, cancellationToken);
-            rows.Add(new CachedReadRow(connections, atEdge, atNginx));
-            Console.WriteLine(Units.Invariant($"    {connections} connections: edge / nginx = {rows[^1].RequestsRatio:F2}"));
+            var (atNginx, nginxSeconds) = await WrkAsync("nginx", keyAtNginx, connections, seconds, script, nginxCpu, cancellationToken);
+            rows.Add(new CachedReadRow(connections, atEdge, atNginx, edgeSeconds, nginxSeconds));
+            Console.WriteLine(Units.Invariant($"    {connections} connections: edge / nginx = {rows[^1].RequestsRatio:F2}; CPU per request: edge {rows[^1].EdgeCpuMicrosecondsPerRequest:F1} us, nginx {rows[^1].NginxCpuMicrosecondsPerRequest:F1} us"));
         }
 
         var after = await MetricsAsync(cancellationToken);
@@ -203,11 +205,14 @@ public sealed class EdgeScenario
         return (rows, checks, setup);
     }
 
-    private static async Task<WrkFigures> WrkAsync(string target, Uri url, int connections, TimeSpan length, string script, CancellationToken cancellationToken)
+    /// <summary>One wrk run, with the CPU seconds <paramref name="cpu"/> says the proxy used meanwhile (NaN when it cannot tell).</summary>
+    private static async Task<(WrkFigures Figures, double CpuSeconds)> WrkAsync(string target, Uri url, int connections, TimeSpan length, string script, Func<double?> cpu, CancellationToken cancellationToken)
     {
+        var before = cpu();
         var figures = await WrkRun.RunAsync(url, connections, length, script, cancellationToken);
-        Console.WriteLine(Units.Invariant($"    {target,-13} -c{connections,-5} {figures.RequestsPerSecond,10:N0} req/s  p50 {figures.P50Ms,7:F2} ms  p99 {figures.P99Ms,7:F2} ms  errors {figures.StatusErrors} status, {figures.SocketErrors} socket"));
-        return figures;
+        var used = cpu() - before ?? double.NaN;
+        Console.WriteLine(Units.Invariant($"    {target,-13} -c{connections,-5} {figures.RequestsPerSecond,10:N0} req/s  p50 {figures.P50Ms,7:F2} ms  p99 {figures.P99Ms,7:F2} ms  errors {figures.StatusErrors} status, {figures.SocketErrors} socket  CPU {used:F1} s"));
+        return (figures, used);
     }
 
     /// <summary>
@@ -326,6 +331,9 @@ public sealed class EdgeScenario
         await atNode.OpenAsync(1, 1, cancellationToken);
 
         Console.WriteLine($"    {options.Parameters.EdgeWrites} writes at {node.Name}, {WriteSpacing.TotalMilliseconds:0} ms apart");
+        var edgeCpuBefore = ProcessCpu.Seconds(edge.Pid);
+        var harnessCpuBefore = ProcessCpu.Seconds(Environment.ProcessId);
+        var window = Stopwatch.StartNew();
         var writes = await WriteSpacedAsync(options.Parameters.EdgeWrites, cancellationToken);
         var acknowledged = writes.Where(w => w.Revision is not null).ToList();
         var waited = Stopwatch.StartNew();
@@ -334,6 +342,9 @@ public sealed class EdgeScenario
             await Task.Delay(500, cancellationToken);
         }
 
+        var windowSeconds = window.Elapsed.TotalSeconds;
+        var edgeCpu = ProcessCpu.Seconds(edge.Pid) - edgeCpuBefore ?? double.NaN;
+        var harnessCpu = ProcessCpu.Seconds(Environment.ProcessId) - harnessCpuBefore ?? double.NaN;
         var afterWrites = await MetricsAsync(cancellationToken);
         var delivered = Deliveries.Of(fleet.Arrivals(), acknowledged);
         var direct = Deliveries.Of(atNode.Arrivals(), acknowledged);
@@ -353,9 +364,10 @@ public sealed class EdgeScenario
         var figures = new WatcherFigures(count, opened, openSeconds, gauge.Watchers, gaugeSeconds, Settle.TotalSeconds, rssBefore, rssAfter,
             before.Watches, afterOpen.Watches, afterWrites.Watches, writes.Count, WriteSpacing.TotalMilliseconds, writes.Count - acknowledged.Count,
             delivered.FromAck, delivered.FromSend, expected, delivered.Seen, expected - delivered.Seen, delivered.BeforeAck, ended, firstFailure,
-            closed.Watchers, closing.Elapsed.TotalSeconds, direct.FromAck, direct.Seen, idleWithout, idleWith);
+            closed.Watchers, closing.Elapsed.TotalSeconds, direct.FromAck, direct.Seen, idleWithout, idleWith, windowSeconds, edgeCpu, harnessCpu);
         Console.WriteLine(Units.Invariant($"    RSS {rssBefore / Mi:F1} -> {rssAfter / Mi:F1} MiB: {figures.BytesPerWatcher:F0} bytes per watcher; upstream watches +{figures.UpstreamWatchesOpened}"));
         Console.WriteLine(Units.Invariant($"    edge CPU while idle: {idleWithout:F1}% of a core without the watchers, {idleWith:F1}% with them; a watch at {node.Name} itself: p50 {direct.FromAck.P50Ms:F2} ms, p99 {direct.FromAck.P99Ms:F2} ms"));
+        Console.WriteLine(Units.Invariant($"    CPU from the first write until every event had arrived ({windowSeconds:F1} s): edge {edgeCpu:F2} s ({figures.EdgeCpuMicrosecondsPerEvent:F1} us per event delivered), harness {harnessCpu:F2} s"));
         Console.WriteLine(Units.Invariant($"    delivery from ack: p50 {figures.FromAck.P50Ms:F2} ms, p99 {figures.FromAck.P99Ms:F2} ms, max {figures.FromAck.MaxMs:F2} ms; {figures.EventsMissed} of {expected:N0} events missed; {ended} watchers ended early; gauge {closed.Watchers} {closing.Elapsed.TotalSeconds:F1} s after closing"));
         return (figures, setup);
     }
