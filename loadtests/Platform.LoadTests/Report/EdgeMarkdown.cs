@@ -45,7 +45,7 @@ public static class EdgeMarkdown
         text.AppendLine($"- Load: `{setup.Wrk}` (Debian's wrk), its Lua script setting `Authorization: Bearer <admin token>`; the edge checks the token on every read (from its token cache), nginx passes it on and serves its cache to any caller.");
         text.AppendLine($"- Watchers: {setup.WatcherProtocol}. h2c probe: {setup.H2cProbe}.");
         text.AppendLine($"- Open-file limits (soft): harness {setup.HarnessOpenFiles?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}, edge {setup.EdgeOpenFiles?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}.");
-        text.AppendLine("- Memory is the edge process's resident set (VmRSS of the pid in cluster.json), read after a settle of a few seconds; the edge's GC decides when freed memory goes back, so small differences are noise.").AppendLine();
+        text.AppendLine(Invariant($"- Memory is the edge process's resident set (VmRSS of the pid in cluster.json; {MiB(setup.EdgeRssAtStartBytes / Mi)} once the platform was ready, before any request), read after a settle of a few seconds; the edge's GC decides when freed memory goes back, so small differences are noise.")).AppendLine();
     }
 
     private static void CachedReads(StringBuilder text, EdgeReport report)
@@ -145,6 +145,7 @@ public static class EdgeMarkdown
         text.AppendLine(Invariant($"| writes that failed | {w.WriteErrors} |"));
         text.AppendLine(Invariant($"| watchers whose stream ended early | {w.WatchersEnded}{(w.FirstWatcherFailure is { } why ? $" (first: {why})" : string.Empty)} |"));
         text.AppendLine(Invariant($"| `platform_watchers` after closing them | {w.GaugeAfterClose}, {Seconds(w.CloseSeconds)} after closing |"));
+        text.AppendLine(Invariant($"| edge RSS {w.SettleSeconds:0} s after that | {MiB(w.RssAfterCloseBytes / Mi)} |"));
 
         text.AppendLine().AppendLine(Invariant($"Goal: 10,000 watchers under {EdgeScenario.WatcherGoalMiB:0} MiB. The watchers added {MiB(added)} ({(added < EdgeScenario.WatcherGoalMiB ? "within" : "**over**")}{(w.Opened < 10_000 ? Invariant($"; {w.Opened:N0} watchers, not 10,000: a trial") : string.Empty)}); the whole edge process held {MiB(total)} with them ({(total < EdgeScenario.WatcherGoalMiB ? "within" : "**over**")}; it also holds the {EdgeScenario.KeysNamespace} keys cached before)."));
 

@@ -33,6 +33,7 @@ public sealed record EdgeReport(
 
 /// <summary>How the run was set up, beyond the platform itself: the comparison proxy and the limits that bound the fleets.</summary>
 /// <param name="WatcherProtocol">"HTTP/2 (h2c, prior knowledge)" or "HTTP/1.1", after <paramref name="H2cProbe"/>.</param>
+/// <param name="EdgeRssAtStartBytes">The edge's resident memory once the platform was ready, before any request.</param>
 public sealed record EdgeSetup(
     string? NginxVersion,
     string NginxConfig,
@@ -40,7 +41,8 @@ public sealed record EdgeSetup(
     string WatcherProtocol,
     string H2cProbe,
     long? HarnessOpenFiles,
-    long? EdgeOpenFiles);
+    long? EdgeOpenFiles,
+    long? EdgeRssAtStartBytes = null);
 
 /// <summary>
 /// The same wrk run against the edge and against nginx; <see cref="RequestsRatio"/> is edge / nginx. The
@@ -137,6 +139,7 @@ public sealed record WatcherFigures(
     string? FirstWatcherFailure,
     long GaugeAfterClose,
     double CloseSeconds,
+    long RssAfterCloseBytes,
     LatencySummary NodeWatchFromAck,
     long NodeWatchSeen,
     double EdgeIdleCpuWithoutPercent,

@@ -91,7 +91,7 @@ public sealed class EdgeScenario
 
     private async Task<EdgeReport> MeasureAsync(MachineInfo machine, EdgeSetup setup, CancellationToken cancellationToken)
     {
-        setup = setup with { EdgeOpenFiles = ProcessLimits.OpenFiles(edge.Pid) };
+        setup = setup with { EdgeOpenFiles = ProcessLimits.OpenFiles(edge.Pid), EdgeRssAtStartBytes = ProcessMemory.ResidentBytes(edge.Pid) };
         using (var admin = new PlatformClient(node.Endpoint, Token))
         {
             // Created at a node: the edge first hears of each namespace when a part touches it there.
@@ -361,14 +361,20 @@ public sealed class EdgeScenario
             closed = await MetricsAsync(cancellationToken);
         }
 
+        var closeSeconds = closing.Elapsed.TotalSeconds;
+
+        // Whether the watchers' memory goes back once they are gone (or the edge keeps it).
+        await Task.Delay(Settle, cancellationToken);
+        var rssClosed = Rss();
+
         var figures = new WatcherFigures(count, opened, openSeconds, gauge.Watchers, gaugeSeconds, Settle.TotalSeconds, rssBefore, rssAfter,
             before.Watches, afterOpen.Watches, afterWrites.Watches, writes.Count, WriteSpacing.TotalMilliseconds, writes.Count - acknowledged.Count,
             delivered.FromAck, delivered.FromSend, expected, delivered.Seen, expected - delivered.Seen, delivered.BeforeAck, ended, firstFailure,
-            closed.Watchers, closing.Elapsed.TotalSeconds, direct.FromAck, direct.Seen, idleWithout, idleWith, windowSeconds, edgeCpu, harnessCpu);
+            closed.Watchers, closeSeconds, rssClosed, direct.FromAck, direct.Seen, idleWithout, idleWith, windowSeconds, edgeCpu, harnessCpu);
         Console.WriteLine(Units.Invariant($"    RSS {rssBefore / Mi:F1} -> {rssAfter / Mi:F1} MiB: {figures.BytesPerWatcher:F0} bytes per watcher; upstream watches +{figures.UpstreamWatchesOpened}"));
         Console.WriteLine(Units.Invariant($"    edge CPU while idle: {idleWithout:F1}% of a core without the watchers, {idleWith:F1}% with them; a watch at {node.Name} itself: p50 {direct.FromAck.P50Ms:F2} ms, p99 {direct.FromAck.P99Ms:F2} ms"));
         Console.WriteLine(Units.Invariant($"    CPU from the first write until every event had arrived ({windowSeconds:F1} s): edge {edgeCpu:F2} s ({figures.EdgeCpuMicrosecondsPerEvent:F1} us per event delivered), harness {harnessCpu:F2} s"));
-        Console.WriteLine(Units.Invariant($"    delivery from ack: p50 {figures.FromAck.P50Ms:F2} ms, p99 {figures.FromAck.P99Ms:F2} ms, max {figures.FromAck.MaxMs:F2} ms; {figures.EventsMissed} of {expected:N0} events missed; {ended} watchers ended early; gauge {closed.Watchers} {closing.Elapsed.TotalSeconds:F1} s after closing"));
+        Console.WriteLine(Units.Invariant($"    delivery from ack: p50 {figures.FromAck.P50Ms:F2} ms, p99 {figures.FromAck.P99Ms:F2} ms, max {figures.FromAck.MaxMs:F2} ms; {figures.EventsMissed} of {expected:N0} events missed; {ended} watchers ended early; gauge {closed.Watchers} {closeSeconds:F1} s after closing; RSS {rssClosed / Mi:F1} MiB {Settle.TotalSeconds:F0} s later"));
         return (figures, setup);
     }
 
