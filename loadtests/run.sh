@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks (shared/API.md, Developer commands):
-#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | global | replication | drills | all (default)
+#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | global | replication | drills | edge | all (default)
 # Builds in Release, runs BenchmarkDotNet in its default (full) job (or the storage harness) and
 # writes each report to loadtests/results/<scenario>/, so the figures are committed with the code
 # that produced them. The storage harness writes in $BENCH_SCRATCH (default: loadtests/.scratch,
@@ -27,6 +27,13 @@
 # and RTO, the region losses' RTO, realized RPO, lost writes and promote phase, from the drills' own
 # reports, against the goals (pause under 1 s; RTO under the lease + 2 s = 8.24 s) (results/drills/).
 # LOADTEST_DRILL_ROUNDS (default 3) shortens a trial.
+# edge: the edge proxy of `platform up --regions eu-west --nodes 3`: cached reads of one key with wrk (-t2,
+# 64 and 1,000 connections, LOADTEST_SECONDS each) through the edge and through nginx's proxy_cache in front
+# of a node, side by side; the edge's memory per cached key (LOADTEST_EDGE_KEYS, default 20000); 10,000
+# downstream SSE watchers (LOADTEST_EDGE_WATCHERS) of one namespace: memory per watcher, one upstream watch,
+# delivery latency of LOADTEST_EDGE_WRITES (20) writes 500 ms apart (results/edge/); about 4 minutes.
+# Installs Debian's wrk and nginx when missing (nginx's service is not started: the harness runs its own on
+# 127.0.0.1), and raises the open-file limit to the hard limit (10,000 watchers are as many sockets).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,9 +47,9 @@ declare -A filters=(
 )
 
 case "$scenario" in
-  all) scenarios=(consensus fsync storage regional global replication drills) ;;
-  consensus|fsync|storage|regional|up|failover|global|replication|drills) scenarios=("$scenario") ;;
-  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|global|replication|drills|all]" >&2; exit 2 ;;
+  all) scenarios=(consensus fsync storage regional global replication drills edge) ;;
+  consensus|fsync|storage|regional|up|failover|global|replication|drills|edge) scenarios=("$scenario") ;;
+  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|global|replication|drills|edge|all]" >&2; exit 2 ;;
 esac
 
 case " ${scenarios[*]} " in
@@ -50,14 +57,34 @@ case " ${scenarios[*]} " in
     dotnet build "$here/Platform.Benchmarks/Platform.Benchmarks.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
 case " ${scenarios[*]} " in
-  *" regional "*|*" up "*|*" failover "*|*" global "*|*" replication "*|*" drills "*)
+  *" edge "*)
+    missing=()
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v nginx >/dev/null || missing+=(nginx)
+    if [ "${#missing[@]}" -gt 0 ]; then
+      echo "==> installing ${missing[*]} (Debian)"
+      # No service may start from the package: Debian's nginx would listen on port 80 of every address.
+      # policy-rc.d answers 101 (action forbidden) to the package's start; only one made here is removed.
+      made_policy=""
+      if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+      fi
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+      [ -z "$made_policy" ] || rm -f /usr/sbin/policy-rc.d
+    fi
+    # wrk's 1,000 connections and the 10,000 watchers' sockets; children (platform up, its edge) inherit it.
+    ulimit -n "$(ulimit -Hn)" ;;
+esac
+case " ${scenarios[*]} " in
+  *" regional "*|*" up "*|*" failover "*|*" global "*|*" replication "*|*" drills "*|*" edge "*)
     # The harness starts the CLI's release build as `dotnet platform.dll up ...`.
     dotnet build "$root/cli/Platform.Cli/Platform.Cli.csproj" -c Release -nologo -clp:ErrorsOnly
     dotnet build "$here/Platform.LoadTests/Platform.LoadTests.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
 
 for s in "${scenarios[@]}"; do
-  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ] || [ "$s" = global ] || [ "$s" = replication ] || [ "$s" = drills ]; then
+  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ] || [ "$s" = global ] || [ "$s" = replication ] || [ "$s" = drills ] || [ "$s" = edge ]; then
     echo "==> load test: $s"
     dotnet "$here/Platform.LoadTests/bin/Release/net10.0/Platform.LoadTests.dll" "$s" \
       --platform "$root/cli/Platform.Cli/bin/Release/net10.0/platform.dll" \

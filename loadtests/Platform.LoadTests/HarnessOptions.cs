@@ -5,13 +5,15 @@ using System.Text.Json.Serialization;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// <c>Platform.LoadTests regional|up|failover|global|replication|drills --platform PATH/platform.dll --results DIR [--repo DIR]</c>, plus the
+/// <c>Platform.LoadTests regional|up|failover|global|replication|drills|edge --platform PATH/platform.dll --results DIR [--repo DIR]</c>, plus the
 /// run's parameters from the environment so a short trial needs no other command line:
 /// LOADTEST_SECONDS (each concurrent phase, default 15), LOADTEST_WARMUP_SECONDS (default 3; also the
 /// writing before the failover's kill),
 /// LOADTEST_WRITES (sequential writes per target, default 2000), LOADTEST_CONCURRENCY (default 64),
 /// LOADTEST_GLOBAL_WRITES (sequential writes per target of the global scenario, default 300),
 /// LOADTEST_DRILL_ROUNDS (rounds of four failover drills of the drills scenario, default 3),
+/// LOADTEST_EDGE_KEYS (keys cached for the edge's memory per key, default 20000), LOADTEST_EDGE_WATCHERS
+/// (downstream watchers of the edge, default 10000), LOADTEST_EDGE_WRITES (writes they are sent, default 20),
 /// LOADTEST_DATA_ROOT (where the fresh data directories go, default the temp directory).
 /// </summary>
 public sealed record HarnessOptions(
@@ -22,7 +24,7 @@ public sealed record HarnessOptions(
     string DataRoot,
     RunParameters Parameters)
 {
-    public const string Usage = "usage: Platform.LoadTests regional|up|failover|global|replication|drills --platform PATH/platform.dll --results DIR [--repo DIR]";
+    public const string Usage = "usage: Platform.LoadTests regional|up|failover|global|replication|drills|edge --platform PATH/platform.dll --results DIR [--repo DIR]";
 
     /// <summary>The options, or null (with the reason in <paramref name="error"/>) when the command line is wrong.</summary>
     public static HarnessOptions? Parse(IReadOnlyList<string> args, IDictionary environment, out string? error)
@@ -30,7 +32,7 @@ public sealed record HarnessOptions(
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
         error = null;
-        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover" or "global" or "replication" or "drills"))
+        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover" or "global" or "replication" or "drills" or "edge"))
         {
             error = Usage;
             return null;
@@ -68,7 +70,10 @@ public sealed record HarnessOptions(
                 SequentialWrites: (int)Number(environment, "LOADTEST_WRITES", RunParameters.Defaults.SequentialWrites),
                 Concurrency: (int)Number(environment, "LOADTEST_CONCURRENCY", RunParameters.Defaults.Concurrency),
                 GlobalWrites: (int)Number(environment, "LOADTEST_GLOBAL_WRITES", RunParameters.Defaults.GlobalWrites),
-                DrillRounds: (int)Number(environment, "LOADTEST_DRILL_ROUNDS", RunParameters.Defaults.DrillRounds));
+                DrillRounds: (int)Number(environment, "LOADTEST_DRILL_ROUNDS", RunParameters.Defaults.DrillRounds),
+                EdgeKeys: (int)Number(environment, "LOADTEST_EDGE_KEYS", RunParameters.Defaults.EdgeKeys),
+                EdgeWatchers: (int)Number(environment, "LOADTEST_EDGE_WATCHERS", RunParameters.Defaults.EdgeWatchers),
+                EdgeWrites: (int)Number(environment, "LOADTEST_EDGE_WRITES", RunParameters.Defaults.EdgeWrites));
             var dataRoot = environment["LOADTEST_DATA_ROOT"] as string is { Length: > 0 } root ? root : Path.GetTempPath();
             return new HarnessOptions(args[0], Path.GetFullPath(platform), Path.GetFullPath(results), named.GetValueOrDefault("--repo"), Path.GetFullPath(dataRoot), parameters);
         }
@@ -104,7 +109,10 @@ public sealed record HarnessOptions(
 /// back home: a region loss waits out the old home's lease (6.24 s at an 80 ms RTT) and its heal, so
 /// rounds are slow and a trial needs fewer.
 /// </param>
-public sealed record RunParameters(double Seconds, double WarmupSeconds, int SequentialWrites, int Concurrency, int ValueBytes = 100, int ReadKeys = 1000, int GlobalWrites = 300, int DrillRounds = 3)
+/// <param name="EdgeKeys">Distinct keys the edge scenario caches to measure the edge's memory per key.</param>
+/// <param name="EdgeWatchers">Downstream SSE watchers the edge scenario opens on one namespace.</param>
+/// <param name="EdgeWrites">Writes, 500 ms apart, whose delivery to every watcher the edge scenario times.</param>
+public sealed record RunParameters(double Seconds, double WarmupSeconds, int SequentialWrites, int Concurrency, int ValueBytes = 100, int ReadKeys = 1000, int GlobalWrites = 300, int DrillRounds = 3, int EdgeKeys = 20_000, int EdgeWatchers = 10_000, int EdgeWrites = 20)
 {
     public static RunParameters Defaults { get; } = new(Seconds: 15, WarmupSeconds: 3, SequentialWrites: 2000, Concurrency: 64);
 

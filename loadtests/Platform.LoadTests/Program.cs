@@ -5,7 +5,7 @@ using Platform.LoadTests.Scenarios;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// The regional and global load tests (loadtests/run.sh regional|up|failover|global|replication|drills): starts real platforms with `platform up`,
+/// The regional and global load tests (loadtests/run.sh regional|up|failover|global|replication|drills|edge): starts real platforms with `platform up`,
 /// drives them with closed loops and writes the reports under the results directory. Exit code 0 when
 /// everything was measured without an error, 1 when a report holds errors or a figure could not be
 /// measured (the report is still written), 2 on a wrong command line, 130 when interrupted.
@@ -35,6 +35,7 @@ public static class Program
                 "global" => await RunGlobalAsync(options, machine, cancel.Token),
                 "replication" => await RunReplicationAsync(options, machine, cancel.Token),
                 "drills" => await RunDrillsAsync(options, machine, cancel.Token),
+                "edge" => await RunEdgeAsync(options, machine, cancel.Token),
                 _ => await RunRegionalAsync(options, machine, cancel.Token),
             };
         }
@@ -130,6 +131,20 @@ public static class Program
         var markdown = DrillsMarkdown.Render(report);
         await File.WriteAllTextAsync(Path.Combine(directory, "drills-report.md"), markdown, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "drills-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Console.WriteLine($"==> report in {directory}");
+        return report.Failed ? 1 : 0;
+    }
+
+    private static async Task<int> RunEdgeAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var report = await EdgeScenario.RunAsync(options, machine, cancellationToken);
+        var directory = Path.Combine(options.ResultsDirectory, "edge");
+        Directory.CreateDirectory(directory);
+        var markdown = EdgeMarkdown.Render(report);
+        await File.WriteAllTextAsync(Path.Combine(directory, "edge-report.md"), markdown, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "edge-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
         Console.WriteLine();
         Console.WriteLine(markdown);
         Console.WriteLine($"==> report in {directory}");

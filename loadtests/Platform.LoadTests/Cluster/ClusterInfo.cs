@@ -16,9 +16,16 @@ public sealed record ClusterInfo(string AdminToken, IReadOnlyList<ClusterRegion>
         ?? throw new InvalidDataException($"{path} holds no cluster");
 }
 
-public sealed record ClusterRegion(string Name, IReadOnlyList<ClusterNode> Nodes);
+/// <param name="Edge">The region's edge proxy, which <c>platform up</c> starts beside its nodes; null in a file written before edges existed.</param>
+public sealed record ClusterRegion(string Name, IReadOnlyList<ClusterNode> Nodes, ClusterEdge? Edge = null);
 
 public sealed record ClusterNode(string Name, string Http, int Pid)
+{
+    public Uri Endpoint => new(Http);
+}
+
+/// <summary>One region's edge proxy: its own process, serving the same HTTP API as the nodes.</summary>
+public sealed record ClusterEdge(string Http, int Pid)
 {
     public Uri Endpoint => new(Http);
 }

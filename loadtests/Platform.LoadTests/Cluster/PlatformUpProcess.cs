@@ -29,6 +29,9 @@ public sealed class PlatformUpProcess : IAsyncDisposable
 
     public ClusterInfo Cluster => cluster ?? throw new InvalidOperationException("the platform is not ready yet");
 
+    /// <summary>The run's data directory (its logs, such as each edge's <c>&lt;region&gt;/edge/edge.log</c>); deleted on dispose.</summary>
+    public string DataDirectory => dataDirectory;
+
     /// <summary>From starting the command to cluster.json being written (every group has a leader).</summary>
     public TimeSpan ReadyAfter { get; private set; }
 
@@ -215,6 +218,26 @@ public sealed class PlatformUpProcess : IAsyncDisposable
             {
                 Console.Error.WriteLine($"process {pid} of this platform outlived platform up; killing it");
                 ProcessSignals.ForceKill(pid);
+            }
+        }
+
+        KillLeftoverEdges();
+    }
+
+    /// <summary>
+    /// An edge's command line names its port, not the data directory, so it is found by the pid and
+    /// port cluster.json gave it; a pid the system has reused for something else is left alone.
+    /// </summary>
+    private void KillLeftoverEdges()
+    {
+        foreach (var edge in cluster?.Regions.Select(r => r.Edge).OfType<ClusterEdge>() ?? [])
+        {
+            var line = ProcessSignals.CommandLine(edge.Pid);
+            if (edge.Pid > 0 && line.Contains(" edge ", StringComparison.Ordinal)
+                && line.Contains(FormattableString.Invariant($"--port {edge.Endpoint.Port} "), StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine($"edge {edge.Pid} of this platform outlived platform up; killing it");
+                ProcessSignals.ForceKill(edge.Pid);
             }
         }
     }

@@ -17,6 +17,7 @@ namespace Platform.LoadTests.Report;
 [JsonSerializable(typeof(GlobalReport))]
 [JsonSerializable(typeof(ReplicationReport))]
 [JsonSerializable(typeof(DrillsReport))]
+[JsonSerializable(typeof(EdgeReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>Writes the report through <see cref="ReportJsonContext"/>, indented and without HTML escaping.</summary>
@@ -39,6 +40,8 @@ public static class ReportJson
     public static string Serialize(ReplicationReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(ReplicationReport)));
 
     public static string Serialize(DrillsReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(DrillsReport)));
+
+    public static string Serialize(EdgeReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(EdgeReport)));
 
     public static string Serialize(GlobalReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(GlobalReport)));
 }
