@@ -30,6 +30,7 @@ public sealed class ChildEdge(LocalRegion region, IReadOnlyList<LocalRegion> reg
         [
             "edge", "--region", Region.Name,
             "--port", Region.EdgePort.ToString(CultureInfo.InvariantCulture),
+            "--http2-port", Region.EdgeHttp2Port.ToString(CultureInfo.InvariantCulture),
             "--nodes", string.Join(',', Region.Nodes.Select(n => n.HttpUrl)),
         ]).Concat(remote.Any() ? ["--remote", string.Join(',', remote)] : []))
         {

@@ -38,10 +38,11 @@ public sealed record ClusterFileRegion(
     [property: JsonPropertyName("interRegion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InterRegion = null,
     [property: JsonPropertyName("edge"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterFileEdge? Edge = null);
 
-/// <summary>A region's edge proxy: where it listens and its process.</summary>
+/// <summary>A region's edge proxy: where it listens (HTTP/1.1; HTTP/2 with prior knowledge on <c>http2</c>) and its process.</summary>
 public sealed record ClusterFileEdge(
     [property: JsonPropertyName("http")] string Http,
-    [property: JsonPropertyName("pid")] int Pid);
+    [property: JsonPropertyName("pid")] int Pid,
+    [property: JsonPropertyName("http2"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Http2 = null);
 
 public sealed record ClusterFileNode(
     [property: JsonPropertyName("name")] string Name,

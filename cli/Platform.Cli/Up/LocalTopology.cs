@@ -8,9 +8,18 @@ public sealed record LocalNode(string Region, string Name, int HttpPort, int Sil
     public string InterRegionUrl => $"http://127.0.0.1:{InterRegionPort}";
 }
 
-/// <summary>One region of a local platform: its nodes, its inter-region endpoint (node-1's) and its edge proxy port.</summary>
+/// <summary>
+/// One region of a local platform: its nodes, its inter-region endpoint (node-1's) and its edge
+/// proxy's ports (HTTP/1.1, and HTTP/2 without TLS on a port of its own, as Kestrel requires).
+/// </summary>
 public sealed record LocalRegion(string Name, IReadOnlyList<LocalNode> Nodes, int EdgePort)
 {
+    public const int EdgeHttp2Offset = 1000;
+
+    public int EdgeHttp2Port { get; init; } = EdgePort + EdgeHttp2Offset;
+
+    public string EdgeHttp2Url => $"http://127.0.0.1:{EdgeHttp2Port}";
+
     public int InterRegionPort => Nodes[0].InterRegionPort;
 
     public string InterRegionUrl => $"http://127.0.0.1:{InterRegionPort}";
@@ -21,7 +30,8 @@ public sealed record LocalRegion(string Name, IReadOnlyList<LocalNode> Nodes, in
 /// The port layout of <c>platform up</c> (shared/API.md, cluster.json): region r (from 0) and node i
 /// (from 1) get HTTP base+100r+i, silo base+4000+100r+i, gateway base+5000+100r+i, and an
 /// inter-region endpoint base+100r+100-i (so node-1's, base+100r+99, is the region's entry in
-/// cluster.json); edge proxies take consecutive ports from the edge port.
+/// cluster.json); edge proxies take consecutive ports from the edge port, and their HTTP/2 ports
+/// the same 1000 above.
 /// Fixed arithmetic keeps every endpoint predictable across restarts, so data directories and
 /// operators' bookmarks stay valid.
 /// </summary>

@@ -74,9 +74,9 @@ public sealed partial record UpOptions(
             problems.Add($"--base-port must be 0 (free ports) or from 1024 to {ushort.MaxValue - (highestPort - BasePort)}.");
         }
 
-        if (EdgePort != 0 && (EdgePort < 1024 || EdgePort + Regions.Count - 1 > ushort.MaxValue))
+        if (EdgePort != 0 && (EdgePort < 1024 || EdgePort + Regions.Count - 1 + LocalRegion.EdgeHttp2Offset > ushort.MaxValue))
         {
-            problems.Add("--edge-port must be 0 (free ports) or a port from 1024 that leaves room for one edge per region.");
+            problems.Add("--edge-port must be 0 (free ports) or a port from 1024 that leaves room for one edge per region (and its HTTP/2 port, 1000 above).");
         }
 
         return problems;

@@ -81,7 +81,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 r.Name,
                 [.. r.Nodes.Select(n => new ClusterFileNode(n.Name, n.HttpUrl, n.SiloPort, n.GatewayPort, children.Single(c => c.Node == n).Pid))],
                 r.InterRegionUrl,
-                new ClusterFileEdge(r.EdgeUrl, edges.Single(e => e.Region == r).Pid)))]);
+                new ClusterFileEdge(r.EdgeUrl, edges.Single(e => e.Region == r).Pid, r.EdgeHttp2Url)))]);
             cluster.Write(clusterPath);
             PrintEndpoints(regions, dataDirectory);
             output.WriteLine($"Admin token (shown here only; also in {clusterPath}): {adminToken}");
@@ -194,10 +194,10 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         }
 
         output.WriteLine();
-        output.WriteLine($"{"region",-12} {"edge proxy",-24} {"pid",8}");
+        output.WriteLine($"{"region",-12} {"edge proxy",-24} {"edge HTTP/2",-24} {"pid",8}");
         foreach (var region in regions)
         {
-            output.WriteLine($"{region.Name,-12} {region.EdgeUrl,-24} {edges.Single(e => e.Region == region).Pid,8}");
+            output.WriteLine($"{region.Name,-12} {region.EdgeUrl,-24} {region.EdgeHttp2Url,-24} {edges.Single(e => e.Region == region).Pid,8}");
         }
 
         output.WriteLine();
@@ -211,6 +211,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         {
             Nodes = options.BasePort != 0 ? r.Nodes : [.. r.Nodes.Select(n => n with { HttpPort = FreePort(), SiloPort = FreePort(), GatewayPort = FreePort(), InterRegionPort = FreePort() })],
             EdgePort = options.BasePort == 0 || options.EdgePort == 0 ? FreePort() : r.EdgePort,
+            EdgeHttp2Port = options.BasePort == 0 || options.EdgePort == 0 ? FreePort() : r.EdgeHttp2Port,
         })];
 
     private static readonly HashSet<int> HandedOut = [];

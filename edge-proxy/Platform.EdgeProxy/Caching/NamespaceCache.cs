@@ -16,7 +16,7 @@ public sealed class NamespaceCache
     private readonly ConcurrentDictionary<string, CachedValue> entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<FetchResult>> fetching = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
-    private TaskCompletionSource changed = NewSignal();
+    private volatile TaskCompletionSource changed = NewSignal();
     private TaskCompletionSource started = NewSignal();
     private long baseRevision = -1;
     private long position = -1;
@@ -55,17 +55,8 @@ public sealed class NamespaceCache
     /// <summary>The upstream watch is connected and its stream unbroken.</summary>
     public bool Live => live;
 
-    /// <summary>Completes at the next change of position, of liveness, or a flush.</summary>
-    public Task Changed
-    {
-        get
-        {
-            lock (gate)
-            {
-                return changed.Task;
-            }
-        }
-    }
+    /// <summary>Completes at the next change of position, of liveness, or a flush (read without a lock: 10,000 watchers read it at every wake).</summary>
+    public Task Changed => changed.Task;
 
     public int Count => entries.Count;
 

@@ -17,8 +17,8 @@ public static partial class EdgeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "watch of {Namespace}: the region answered {Status}")]
     public static partial void WatchRefused(ILogger logger, string @namespace, int status);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "watch of {Namespace}: the stream broke or no node answered")]
-    public static partial void WatchBroke(ILogger logger, Exception problem, string @namespace);
+    [LoggerMessage(Level = LogLevel.Information, Message = "watch of {Namespace}: {Problem}; resuming after revision {Position}")]
+    public static partial void WatchBroke(ILogger logger, string @namespace, string problem, long position);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "the upstream watch of {Namespace} failed")]
     public static partial void WatchFailed(ILogger logger, Exception problem, string @namespace);

@@ -140,7 +140,9 @@ public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry,
         try
         {
             await response.Body.FlushAsync(aborted);
-            var nextProgress = Environment.TickCount64 + Jittered(ProgressEvery);
+            // One timer per progress period, not one per wake: a write to the namespace wakes
+            // every watcher, and 10,000 of them each making a timer per wake is what costs.
+            var progressDue = Task.Delay(Jittered(ProgressEvery), aborted);
             while (!aborted.IsCancellationRequested)
             {
                 var changed = watcher.Cache.Changed;
@@ -172,17 +174,21 @@ public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry,
                     }
                 }
 
-                var untilProgress = nextProgress - Environment.TickCount64;
-                if (untilProgress <= 0)
+                if (progressDue.IsCompleted)
                 {
+                    if (aborted.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
                     var cursor = watcher.Cursor.ToString(CultureInfo.InvariantCulture);
                     await response.Body.WriteAsync(ChangeFrames.Frame(watcher.Cursor, "progress", $"{{\"revision\":{cursor}}}"), aborted);
                     await response.Body.FlushAsync(aborted);
-                    nextProgress = Environment.TickCount64 + Jittered(ProgressEvery);
+                    progressDue = Task.Delay(Jittered(ProgressEvery), aborted);
                     continue;
                 }
 
-                await WaitAsync(changed, TimeSpan.FromMilliseconds(untilProgress), recheck, aborted);
+                await Task.WhenAny(changed, recheck, progressDue);
             }
         }
         finally
@@ -195,6 +201,7 @@ public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry,
     {
         var aborted = context.RequestAborted;
         var deadline = Environment.TickCount64 + (long)wait.TotalMilliseconds;
+        var due = Task.Delay(wait, aborted);
         while (true)
         {
             var changed = watcher.Cache.Changed;
@@ -227,27 +234,14 @@ public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry,
                 return;
             }
 
-            await WaitAsync(changed, TimeSpan.FromMilliseconds(left), recheck, aborted);
+            await Task.WhenAny(changed, recheck, due);
+            aborted.ThrowIfCancellationRequested();
         }
     }
 
-    /// <summary>Until the namespace changes, the token is checked again, the time runs out, or the client leaves.</summary>
-    private static async Task WaitAsync(Task changed, TimeSpan most, CancellationToken recheck, CancellationToken aborted)
-    {
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(aborted, recheck);
-        try
-        {
-            await changed.WaitAsync(most, wake.Token);
-        }
-        catch (TimeoutException)
-        {
-            // Time for a progress event, or the long poll's end.
-        }
-        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-        {
-            // The token was checked again: the loop looks at it.
-        }
-    }
-
-    private static long Jittered(TimeSpan period) => (long)(period.TotalMilliseconds * (0.8 + (0.2 * Random.Shared.NextDouble())));
+    /// <summary>
+    /// Between half the period and all of it, at random: watchers opened together (a fleet
+    /// restarting) spread their progress events instead of sending them in one wave.
+    /// </summary>
+    private static TimeSpan Jittered(TimeSpan period) => period * (0.5 + (0.5 * Random.Shared.NextDouble()));
 }

@@ -22,12 +22,10 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
     private readonly ConcurrentDictionary<string, TokenState> tokens = new(StringComparer.Ordinal);
 
     /// <summary>One token's last check and the watches that depend on it.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Each source is disposed when replaced; the last lives as long as the token's entry.")]
     public sealed class TokenState
     {
         private int watches;
-
-        private CancellationTokenSource changed = new();
+        private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public EdgeCaller? Caller { get; set; }
 
@@ -43,30 +41,15 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
 
         public void WatchClosed() => Interlocked.Decrement(ref watches);
 
-        /// <summary>Cancelled after every refresh and when the check goes past its staleness: watches look again.</summary>
-        public CancellationToken Changed
-        {
-            get
-            {
-                lock (this)
-                {
-                    return changed.Token;
-                }
-            }
-        }
+        /// <summary>
+        /// Completes when a check changed what the token may do (revoked, other grants) or its last
+        /// check went past the staleness bound: its watches look again. A refresh that changes
+        /// nothing wakes nobody (10,000 watches may share a fleet's token).
+        /// </summary>
+        public Task Changed => Volatile.Read(ref changed).Task;
 
-        public void Signal()
-        {
-            CancellationTokenSource old;
-            lock (this)
-            {
-                old = changed;
-                changed = new CancellationTokenSource();
-            }
-
-            old.Cancel();
-            old.Dispose();
-        }
+        public void Signal() =>
+            Interlocked.Exchange(ref changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     /// <summary>
@@ -116,6 +99,7 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
     private async Task CheckAsync(string token, TokenState state)
     {
         await Task.Yield();
+        var changedGrants = false;
         try
         {
             // A token check is a request toward the region like any other: a flood of unknown
@@ -125,6 +109,8 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
             {
                 caller = await upstream.WhoIsAsync(token, CancellationToken.None);
             }
+
+            changedGrants = !SameGrants(state.Caller, caller);
 
             state.Caller = caller;
             state.ConfirmedAt = Environment.TickCount64;
@@ -145,9 +131,15 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
                 state.Refreshing = null;
             }
 
-            state.Signal();
+            if (changedGrants)
+            {
+                state.Signal();
+            }
         }
     }
+
+    private static bool SameGrants(EdgeCaller? a, EdgeCaller? b) =>
+        (a is null && b is null) || (a is not null && b is not null && a.Name == b.Name && a.Grants.SequenceEqual(b.Grants));
 
     /// <summary>Keeps the table bounded: tokens with no watch and no recent use go first.</summary>
     private void Trim()
@@ -182,7 +174,8 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
                     _ = RefreshAsync(token, state, CancellationToken.None);
                 }
 
-                if (age > staleMs)
+                // Past the bound (once, as it crosses it): its watches end unless a check comes back.
+                if (age > staleMs && age - 1000 <= staleMs)
                 {
                     state.Signal();
                 }

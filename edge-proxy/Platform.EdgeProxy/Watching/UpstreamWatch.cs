@@ -53,11 +53,11 @@ public sealed class UpstreamWatch(NamespaceCache cache, UpstreamClient upstream,
             }
             catch (UpstreamUnavailableException unavailable)
             {
-                EdgeLog.WatchBroke(logger, unavailable, cache.Name);
+                EdgeLog.WatchBroke(logger, cache.Name, unavailable.Message, cache.Position);
             }
             catch (Exception broken) when (broken is HttpRequestException or IOException || (broken is OperationCanceledException && !stop.IsCancellationRequested))
             {
-                EdgeLog.WatchBroke(logger, broken, cache.Name);
+                EdgeLog.WatchBroke(logger, cache.Name, broken.Message, cache.Position);
             }
 
             cache.Disconnected();

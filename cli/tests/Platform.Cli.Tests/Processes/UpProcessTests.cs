@@ -56,6 +56,11 @@ public sealed partial class UpProcessTests : IDisposable
                 var (edgeCode, edgeJson, edgeError) = CliRunner.Run("kv", "get", "payments", "limits/daily", "--output", "json", "--endpoint", edge.Http, "--token", adminToken);
                 Assert.True(edgeCode == 0, edgeError);
                 Assert.Equal("700", System.Text.Json.JsonDocument.Parse(edgeJson).RootElement.GetProperty("value").GetString());
+                using (var h2 = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact })
+                {
+                    using var healthy = await h2.GetAsync(new Uri(new Uri(edge.Http2!), "/healthz"), Cancel);
+                    Assert.Equal(System.Net.HttpVersion.Version20, healthy.Version);
+                }
 
                 Assert.Equal(0, Kill(up.Id, 15));
                 await up.WaitForExitAsync(Cancel);

@@ -23,9 +23,9 @@ public sealed class LocalTopologyTests
     {
         var plan = LocalTopology.Plan(Options(nodes: 5, regions: ["a", "b", "c", "d", "e", "f", "g", "h", "i"]));
 
-        var ports = plan.SelectMany(r => r.Nodes.SelectMany(n => new[] { n.HttpPort, n.SiloPort, n.GatewayPort }).Append(r.InterRegionPort).Append(r.EdgePort)).ToList();
+        var ports = plan.SelectMany(r => r.Nodes.SelectMany(n => new[] { n.HttpPort, n.SiloPort, n.GatewayPort }).Append(r.InterRegionPort).Append(r.EdgePort).Append(r.EdgeHttp2Port)).ToList();
         Assert.Equal(ports.Count, ports.Distinct().Count());
-        Assert.Equal(9 * ((5 * 3) + 2), ports.Count);
+        Assert.Equal(9 * ((5 * 3) + 3), ports.Count);
     }
 
     [Fact]
@@ -36,5 +36,6 @@ public sealed class LocalTopologyTests
         Assert.Equal(7203, plan[1].Nodes[2].HttpPort);
         Assert.Equal(7399, plan[2].InterRegionPort);
         Assert.Equal(8082, plan[2].EdgePort);
+        Assert.Equal(9082, plan[2].EdgeHttp2Port);
     }
 }
