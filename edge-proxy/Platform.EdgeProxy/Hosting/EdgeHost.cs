@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -71,24 +70,7 @@ public static class EdgeHost
 
         var app = builder.Build();
         app.UseMiddleware<ProblemStage>();
-        app.Use(async (context, next) =>
-        {
-            // The edge's own endpoints come before any token check.
-            switch (context.Request.Path.Value)
-            {
-                case "/healthz":
-                    await context.Response.WriteAsync("ok");
-                    return;
-                case "/readyz":
-                    var ready = Ready(context.RequestServices);
-                    context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-                    await context.Response.WriteAsync(ready ? "ready" : "no node of the region is healthy");
-                    return;
-                default:
-                    await next(context);
-                    return;
-            }
-        });
+        app.UseMiddleware<EdgeEndpoints>();
         app.UseMiddleware<AuthenticationStage>();
         app.UseMiddleware<ReadCacheStage>();
         app.UseMiddleware<WatchStage>();
@@ -102,13 +84,5 @@ public static class EdgeHost
             proxy.UsePassiveHealthChecks();
         });
         return app;
-    }
-
-    /// <summary>Ready while some node of the edge's own region passes its health checks.</summary>
-    private static bool Ready(IServiceProvider services)
-    {
-        var proxy = services.GetRequiredService<Yarp.ReverseProxy.IProxyStateLookup>();
-        return proxy.TryGetCluster(ProxyRoutes.ClusterId, out var cluster)
-            && cluster.DestinationsState.AvailableDestinations.Any(d => NearestRegionPolicy.RankOf(d) == 0);
     }
 }

@@ -10,23 +10,36 @@ namespace Platform.EdgeProxy.Pipeline;
 /// </summary>
 public sealed class AuthenticationStage(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, TokenCache tokens)
+    public Task InvokeAsync(HttpContext context, TokenCache tokens)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(tokens);
-        if (context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
         {
-            var header = context.Request.Headers.Authorization.ToString();
-            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
-            {
-                throw EdgeProblem.Unauthorized("send Authorization: Bearer <token>");
-            }
-
-            // The token's state itself is the request's feature: no allocation per request.
-            var (_, state) = await tokens.ResolveAsync(header[7..].Trim(), context.RequestAborted);
-            context.Features.Set(state);
+            return next(context);
         }
 
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
+        {
+            throw EdgeProblem.Unauthorized("send Authorization: Bearer <token>");
+        }
+
+        // A known token: no await, no string. The token's state itself is the request's feature.
+        var token = header.AsSpan(7).Trim();
+        if (tokens.TryResolveKnown(token, out var known))
+        {
+            context.Features.Set(known);
+            return next(context);
+        }
+
+        return ResolveAsync(context, tokens, token.ToString());
+    }
+
+    private async Task ResolveAsync(HttpContext context, TokenCache tokens, string token)
+    {
+        var (_, state) = await tokens.ResolveAsync(token, context.RequestAborted);
+        context.Features.Set(state);
         await next(context);
     }
 

@@ -77,6 +77,32 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
         return state.Caller is { } caller ? (caller, state) : throw EdgeProblem.Unauthorized("the token is not known or was revoked");
     }
 
+    /// <summary>
+    /// The hit path's lookup: a known token whose last check may still be used, found by a span
+    /// of the header (no string made); a check past its refresh age is refreshed in the background.
+    /// False sends the request to <see cref="ResolveAsync"/>.
+    /// </summary>
+    public bool TryResolveKnown(ReadOnlySpan<char> token, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TokenState? state)
+    {
+        if (!tokens.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(token, out var key, out state) || state.Caller is null)
+        {
+            return false;
+        }
+
+        var age = Environment.TickCount64 - state.ConfirmedAt;
+        if (age > (long)options.TokenMaxStaleness.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        if (age > (long)options.TokenRefreshAfter.TotalMilliseconds)
+        {
+            _ = RefreshAsync(key, state, CancellationToken.None);
+        }
+
+        return true;
+    }
+
     /// <summary>True while the token's last check is usable and lets it read <paramref name="ns"/>.</summary>
     public bool StillMayRead(TokenState state, string ns)
     {
