@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -155,19 +156,20 @@ public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry,
                 if (!watcher.Next(out var more))
                 {
                     var frame = ChangeFrames.Frame(null, "compacted", $"{{\"compactRevision\":{watcher.CompactRevision.ToString(CultureInfo.InvariantCulture)}}}");
-                    await response.Body.WriteAsync(frame, aborted);
-                    await response.Body.FlushAsync(aborted);
+                    response.BodyWriter.Write(frame);
+                    await response.BodyWriter.FlushAsync(aborted);
                     return;
                 }
 
+                // Frames go into the response's pipe and leave in one flush (one send), however many.
                 foreach (var change in watcher.Batch)
                 {
-                    await response.Body.WriteAsync(change.Frame, aborted);
+                    response.BodyWriter.Write(change.Frame);
                 }
 
                 if (watcher.Batch.Count > 0)
                 {
-                    await response.Body.FlushAsync(aborted);
+                    await response.BodyWriter.FlushAsync(aborted);
                     if (more)
                     {
                         continue;
@@ -182,8 +184,8 @@ public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry,
                     }
 
                     var cursor = watcher.Cursor.ToString(CultureInfo.InvariantCulture);
-                    await response.Body.WriteAsync(ChangeFrames.Frame(watcher.Cursor, "progress", $"{{\"revision\":{cursor}}}"), aborted);
-                    await response.Body.FlushAsync(aborted);
+                    response.BodyWriter.Write(ChangeFrames.Frame(watcher.Cursor, "progress", $"{{\"revision\":{cursor}}}"));
+                    await response.BodyWriter.FlushAsync(aborted);
                     progressDue = Task.Delay(Jittered(ProgressEvery), aborted);
                     continue;
                 }
