@@ -31,7 +31,8 @@
 # 64 and 1,000 connections, LOADTEST_SECONDS each) through the edge and through nginx's proxy_cache in front
 # of a node, side by side; the edge's memory per cached key (LOADTEST_EDGE_KEYS, default 20000); 10,000
 # downstream SSE watchers (LOADTEST_EDGE_WATCHERS) of one namespace: memory per watcher, one upstream watch,
-# delivery latency of LOADTEST_EDGE_WRITES (20) writes 500 ms apart (results/edge/); about 4 minutes.
+# delivery latency of LOADTEST_EDGE_WRITES (20) writes 500 ms apart (results/edge/); the cached-read runs in
+# LOADTEST_EDGE_ROUNDS (3) rounds, judged on the median; about 6 minutes.
 # Installs Debian's wrk and nginx when missing (nginx's service is not started: the harness runs its own on
 # 127.0.0.1), and raises the open-file limit to the hard limit (10,000 watchers are as many sockets).
 set -euo pipefail

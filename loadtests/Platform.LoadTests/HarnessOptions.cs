@@ -73,7 +73,8 @@ public sealed record HarnessOptions(
                 DrillRounds: (int)Number(environment, "LOADTEST_DRILL_ROUNDS", RunParameters.Defaults.DrillRounds),
                 EdgeKeys: (int)Number(environment, "LOADTEST_EDGE_KEYS", RunParameters.Defaults.EdgeKeys),
                 EdgeWatchers: (int)Number(environment, "LOADTEST_EDGE_WATCHERS", RunParameters.Defaults.EdgeWatchers),
-                EdgeWrites: (int)Number(environment, "LOADTEST_EDGE_WRITES", RunParameters.Defaults.EdgeWrites));
+                EdgeWrites: (int)Number(environment, "LOADTEST_EDGE_WRITES", RunParameters.Defaults.EdgeWrites),
+                EdgeRounds: (int)Number(environment, "LOADTEST_EDGE_ROUNDS", RunParameters.Defaults.EdgeRounds));
             var dataRoot = environment["LOADTEST_DATA_ROOT"] as string is { Length: > 0 } root ? root : Path.GetTempPath();
             return new HarnessOptions(args[0], Path.GetFullPath(platform), Path.GetFullPath(results), named.GetValueOrDefault("--repo"), Path.GetFullPath(dataRoot), parameters);
         }
@@ -112,7 +113,8 @@ public sealed record HarnessOptions(
 /// <param name="EdgeKeys">Distinct keys the edge scenario caches to measure the edge's memory per key.</param>
 /// <param name="EdgeWatchers">Downstream SSE watchers the edge scenario opens on one namespace.</param>
 /// <param name="EdgeWrites">Writes, 500 ms apart, whose delivery to every watcher the edge scenario times.</param>
-public sealed record RunParameters(double Seconds, double WarmupSeconds, int SequentialWrites, int Concurrency, int ValueBytes = 100, int ReadKeys = 1000, int GlobalWrites = 300, int DrillRounds = 3, int EdgeKeys = 20_000, int EdgeWatchers = 10_000, int EdgeWrites = 20)
+/// <param name="EdgeRounds">Rounds of the edge/nginx cached-read runs (each connection count, each proxy): the verdict takes the median.</param>
+public sealed record RunParameters(double Seconds, double WarmupSeconds, int SequentialWrites, int Concurrency, int ValueBytes = 100, int ReadKeys = 1000, int GlobalWrites = 300, int DrillRounds = 3, int EdgeKeys = 20_000, int EdgeWatchers = 10_000, int EdgeWrites = 20, int EdgeRounds = 3)
 {
     public static RunParameters Defaults { get; } = new(Seconds: 15, WarmupSeconds: 3, SequentialWrites: 2000, Concurrency: 64);
 

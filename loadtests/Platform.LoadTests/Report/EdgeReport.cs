@@ -49,7 +49,7 @@ public sealed record EdgeSetup(
 /// CPU seconds are each proxy's own during its run (the edge process; nginx's master and workers): on a
 /// machine shared with other work, CPU per request moves less than requests per second.
 /// </summary>
-public sealed record CachedReadRow(int Connections, WrkFigures? Edge, WrkFigures? Nginx, double EdgeCpuSeconds = double.NaN, double NginxCpuSeconds = double.NaN)
+public sealed record CachedReadRow(int Connections, WrkFigures? Edge, WrkFigures? Nginx, double EdgeCpuSeconds = double.NaN, double NginxCpuSeconds = double.NaN, int Round = 1)
 {
     public double RequestsRatio => Edge is { } e && Nginx is { } n && n.RequestsPerSecond > 0 ? e.RequestsPerSecond / n.RequestsPerSecond : double.NaN;
 
