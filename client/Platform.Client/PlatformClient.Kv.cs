@@ -42,7 +42,9 @@ public sealed partial class PlatformClient
         }
 
         AddIdempotencyKey(request, idempotencyKey);
-        return await SendForJsonAsync(request, PlatformJsonContext.Default.PutResult, cancellationToken);
+        var written = await SendForJsonAsync(request, PlatformJsonContext.Default.PutResult, cancellationToken);
+        floors.Saw(ns, written.Revision);
+        return written;
     }
 
     /// <summary>
@@ -66,7 +68,7 @@ public sealed partial class PlatformClient
     }
 
     /// <summary>Deletes a key; <paramref name="ifRevision"/> deletes only if its modRevision still is that.</summary>
-    public Task<DeleteResult> DeleteAsync(
+    public async Task<DeleteResult> DeleteAsync(
         string ns,
         string key,
         long? ifRevision = null,
@@ -76,7 +78,9 @@ public sealed partial class PlatformClient
         var request = Request(HttpMethod.Delete, PlatformRoutes.Key(ns, key));
         AddIfMatch(request, ifRevision);
         AddIdempotencyKey(request, idempotencyKey);
-        return SendForJsonAsync(request, PlatformJsonContext.Default.DeleteResult, cancellationToken);
+        var deleted = await SendForJsonAsync(request, PlatformJsonContext.Default.DeleteResult, cancellationToken);
+        floors.Saw(ns, deleted.Revision);
+        return deleted;
     }
 
     /// <summary>One page of the keys under <paramref name="prefix"/>; pass the previous page's token for the next.</summary>

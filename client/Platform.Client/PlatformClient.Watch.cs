@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Platform.Client.Http;
@@ -14,10 +15,13 @@ public sealed partial class PlatformClient
 
     /// <summary>
     /// The changes under <paramref name="prefix"/> after revision <paramref name="since"/> (from now when null), until
-    /// <paramref name="cancellationToken"/> is cancelled. A stream that drops (a node restarting, an idle proxy) is
-    /// resumed from the last event id with <c>Last-Event-ID</c>, up to <see cref="MaxWatchResumes"/> times in a row
-    /// with growing pauses; a first connection that fails throws at once. After a
-    /// <see cref="WatchEventKind.Compacted"/> event the enumeration ends: the caller relists and watches again.
+    /// <paramref name="cancellationToken"/> is cancelled. A stream that drops (a node restarting, an edge failing, an
+    /// idle proxy) is resumed from the last revision it brought (<c>Last-Event-ID</c>; before the first event, the
+    /// revision the stream said it starts after), on the next endpoint when this one failed, after a jittered
+    /// backoff: nothing is missed, and nothing is delivered twice. A client with retries
+    /// (<see cref="PlatformClientOptions.MaxAttempts"/> above 1) resumes for as long as it is not cancelled; a plain
+    /// one gives up after <see cref="MaxWatchResumes"/> failed resumes in a row. A first connection that fails throws.
+    /// After a <see cref="WatchEventKind.Compacted"/> event the enumeration ends: the caller relists and watches again.
     /// </summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(
         string ns,
@@ -25,9 +29,10 @@ public sealed partial class PlatformClient
         long? since = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        string? lastEventId = null;
+        string? resumeFrom = null;
         var failures = 0;
         var connected = false;
+        var resumesForever = options.MaxAttempts > 1;
         while (true)
         {
             HttpResponseMessage response;
@@ -40,18 +45,21 @@ public sealed partial class PlatformClient
             {
                 try
                 {
-                    response = await OpenWatchAsync(ns, prefix, since, lastEventId, cancellationToken);
+                    response = await OpenWatchAsync(ns, prefix, since, resumeFrom, cancellationToken);
                 }
-                catch (Exception e) when (IsTransient(e, cancellationToken) && failures < MaxWatchResumes)
+                catch (Exception e) when (IsTransient(e, cancellationToken) && (resumesForever || failures < MaxWatchResumes))
                 {
                     failures++;
-                    await Task.Delay(ResumeDelay(failures), cancellationToken);
+                    await ResumeDelayAsync(failures, cancellationToken);
                     continue;
                 }
             }
 
+            // Events at or below where this connection starts were delivered on an earlier one.
+            long? delivered = long.TryParse(resumeFrom, NumberStyles.None, CultureInfo.InvariantCulture, out var resumed) ? resumed : since;
             using (response)
             {
+                resumeFrom ??= ResponseHeaders.ReadMetadata(response).Revision?.ToString(CultureInfo.InvariantCulture);
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
                 await using var messages = SseReader.ReadAsync(body, cancellationToken).GetAsyncEnumerator(cancellationToken);
                 while (true)
@@ -70,8 +78,14 @@ public sealed partial class PlatformClient
                     }
 
                     failures = 0;
-                    lastEventId = messages.Current.LastEventId ?? lastEventId;
+                    resumeFrom = messages.Current.LastEventId ?? resumeFrom;
                     var watchEvent = WatchEvent.From(messages.Current);
+                    if (watchEvent.Kind is WatchEventKind.Put or WatchEventKind.Delete && watchEvent.Revision <= delivered)
+                    {
+                        continue;
+                    }
+
+                    floors.Saw(ns, watchEvent.Revision);
                     yield return watchEvent;
                     if (watchEvent.Kind == WatchEventKind.Compacted)
                     {
@@ -80,13 +94,13 @@ public sealed partial class PlatformClient
                 }
             }
 
-            if (failures >= MaxWatchResumes)
+            if (!resumesForever && failures >= MaxWatchResumes)
             {
                 throw new HttpRequestException($"the watch of {ns} ended and could not be resumed after {MaxWatchResumes} attempts");
             }
 
             failures++;
-            await Task.Delay(ResumeDelay(failures), cancellationToken);
+            await ResumeDelayAsync(failures, cancellationToken);
         }
     }
 
@@ -113,6 +127,12 @@ public sealed partial class PlatformClient
         _ => false,
     };
 
-    private static TimeSpan ResumeDelay(int failures) =>
-        TimeSpan.FromMilliseconds(Math.Min(5000, 250 * Math.Pow(2, failures - 1)));
+    /// <summary>A plain client pauses 250 ms, doubling to 5 s; one with retries uses its jittered backoff.</summary>
+    private Task ResumeDelayAsync(int failures, CancellationToken cancellationToken) =>
+        Task.Delay(
+            options.MaxAttempts > 1
+                ? RetryDelays.Next(failures, options.BaseDelay, options.MaxDelay, null, Random.Shared)
+                : TimeSpan.FromMilliseconds(Math.Min(5000, 250 * Math.Pow(2, failures - 1))),
+            options.TimeProvider,
+            cancellationToken);
 }
