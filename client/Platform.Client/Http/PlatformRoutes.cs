@@ -17,6 +17,14 @@ internal static class PlatformRoutes
 
     public static string Watch(string ns) => $"v1/ns/{Segment(ns)}/watch";
 
+    public static string Txn(string ns) => $"v1/ns/{Segment(ns)}/txn";
+
+    public static string Compact(string ns) => $"v1/ns/{Segment(ns)}/compact";
+
+    public static string Digest(string ns) => $"v1/ns/{Segment(ns)}/digest";
+
+    public static string Divergent(string ns) => $"v1/ns/{Segment(ns)}/divergent";
+
     public static string Namespace(string ns) => $"v1/namespaces/{Segment(ns)}";
 
     public const string Namespaces = "v1/namespaces";
