@@ -82,5 +82,15 @@ public sealed class WatchFailoverTests : IDisposable
         }
 
         Assert.NotEqual(new Uri(nodes[0].Http), watcher.Endpoint);
+
+        // The attempt timeout bounds the wait for a watch's headers, not the stream: a watch open
+        // longer than it still gets its events.
+        using var patient = new PlatformClient(new PlatformClientOptions { Endpoints = [new Uri(nodes[1].Http)], Token = token, AttemptTimeout = TimeSpan.FromSeconds(1) });
+        await using var stream = patient.WatchAsync("feed", prefix: "late", cancellationToken: stop.Token).GetAsyncEnumerator(stop.Token);
+        var next = stream.MoveNextAsync().AsTask();
+        await Task.Delay(TimeSpan.FromSeconds(2.5), cancel);
+        await writer.PutAsync("feed", "late", "after the timeout"u8.ToArray(), "text/plain", cancellationToken: cancel);
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(30), cancel));
+        Assert.Equal("late", stream.Current.Key);
     }
 }
