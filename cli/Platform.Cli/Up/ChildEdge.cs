@@ -39,14 +39,7 @@ public sealed class ChildEdge(LocalRegion region, IReadOnlyList<LocalRegion> reg
 
         start.Environment[EdgeTokenVariable] = adminToken;
         start.Environment.TryAdd(ChildNode.SpinLimitVariable, "0");
-        start.Environment.Remove("ASPNETCORE_URLS");
-        process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, line) => log.Write(line.Data);
-        process.ErrorDataReceived += (_, line) => log.Write(line.Data);
-        process.Exited += (_, _) => exited(this);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        process = log.Start(start, () => exited(this));
     }
 
     /// <summary>Where <c>platform edge</c> takes the token it reads with.</summary>

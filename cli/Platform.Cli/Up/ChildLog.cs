@@ -15,6 +15,28 @@ public sealed class ChildLog : IDisposable
         writer = new StreamWriter(path, append: true) { AutoFlush = true };
     }
 
+    /// <summary>
+    /// Starts the child with both of its streams drained into this log (a child whose pipe fills up
+    /// blocks), without a launch profile's URLs (shared/MACHINE-NOTES.md), and calls
+    /// <paramref name="exited"/> when it ends.
+    /// </summary>
+    public System.Diagnostics.Process Start(System.Diagnostics.ProcessStartInfo start, Action exited)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        start.Environment.Remove("ASPNETCORE_URLS");
+        var process = new System.Diagnostics.Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, line) => Write(line.Data);
+        process.ErrorDataReceived += (_, line) => Write(line.Data);
+        process.Exited += (_, _) => exited();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public void Write(string? line)
     {
         if (line is null)

@@ -59,15 +59,7 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
         // A node on its own machine keeps the runtime's default.
         start.Environment.TryAdd(SpinLimitVariable, "0");
 
-        // Children must not inherit a launch profile's URLs (shared/MACHINE-NOTES.md).
-        start.Environment.Remove("ASPNETCORE_URLS");
-        process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, line) => log.Write(line.Data);
-        process.ErrorDataReceived += (_, line) => log.Write(line.Data);
-        process.Exited += (_, _) => exited(this);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        process = log.Start(start, () => exited(this));
     }
 
     /// <summary>This program: the apphost itself, or <c>dotnet platform.dll</c> when run through the muxer.</summary>
