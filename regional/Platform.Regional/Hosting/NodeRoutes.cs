@@ -38,6 +38,7 @@ public static class NodeRoutes
         NamespaceRoutes.Map(app);
         TokenRoutes.Map(app);
         StatusRoutes.Map(app);
+        Dashboard.DashboardRoutes.Map(app);
         if (app.Services.GetRequiredService<NodeOptions>().Chaos)
         {
             ChaosRoutes.Map(app);

@@ -15,7 +15,14 @@ public static class StatusRoutes
     private static async Task<IResult> GetAsync(HttpContext context, IMediator mediator)
     {
         var status = await mediator.Send(new GetStatus(Authentication.CallerOf(context)), context.RequestAborted);
-        return Results.Json(new
+        return Results.Json(View(status));
+    }
+
+    /// <summary>The status answer's JSON shape (also what the dashboard's live stream sends).</summary>
+    public static object View(NodeStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new
         {
             region = status.Region,
             node = status.Node,
@@ -41,6 +48,6 @@ public static class StatusRoutes
                 copies = n.Regions.Select(r => new { region = r.Region, appliedRevision = r.AppliedRevision, lagRevisions = r.LagRevisions, lagSeconds = Math.Round(r.LagSeconds, 3), rpoBreached = r.RpoBreached }),
             }),
             regions = status.Regions.Select(r => new { name = r.Name, reachable = r.Reachable, rttMs = Math.Round(r.RoundTripMs, 2) }),
-        });
+        };
     }
 }
