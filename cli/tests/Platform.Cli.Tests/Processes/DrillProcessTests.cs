@@ -74,7 +74,11 @@ public sealed class DrillProcessTests : IDisposable
             Assert.True(cut.IsSuccessStatusCode, await cut.Content.ReadAsStringAsync(Cancel));
         }
 
+        // eu-west's edge proxy reads each write that will not survive right after it, and caches
+        // it, while the cut-off region still serves reads (its catalog is fresh for a few seconds).
         var lost = new Dictionary<string, string>();
+        var cachedAtEdge = new List<string>();
+        using var edge = EdgeClient(cluster, "eu-west");
         using (var euWest = Client(cluster, "eu-west"))
         {
             for (var i = 0; i < 6; i++)
@@ -86,17 +90,16 @@ public sealed class DrillProcessTests : IDisposable
                 }
 
                 lost[$"lost/{i}"] = $"gone{i}";
+                using var cached = await edge.GetAsync(Relative($"/v1/ns/lossy/kv/lost/{i}"), Cancel);
+                if (cached.IsSuccessStatusCode && await cached.Content.ReadAsStringAsync(Cancel) == $"gone{i}")
+                {
+                    cachedAtEdge.Add($"lost/{i}");
+                }
             }
         }
 
         Assert.NotEmpty(lost);
-
-        // eu-west's edge proxy reads the writes that will not survive, and caches them.
-        using var edge = EdgeClient(cluster, "eu-west");
-        foreach (var (key, value) in lost)
-        {
-            Assert.Equal(value, await edge.GetStringAsync(Relative($"/v1/ns/lossy/kv/{key}"), Cancel));
-        }
+        Assert.NotEmpty(cachedAtEdge);
 
         var (exit, output, error) = await DrillAsync(cluster, "us-east", "region-loss", "--region", "eu-west", "--ns", "lossy", "--output", "json");
         Assert.True(exit == ExitCodes.Ok, $"exit {exit}\n{output}\n{error}");
@@ -115,10 +118,10 @@ public sealed class DrillProcessTests : IDisposable
         // and serves the new home's state: the lost writes are gone, the kept ones are there.
         await Until(async () =>
         {
-            using var read = await edge.GetAsync(Relative($"/v1/ns/lossy/kv/{lost.Keys.First()}"), Cancel);
+            using var read = await edge.GetAsync(Relative($"/v1/ns/lossy/kv/{cachedAtEdge[0]}"), Cancel);
             return read.StatusCode == HttpStatusCode.NotFound;
         }, 60, "eu-west's edge forgetting the writes lost in the failover");
-        foreach (var key in lost.Keys)
+        foreach (var key in cachedAtEdge)
         {
             using var read = await edge.GetAsync(Relative($"/v1/ns/lossy/kv/{key}"), Cancel);
             Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
