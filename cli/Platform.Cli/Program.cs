@@ -20,6 +20,7 @@ public static class Program
             TokenCommand.Create(),
             DrillCommand.Create(),
             EdgeCommand.Create(),
+            CompletionCommand.Create(),
         };
 
         var parseResult = root.Parse(args);
