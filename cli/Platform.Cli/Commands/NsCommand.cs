@@ -87,7 +87,8 @@ public static class NsCommand
     {
         var ns = Namespace();
         var spec = new SpecOptions(modeRequired);
-        var command = new Command(name, description) { ns };
+        var format = OutputFormat.Create("the namespace as GET /v1/namespaces/{ns} shows it");
+        var command = new Command(name, description) { ns, format };
         foreach (var option in spec.All)
         {
             command.Options.Add(option);
@@ -105,7 +106,11 @@ public static class NsCommand
             }
 
             var answer = await client.PutNamespaceAsync(nsName, body, ct);
-            if (answer is not null)
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                OutputFormat.WriteJson(output, answer ?? await client.GetNamespaceAsync(nsName, ct));
+            }
+            else if (answer is not null)
             {
                 WriteNamespace(output, answer with { Name = answer.Name ?? nsName });
             }
@@ -122,11 +127,18 @@ public static class NsCommand
     private static Command Get(ClientOptions connection)
     {
         var ns = Namespace();
-        var command = new Command("get", "Show a namespace: mode, epoch, home region, group and each region's lag.") { ns };
+        var format = OutputFormat.Create("the answer of GET /v1/namespaces/{ns}");
+        var command = new Command("get", "Show a namespace: mode, epoch, home region, group and each region's lag.") { ns, format };
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, output, _, ct) =>
         {
             var nsName = parseResult.GetValue(ns)!;
             var info = await client.GetNamespaceAsync(nsName, ct);
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                OutputFormat.WriteJson(output, info);
+                return ExitCodes.Ok;
+            }
+
             WriteNamespace(output, info with { Name = info.Name ?? nsName });
             return ExitCodes.Ok;
         }, cancellationToken));
@@ -135,10 +147,17 @@ public static class NsCommand
 
     private static Command List(ClientOptions connection)
     {
-        var command = new Command("ls", "List the namespaces.");
+        var format = OutputFormat.Create("the answer of GET /v1/namespaces");
+        var command = new Command("ls", "List the namespaces.") { format };
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, output, _, ct) =>
         {
             var all = await client.ListNamespacesAsync(ct);
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                OutputFormat.WriteJson(output, all);
+                return ExitCodes.Ok;
+            }
+
             TextTable.Write(output, ["NAME", "MODE", "HOME", "EPOCH", "GROUP"],
                 all.Select(n => (IReadOnlyList<string>)[n.Name ?? "-", n.Mode ?? "-", n.HomeRegion ?? "-", Text(n.Epoch), Text(n.Group)]));
             return ExitCodes.Ok;

@@ -12,11 +12,21 @@ public static class StatusCommand
     public static Command Create()
     {
         var connection = new ClientOptions();
-        var command = new Command("status", "Show the node's consensus groups, namespaces and regions.");
+        var format = OutputFormat.Create("the answer of GET /v1/status");
+        var command = new Command("status", "Show the node's consensus groups, namespaces and regions.") { format };
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, output, _, ct) =>
         {
-            Write(output, await client.GetStatusAsync(ct));
+            var status = await client.GetStatusAsync(ct);
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                OutputFormat.WriteJson(output, status);
+            }
+            else
+            {
+                Write(output, status);
+            }
+
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;

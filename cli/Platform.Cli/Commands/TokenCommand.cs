@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Platform.Cli.Connection;
+using Platform.Cli.Output;
 using Platform.Client.Models;
 
 namespace Platform.Cli.Commands;
@@ -36,11 +37,18 @@ public static class TokenCommand
                 }
             }
         });
-        var command = new Command("create", "Create a token; its secret is printed once, alone on stdout.") { name, grants };
+        var format = OutputFormat.Create("{name, token, grants}");
+        var command = new Command("create", "Create a token; its secret is printed once, alone on stdout.") { name, grants, format };
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, output, error, ct) =>
         {
             var parsed = parseResult.GetValue(grants)!.Select(text => TryParseGrant(text, out var grant, out _) ? grant! : throw new InvalidOperationException("validated above")).ToList();
             var created = await client.CreateTokenAsync(parseResult.GetValue(name)!, parsed, ct);
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                OutputFormat.WriteJson(output, created);
+                return ExitCodes.Ok;
+            }
+
             // Only the secret goes to stdout, so `TOKEN=$(platform token create ...)` captures it.
             await output.WriteLineAsync(created.Token);
             await error.WriteLineAsync($"token {created.Name} created; the secret above is shown only once.");

@@ -177,6 +177,24 @@ public sealed partial class UpProcessTests : IDisposable
         string[] Target(params string[] args) => [.. args, "--endpoint", endpoint, "--token", token];
 
         Assert.Equal(0, CliRunner.Run(Target("ns", "create", "payments", "--mode", "local-commit", "--home", "r1")).ExitCode);
+
+        // --output json: the API's own shapes, alone on stdout.
+        var (nsCode, nsJson, nsError) = CliRunner.Run(Target("ns", "get", "payments", "-o", "json"));
+        Assert.True(nsCode == 0, nsError);
+        Assert.Equal(("payments", "local-commit", "r1"), (
+            System.Text.Json.JsonDocument.Parse(nsJson).RootElement.GetProperty("name").GetString(),
+            System.Text.Json.JsonDocument.Parse(nsJson).RootElement.GetProperty("mode").GetString(),
+            System.Text.Json.JsonDocument.Parse(nsJson).RootElement.GetProperty("homeRegion").GetString()));
+        var (lsCode, lsJson, _) = CliRunner.Run(Target("ns", "ls", "--output", "json"));
+        Assert.Equal(0, lsCode);
+        Assert.Contains(System.Text.Json.JsonDocument.Parse(lsJson).RootElement.EnumerateArray(), n => n.GetProperty("name").GetString() == "payments");
+        var (statusCode, statusJson, _) = CliRunner.Run(Target("status", "-o", "json"));
+        Assert.Equal(0, statusCode);
+        Assert.All(System.Text.Json.JsonDocument.Parse(statusJson).RootElement.GetProperty("groups").EnumerateArray(), g => Assert.False(string.IsNullOrEmpty(g.GetProperty("leader").GetString())));
+        var (tokenCode, tokenJson, _) = CliRunner.Run(Target("token", "create", "reader-json", "--grant", "pay*=reader", "-o", "json"));
+        Assert.Equal(0, tokenCode);
+        Assert.StartsWith("pt_", System.Text.Json.JsonDocument.Parse(tokenJson).RootElement.GetProperty("token").GetString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run(Target("status", "-o", "yaml")).ExitCode);
         Assert.Equal(0, CliRunner.Run(Target("kv", "put", "payments", "limits/daily", "500")).ExitCode);
         var (code, json, error) = CliRunner.Run(Target("kv", "get", "payments", "limits/daily", "--output", "json"));
         Assert.True(code == 0, error);
