@@ -98,57 +98,38 @@ public static class Program
     private static async Task<int> RunGlobalAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
     {
         var report = await GlobalScenario.RunAsync(options, machine, cancellationToken);
-        var directory = Path.Combine(options.ResultsDirectory, "global");
-        Directory.CreateDirectory(directory);
-        var markdown = GlobalMarkdown.Render(report);
-        await File.WriteAllTextAsync(Path.Combine(directory, "global-report.md"), markdown, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, "global-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
-        Console.WriteLine();
-        Console.WriteLine(markdown);
-        Console.WriteLine($"==> report in {directory}");
-        return report.Failed ? 1 : 0;
+        return await WriteReportAsync(options, "global", GlobalMarkdown.Render(report), ReportJson.Serialize(report), report.Failed, cancellationToken);
     }
 
     private static async Task<int> RunReplicationAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
     {
         var report = await ReplicationScenario.RunAsync(options, machine, cancellationToken);
-        var directory = Path.Combine(options.ResultsDirectory, "replication");
-        Directory.CreateDirectory(directory);
-        var markdown = ReplicationMarkdown.Render(report);
-        await File.WriteAllTextAsync(Path.Combine(directory, "replication-report.md"), markdown, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, "replication-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
-        Console.WriteLine();
-        Console.WriteLine(markdown);
-        Console.WriteLine($"==> report in {directory}");
-        return report.Failed ? 1 : 0;
+        return await WriteReportAsync(options, "replication", ReplicationMarkdown.Render(report), ReportJson.Serialize(report), report.Failed, cancellationToken);
     }
 
     private static async Task<int> RunDrillsAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
     {
         var report = await DrillsScenario.RunAsync(options, machine, cancellationToken);
-        var directory = Path.Combine(options.ResultsDirectory, "drills");
-        Directory.CreateDirectory(directory);
-        var markdown = DrillsMarkdown.Render(report);
-        await File.WriteAllTextAsync(Path.Combine(directory, "drills-report.md"), markdown, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, "drills-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
-        Console.WriteLine();
-        Console.WriteLine(markdown);
-        Console.WriteLine($"==> report in {directory}");
-        return report.Failed ? 1 : 0;
+        return await WriteReportAsync(options, "drills", DrillsMarkdown.Render(report), ReportJson.Serialize(report), report.Failed, cancellationToken);
     }
 
     private static async Task<int> RunEdgeAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
     {
         var report = await EdgeScenario.RunAsync(options, machine, cancellationToken);
-        var directory = Path.Combine(options.ResultsDirectory, "edge");
+        return await WriteReportAsync(options, "edge", EdgeMarkdown.Render(report), ReportJson.Serialize(report), report.Failed, cancellationToken);
+    }
+
+    /// <summary>Writes a scenario's report as results/&lt;scenario&gt;/&lt;scenario&gt;-report.md and .json, prints it, and returns the exit code.</summary>
+    private static async Task<int> WriteReportAsync(HarnessOptions options, string scenario, string markdown, string json, bool failed, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(options.ResultsDirectory, scenario);
         Directory.CreateDirectory(directory);
-        var markdown = EdgeMarkdown.Render(report);
-        await File.WriteAllTextAsync(Path.Combine(directory, "edge-report.md"), markdown, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, "edge-report.json"), ReportJson.Serialize(report) + "\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, $"{scenario}-report.md"), markdown, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, $"{scenario}-report.json"), json + "\n", cancellationToken);
         Console.WriteLine();
         Console.WriteLine(markdown);
         Console.WriteLine($"==> report in {directory}");
-        return report.Failed ? 1 : 0;
+        return failed ? 1 : 0;
     }
 
     private static async Task WriteFailoverReportAsync(HarnessOptions options, FailoverResult failover, MachineInfo machine, CancellationToken cancellationToken)

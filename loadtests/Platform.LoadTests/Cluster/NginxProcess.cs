@@ -175,21 +175,10 @@ public sealed class NginxProcess : IAsyncDisposable
     {
         try
         {
-            if (HasStarted() && !process.HasExited)
+            if (HasStarted())
             {
                 // SIGTERM is nginx's fast shutdown: the master stops its workers and exits.
-                ProcessSignals.Terminate(process.Id);
-                using var grace = new CancellationTokenSource(StopGrace);
-                try
-                {
-                    await process.WaitForExitAsync(grace.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    Console.Error.WriteLine($"nginx (pid {process.Id}) did not stop within {StopGrace.TotalSeconds:F0} s of SIGTERM; killing its process tree");
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync(CancellationToken.None);
-                }
+                await ProcessSignals.StopAsync(process, StopGrace, "nginx");
             }
         }
         finally

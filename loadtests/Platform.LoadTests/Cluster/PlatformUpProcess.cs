@@ -153,21 +153,7 @@ public sealed class PlatformUpProcess : IAsyncDisposable
             return;
         }
 
-        if (!process.HasExited)
-        {
-            ProcessSignals.Terminate(process.Id);
-            using var grace = new CancellationTokenSource(StopGrace);
-            try
-            {
-                await process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.Error.WriteLine($"platform up (pid {process.Id}) did not stop within {StopGrace.TotalSeconds:F0} s of SIGTERM; killing its process tree");
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
-            }
-        }
+        await ProcessSignals.StopAsync(process, StopGrace, "platform up");
 
         KillLeftoverNodes();
     }

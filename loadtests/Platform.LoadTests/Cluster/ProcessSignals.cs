@@ -12,6 +12,29 @@ public static partial class ProcessSignals
     /// <summary>Asks a process to stop cleanly; <c>platform up</c> then stops its nodes itself.</summary>
     public static void Terminate(int pid) => _ = Kill(pid, SigTerm);
 
+    /// <summary>SIGTERM, then the whole process tree killed if it has not exited within <paramref name="grace"/>.</summary>
+    public static async Task StopAsync(System.Diagnostics.Process process, TimeSpan grace, string what)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        Terminate(process.Id);
+        using var waiting = new CancellationTokenSource(grace);
+        try
+        {
+            await process.WaitForExitAsync(waiting.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"{what} (pid {process.Id}) did not stop within {grace.TotalSeconds:F0} s of SIGTERM; killing its process tree");
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
     public static void ForceKill(int pid) => _ = Kill(pid, SigKill);
 
     /// <summary>SIGKILL, saying whether the kernel accepted it: a failover measured after a kill that never happened would be meaningless.</summary>
