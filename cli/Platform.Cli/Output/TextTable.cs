@@ -1,12 +1,75 @@
+using Spectre.Console;
+
 namespace Platform.Cli.Output;
 
-/// <summary>Left-aligned columns separated by two spaces, for the readable (table) output of client commands.</summary>
+/// <summary>
+/// The readable (table) output of client commands. On a terminal: a Spectre.Console table with
+/// borders. Elsewhere: left-aligned columns separated by two spaces, with no trailing spaces, so
+/// a pipe gets text that <c>awk</c> and <c>grep</c> can work with.
+/// </summary>
 public static class TextTable
 {
     public static void Write(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (Terminal.IsInteractive(output))
+        {
+            Render(Terminal.For(output, interactive: true), headers, rows);
+            return;
+        }
+
+        WritePlain(output, headers, rows);
+    }
+
+    /// <summary>The bordered table a terminal shows; cells are text, never markup.</summary>
+    public static void Render(IAnsiConsole console, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(rows);
+        var table = new Table { Border = TableBorder.Rounded };
+        foreach (var header in headers)
+        {
+            table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))));
+        }
+
+        foreach (var row in rows)
+        {
+            table.AddRow([.. Enumerable.Range(0, headers.Count).Select(i => (Spectre.Console.Rendering.IRenderable)new Text(i < row.Count ? row[i] : string.Empty))]);
+        }
+
+        console.Write(table);
+    }
+
+    /// <summary><c>name:  value</c> lines with the values aligned, for one record.</summary>
+    public static void WriteFields(TextWriter output, IEnumerable<(string Name, string? Value)> fields)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(fields);
+        var list = fields.ToList();
+        if (Terminal.IsInteractive(output))
+        {
+            var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+            foreach (var (name, value) in list)
+            {
+                grid.AddRow(new Text(name + ":", new Style(Color.Grey)), new Text(value ?? "-"));
+            }
+
+            Terminal.For(output, interactive: true).Write(grid);
+            return;
+        }
+
+        var width = list.Count == 0 ? 0 : list.Max(f => f.Name.Length) + 1;
+        foreach (var (name, value) in list)
+        {
+            output.WriteLine($"{(name + ":").PadRight(width)}  {value ?? "-"}".TrimEnd());
+        }
+    }
+
+    private static void WritePlain(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
         var all = new List<IReadOnlyList<string>> { headers };
         all.AddRange(rows);
         var widths = new int[headers.Count];
@@ -23,18 +86,6 @@ public static class TextTable
             var cells = Enumerable.Range(0, widths.Length).Select(i => i < row.Count ? row[i] : string.Empty);
             // The last column is not padded, so lines carry no trailing spaces.
             output.WriteLine(string.Join("  ", cells.Select((cell, i) => i == widths.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
-        }
-    }
-
-    /// <summary><c>name:  value</c> lines with the values aligned, for one record.</summary>
-    public static void WriteFields(TextWriter output, IEnumerable<(string Name, string? Value)> fields)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        var list = fields.ToList();
-        var width = list.Count == 0 ? 0 : list.Max(f => f.Name.Length) + 1;
-        foreach (var (name, value) in list)
-        {
-            output.WriteLine($"{(name + ":").PadRight(width)}  {value ?? "-"}".TrimEnd());
         }
     }
 }

@@ -23,4 +23,27 @@ public sealed class TextTableTests
 
         Assert.Equal("key:           k\ncontent-type:  -\n", output.ToString());
     }
+
+    [Fact]
+    public void A_terminal_gets_a_bordered_table_whose_cells_are_text_not_markup()
+    {
+        using var output = new StringWriter { NewLine = "\n" };
+        var console = Terminal.For(output, interactive: false);
+
+        TextTable.Render(console, ["KEY", "VALUE"], [["[red]a", "1"]]);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("╭", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains("│ KEY", StringComparison.Ordinal) && l.Contains("VALUE", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("[red]a", StringComparison.Ordinal));
+        Assert.StartsWith("╰", lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_writer_that_is_not_the_process_terminal_is_not_interactive()
+    {
+        using var output = new StringWriter();
+
+        Assert.False(Terminal.IsInteractive(output));
+    }
 }
