@@ -34,8 +34,7 @@ public static class DrillCommand
         return command;
     }
 
-    private static Option<string> Output() =>
-        new Option<string>("--output", "-o") { Description = "table (readable) or json (the report, alone on stdout).", DefaultValueFactory = _ => "table" }.Only("table", "json");
+    private static Option<string> Output() => OutputFormat.Create("the report as GET /v1/drills/{id} answers");
 
     private static Option<string?> Html() => new("--html") { Description = "Also save the report as a self-contained HTML page to this file." };
 
@@ -60,7 +59,7 @@ public static class DrillCommand
                 return ExitCodes.Ok;
             }
 
-            var json = parseResult.GetValue(output) == "json";
+            var json = parseResult.GetValue(output) == OutputFormat.Json;
             var report = await FollowAsync(client, started.Id, json ? stderr : stdout, ct);
             return await FinishAsync(client, report, json, parseResult.GetValue(html), stdout, ct);
         }, cancellationToken));
@@ -76,17 +75,24 @@ public static class DrillCommand
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, stdout, _, ct) =>
         {
             var report = await client.GetDrillAsync(parseResult.GetValue(id)!, ct);
-            return await FinishAsync(client, report, parseResult.GetValue(output) == "json", parseResult.GetValue(html), stdout, ct);
+            return await FinishAsync(client, report, parseResult.GetValue(output) == OutputFormat.Json, parseResult.GetValue(html), stdout, ct);
         }, cancellationToken));
         return command;
     }
 
     private static Command List(ClientOptions connection)
     {
-        var command = new Command("ls", "List the drills, newest first.");
+        var output = OutputFormat.Create("the answer of GET /v1/drills");
+        var command = new Command("ls", "List the drills, newest first.") { output };
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, stdout, _, ct) =>
         {
             var all = await client.ListDrillsAsync(ct);
+            if (parseResult.GetValue(output) == OutputFormat.Json)
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(all, Json));
+                return ExitCodes.Ok;
+            }
+
             TextTable.Write(stdout, ["ID", "KIND", "REGION", "TARGET", "STATE", "VERDICT", "STARTED"],
                 all.Select(d => (IReadOnlyList<string>)[d.Id, d.Kind, d.Region, d.Target ?? "-", d.State, d.Verdict ?? "-", d.StartedAt.ToString("u", CultureInfo.InvariantCulture)]));
             return ExitCodes.Ok;
@@ -171,10 +177,4 @@ public static class DrillCommand
     private static string Ms(double? ms) => ms is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value:0} ms") : "-";
 
     private static string Count(int? count) => count?.ToString(CultureInfo.InvariantCulture) ?? "-";
-
-    private static Option<string> Only(this Option<string> option, params string[] values)
-    {
-        option.AcceptOnlyFromAmong(values);
-        return option;
-    }
 }

@@ -46,7 +46,8 @@ public static class KvCommand
         {
             Description = "Content type stored with the value (default: text/plain; charset=utf-8 for VALUE, by extension for --file).",
         };
-        var command = new Command("put", "Write a key: `kv put NS KEY VALUE` or `kv put NS KEY --file F`.") { ns, key, value, file, ifRevision, contentType };
+        var format = OutputFormat.Create("the answer of PUT /v1/ns/{ns}/kv/{key}");
+        var command = new Command("put", "Write a key: `kv put NS KEY VALUE` or `kv put NS KEY --file F`.") { ns, key, value, file, ifRevision, contentType, format };
         command.Validators.Add(result =>
         {
             // Exactly one source of bytes; an empty VALUE ("") is a legitimate empty value.
@@ -77,6 +78,12 @@ public static class KvCommand
             }
 
             var result = await client.PutAsync(parseResult.GetValue(ns)!, parseResult.GetValue(key)!, bytes, type, parseResult.GetValue(ifRevision), cancellationToken: ct);
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                OutputFormat.WriteJson(output, result);
+                return ExitCodes.Ok;
+            }
+
             TextTable.WriteFields(output,
             [
                 ("key", result.Key),
@@ -96,8 +103,7 @@ public static class KvCommand
     {
         var ns = Namespace();
         var key = Key();
-        var format = new Option<string>("--output", "-o") { Description = "table (readable) or json (the envelope, alone on stdout).", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = OutputFormat.Create("{key, value, valueBase64, contentType, createRevision, modRevision, version, revision}");
         var consistency = new Option<string?>("--consistency") { Description = "linearizable, serializable or cached (default: the server's)." };
         consistency.AcceptOnlyFromAmong("linearizable", "serializable", "cached");
         var revision = new Option<long?>("--revision") { Description = "Read the key as it was at revision N." };
@@ -110,7 +116,7 @@ public static class KvCommand
                 ParseConsistency(parseResult.GetValue(consistency)),
                 parseResult.GetValue(revision),
                 cancellationToken: ct);
-            if (parseResult.GetValue(format) == "json")
+            if (parseResult.GetValue(format) == OutputFormat.Json)
             {
                 await output.WriteLineAsync(KvGetJson.Format(read.Value));
                 return ExitCodes.Ok;
@@ -127,11 +133,18 @@ public static class KvCommand
         var ns = Namespace();
         var key = Key();
         var ifRevision = IfRevision();
-        var command = new Command("del", "Delete a key.") { ns, key, ifRevision };
+        var format = OutputFormat.Create("{revision, deleted}");
+        var command = new Command("del", "Delete a key.") { ns, key, ifRevision, format };
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, output, error, ct) =>
         {
             var keyName = parseResult.GetValue(key)!;
             var result = await client.DeleteAsync(parseResult.GetValue(ns)!, keyName, parseResult.GetValue(ifRevision), cancellationToken: ct);
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                // The answer goes to stdout either way; a key that was not there still exits 3.
+                OutputFormat.WriteJson(output, result);
+            }
+
             if (!result.Deleted)
             {
                 // A server may answer a delete of a missing key with 200 and deleted=false rather than 404;
@@ -140,7 +153,11 @@ public static class KvCommand
                 return ExitCodes.NotFound;
             }
 
-            await output.WriteLineAsync($"deleted {keyName} at revision {Text(result.Revision)}");
+            if (parseResult.GetValue(format) != OutputFormat.Json)
+            {
+                await output.WriteLineAsync($"deleted {keyName} at revision {Text(result.Revision)}");
+            }
+
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
@@ -158,20 +175,31 @@ public static class KvCommand
                 result.AddError("--limit must be at least 1.");
             }
         });
-        var command = new Command("ls", "List the keys of a namespace.") { ns, prefix, limit };
+        var format = OutputFormat.Create("{revision, items: [as kv get prints a key]}");
+        var command = new Command("ls", "List the keys of a namespace.") { ns, prefix, limit, format };
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, output, _, ct) =>
         {
             var items = new List<KeyEnvelope>();
+            long? revision = null;
             if (parseResult.GetValue(limit) is { } max)
             {
-                items.AddRange((await client.ListAsync(parseResult.GetValue(ns)!, parseResult.GetValue(prefix), max, cancellationToken: ct)).Value.Items);
+                var page = (await client.ListAsync(parseResult.GetValue(ns)!, parseResult.GetValue(prefix), max, cancellationToken: ct)).Value;
+                items.AddRange(page.Items);
+                revision = page.Revision;
             }
             else
             {
                 await foreach (var page in client.ListPagesAsync(parseResult.GetValue(ns)!, parseResult.GetValue(prefix), cancellationToken: ct))
                 {
                     items.AddRange(page.Items);
+                    revision = page.Revision;
                 }
+            }
+
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                await output.WriteLineAsync(KvListJson.Format(revision, items));
+                return ExitCodes.Ok;
             }
 
             TextTable.Write(output, ["KEY", "MOD-REVISION", "VERSION", "CONTENT-TYPE", "VALUE"],
@@ -186,14 +214,15 @@ public static class KvCommand
         var ns = Namespace();
         var prefix = new Option<string?>("--prefix") { Description = "Only keys starting with P." };
         var since = new Option<long?>("--since") { Description = "Replay the changes after revision N first." };
-        var command = new Command("watch", "Print one line per change (put, delete, progress, compacted) until Ctrl+C.") { ns, prefix, since };
+        var format = OutputFormat.Create("one {type, revision, key, value, valueBase64, contentType} per line");
+        var command = new Command("watch", "Print one line per change (put, delete, progress, compacted) until Ctrl+C.") { ns, prefix, since, format };
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, output, error, ct) =>
         {
             try
             {
                 await foreach (var change in client.WatchAsync(parseResult.GetValue(ns)!, parseResult.GetValue(prefix), parseResult.GetValue(since), ct))
                 {
-                    await output.WriteLineAsync(WatchLine(change));
+                    await output.WriteLineAsync(parseResult.GetValue(format) == OutputFormat.Json ? WatchJson.Format(change) : WatchLine(change));
                     await output.FlushAsync(ct);
                     if (change.Kind == WatchEventKind.Compacted)
                     {
@@ -219,10 +248,17 @@ public static class KvCommand
         var ns = Namespace();
         var key = Key();
         var limit = new Option<int?>("--limit") { Description = "At most L versions." };
-        var command = new Command("history", "Show the past versions of a key.") { ns, key, limit };
+        var format = OutputFormat.Create("{revision, items: [as kv get prints a key]}");
+        var command = new Command("history", "Show the past versions of a key.") { ns, key, limit, format };
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, output, _, ct) =>
         {
             var history = await client.HistoryAsync(parseResult.GetValue(ns)!, parseResult.GetValue(key)!, parseResult.GetValue(limit), ct);
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                await output.WriteLineAsync(KvListJson.Format(history.Value.Revision, history.Value.Items));
+                return ExitCodes.Ok;
+            }
+
             TextTable.Write(output, ["MOD-REVISION", "CREATE-REVISION", "VERSION", "CONTENT-TYPE", "VALUE"],
                 history.Value.Items.Select(i => (IReadOnlyList<string>)[Text(i.ModRevision), Text(i.CreateRevision), Text(i.Version), i.ContentType ?? "-", ValueText.Preview(i.Value ?? [], PreviewChars)]));
             return ExitCodes.Ok;

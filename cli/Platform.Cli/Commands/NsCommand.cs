@@ -168,11 +168,18 @@ public static class NsCommand
     private static Command Remove(ClientOptions connection)
     {
         var ns = Namespace();
-        var command = new Command("rm", "Remove a namespace and its keys.") { ns };
+        var format = OutputFormat.Create("{namespace, removed}");
+        var command = new Command("rm", "Remove a namespace and its keys.") { ns, format };
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, output, _, ct) =>
         {
             var nsName = parseResult.GetValue(ns)!;
             await client.DeleteNamespaceAsync(nsName, ct);
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                OutputFormat.WriteJson(output, new { @namespace = nsName, removed = true });
+                return ExitCodes.Ok;
+            }
+
             await output.WriteLineAsync($"removed namespace {nsName}");
             return ExitCodes.Ok;
         }, cancellationToken));

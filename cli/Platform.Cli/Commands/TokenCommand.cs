@@ -60,10 +60,17 @@ public static class TokenCommand
     private static Command Revoke(ClientOptions connection)
     {
         var name = new Argument<string>("NAME") { Description = "The token's name." };
-        var command = new Command("revoke", "Revoke a token.") { name };
+        var format = OutputFormat.Create("{name, revoked}");
+        var command = new Command("revoke", "Revoke a token.") { name, format };
         command.SetAction((parseResult, cancellationToken) => ClientInvocation.RunAsync(parseResult, connection, async (client, output, _, ct) =>
         {
             await client.RevokeTokenAsync(parseResult.GetValue(name)!, ct);
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                OutputFormat.WriteJson(output, new { name = parseResult.GetValue(name), revoked = true });
+                return ExitCodes.Ok;
+            }
+
             await output.WriteLineAsync($"revoked token {parseResult.GetValue(name)}");
             return ExitCodes.Ok;
         }, cancellationToken));

@@ -4,13 +4,17 @@ using Platform.Cli.Up;
 namespace Platform.Cli.Connection;
 
 /// <summary>
-/// Where a client command sends its requests and with which token: <c>--endpoint</c> and
-/// <c>--token</c>, else the first node of the first region and the admin token of
-/// <c>./.platform/cluster.json</c> (what <c>platform up</c> wrote).
+/// Where a client command sends its requests and with which token: <c>--endpoint</c> (one address,
+/// or several separated by commas, best first) and <c>--token</c>; else every node of
+/// <c>./.platform/cluster.json</c> (what <c>platform up</c> wrote), the first region's first, and
+/// its admin token. The client fails over along the list when an endpoint cannot be reached.
 /// </summary>
-public sealed record ClientTarget(Uri Endpoint, string? Token)
+public sealed record ClientTarget(IReadOnlyList<Uri> Endpoints, string? Token)
 {
     public static string DefaultClusterFile => Path.Combine(Directory.GetCurrentDirectory(), ".platform", "cluster.json");
+
+    /// <summary>The endpoint tried first.</summary>
+    public Uri Endpoint => Endpoints[0];
 
     /// <summary>Resolves the target; on failure <paramref name="error"/> says what to pass instead (a usage error).</summary>
     public static bool TryResolve(string? endpoint, string? token, string clusterFilePath, out ClientTarget? target, out string? error)
@@ -33,24 +37,32 @@ public sealed record ClientTarget(Uri Endpoint, string? Token)
             }
         }
 
-        if (endpoint is null && cluster?.Regions is [var region, ..] && region.Nodes is [var node, ..])
+        // Nodes, not edges: a node's reads default to linearizable, which is what a person at a
+        // command line expects to see after a write.
+        var addresses = endpoint is not null
+            ? endpoint.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [.. (cluster?.Regions ?? []).SelectMany(r => r.Nodes ?? []).Select(n => n.Http)];
+        if (addresses.Length == 0)
         {
-            endpoint = node.Http;
-        }
-
-        if (endpoint is null)
-        {
-            error = $"no --endpoint given and no node in {clusterFilePath} (start one with `platform up`, or pass --endpoint http://HOST:PORT)";
+            error = endpoint is not null
+                ? "--endpoint: no address given"
+                : $"no --endpoint given and no node in {clusterFilePath} (start one with `platform up`, or pass --endpoint http://HOST:PORT)";
             return false;
         }
 
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        var uris = new List<Uri>();
+        foreach (var address in addresses)
         {
-            error = $"--endpoint: '{endpoint}' is not an http:// or https:// address";
-            return false;
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                error = $"--endpoint: '{address}' is not an http:// or https:// address";
+                return false;
+            }
+
+            uris.Add(uri);
         }
 
-        target = new ClientTarget(uri, token ?? cluster?.AdminToken);
+        target = new ClientTarget(uris, token ?? cluster?.AdminToken);
         return true;
     }
 }

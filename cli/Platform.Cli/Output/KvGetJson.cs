@@ -19,26 +19,36 @@ public static class KvGetJson
     public static string Format(KeyEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Options))
-        {
-            json.WriteStartObject();
-            json.WriteString("key", envelope.Key);
-            WriteNullable(json, "value", ValueText.AsUtf8(envelope.Value));
-            json.WriteString("valueBase64", Convert.ToBase64String(envelope.Value));
-            WriteNullable(json, "contentType", envelope.ContentType);
-            json.WriteNumber("createRevision", envelope.CreateRevision);
-            json.WriteNumber("modRevision", envelope.ModRevision);
-            json.WriteNumber("version", envelope.Version);
-            json.WriteNumber("revision", envelope.Revision);
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return Json(json => Write(json, envelope));
     }
 
-    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    /// <summary>One envelope as the object above; listings and histories hold these too.</summary>
+    public static void Write(Utf8JsonWriter json, KeyEnvelope envelope)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(envelope);
+        json.WriteStartObject();
+        json.WriteString("key", envelope.Key);
+        WriteValue(json, envelope.Value);
+        WriteNullable(json, "contentType", envelope.ContentType);
+        json.WriteNumber("createRevision", envelope.CreateRevision);
+        json.WriteNumber("modRevision", envelope.ModRevision);
+        json.WriteNumber("version", envelope.Version);
+        json.WriteNumber("revision", envelope.Revision);
+        json.WriteEndObject();
+    }
+
+    /// <summary><c>value</c> (the UTF-8 text, or null) and <c>valueBase64</c> (null only when there are no bytes at all).</summary>
+    public static void WriteValue(Utf8JsonWriter json, byte[]? value)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        WriteNullable(json, "value", value is null ? null : ValueText.AsUtf8(value));
+        WriteNullable(json, "valueBase64", value is null ? null : Convert.ToBase64String(value));
+    }
+
+    public static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         if (value is null)
         {
             json.WriteNull(name);
@@ -47,5 +57,18 @@ public static class KvGetJson
         {
             json.WriteString(name, value);
         }
+    }
+
+    /// <summary>The text of what <paramref name="write"/> writes, with the command line's escaping.</summary>
+    public static string Json(Action<Utf8JsonWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            write(json);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

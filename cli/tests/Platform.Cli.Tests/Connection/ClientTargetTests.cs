@@ -20,12 +20,22 @@ public sealed class ClientTargetTests : IDisposable
     ]).Write(ClusterFilePath);
 
     [Fact]
-    public void Defaults_to_the_first_node_of_the_first_region_and_the_admin_token()
+    public void Defaults_to_every_node_first_region_first_and_the_admin_token()
     {
         WriteCluster();
 
         Assert.True(ClientTarget.TryResolve(null, null, ClusterFilePath, out var target, out _));
-        Assert.Equal(new ClientTarget(new Uri("http://127.0.0.1:7101"), "secret-admin"), target);
+        Assert.Equal(["http://127.0.0.1:7101/", "http://127.0.0.1:7102/", "http://127.0.0.1:7201/"], target!.Endpoints.Select(e => e.ToString()));
+        Assert.Equal("secret-admin", target.Token);
+    }
+
+    [Fact]
+    public void An_endpoint_list_keeps_its_order_and_rejects_a_bad_member()
+    {
+        Assert.True(ClientTarget.TryResolve("http://127.0.0.1:8080, https://edge.example:443", null, ClusterFilePath, out var target, out _));
+        Assert.Equal(["http://127.0.0.1:8080/", "https://edge.example/"], target!.Endpoints.Select(e => e.ToString()));
+        Assert.False(ClientTarget.TryResolve("http://127.0.0.1:8080,ftp://x", null, ClusterFilePath, out _, out var error));
+        Assert.Contains("ftp://x", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -34,7 +44,8 @@ public sealed class ClientTargetTests : IDisposable
         WriteCluster();
 
         Assert.True(ClientTarget.TryResolve("http://127.0.0.1:8080", "mine", ClusterFilePath, out var target, out _));
-        Assert.Equal(new ClientTarget(new Uri("http://127.0.0.1:8080"), "mine"), target);
+        Assert.Equal([new Uri("http://127.0.0.1:8080")], target!.Endpoints);
+        Assert.Equal("mine", target.Token);
     }
 
     [Fact]

@@ -219,6 +219,45 @@ public sealed partial class UpProcessTests : IDisposable
         Assert.Equal(1, CliRunner.Run("kv", "put", "payments", "limits/daily", "1", "--endpoint", endpoint, "--token", minted.Output.Trim()).ExitCode);
         Assert.Equal(0, CliRunner.Run(Target("kv", "del", "payments", "limits/daily")).ExitCode);
         Assert.Equal(0, CliRunner.Run(Target("kv", "put", "payments", "limits/daily", "700")).ExitCode);
+        RemainingCommandsSpeakJson(endpoint, token);
+    }
+
+    /// <summary>--output json of the other commands, parsed; failover along an endpoint list; a problem's hint.</summary>
+    private static void RemainingCommandsSpeakJson(string endpoint, string token)
+    {
+        string[] Target(params string[] args) => [.. args, "--endpoint", endpoint, "--token", token];
+        static System.Text.Json.JsonElement Json(string[] args)
+        {
+            var (code, output, error) = CliRunner.Run(args);
+            Assert.True(code == 0, $"{string.Join(' ', args)}: {error}");
+            return System.Text.Json.JsonDocument.Parse(output).RootElement;
+        }
+
+        var put = Json(Target("kv", "put", "payments", "limits/weekly", "900", "-o", "json"));
+        Assert.Equal(("payments", "limits/weekly", 1L), (put.GetProperty("namespace").GetString(), put.GetProperty("key").GetString(), put.GetProperty("version").GetInt64()));
+        var listed = Json(Target("kv", "ls", "payments", "--prefix", "limits/", "-o", "json"));
+        Assert.Equal(["limits/daily", "limits/weekly"], listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetString()));
+        Assert.Equal(["700", "900"], listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("value").GetString()));
+        Assert.True(listed.GetProperty("revision").GetInt64() >= put.GetProperty("revision").GetInt64());
+        var history = Json(Target("kv", "history", "payments", "limits/daily", "-o", "json"));
+        Assert.Contains(history.GetProperty("items").EnumerateArray(), i => i.GetProperty("value").GetString() == "500");
+        var deleted = Json(Target("kv", "del", "payments", "limits/weekly", "-o", "json"));
+        Assert.True(deleted.GetProperty("deleted").GetBoolean());
+        Assert.True(Json(Target("token", "revoke", "reader-json", "-o", "json")).GetProperty("revoked").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, Json(Target("drill", "ls", "-o", "json")).ValueKind);
+        Assert.Equal(0, CliRunner.Run(Target("ns", "create", "scratch", "--mode", "local-commit", "--home", "r1")).ExitCode);
+        Assert.True(Json(Target("ns", "rm", "scratch", "-o", "json")).GetProperty("removed").GetBoolean());
+
+        // A dead endpoint first in the list: the command fails over to the next one.
+        var dead = Commands.ClosedEndpoint.Options()[1];
+        var failover = Json(["kv", "get", "payments", "limits/daily", "-o", "json", "--endpoint", $"{dead},{endpoint}", "--token", token]);
+        Assert.Equal("700", failover.GetProperty("value").GetString());
+
+        // A problem answer: its stable code first, then what to do about it.
+        var (missingCode, _, missingError) = CliRunner.Run(Target("kv", "get", "nowhere", "k"));
+        Assert.Equal(ExitCodes.NotFound, missingCode);
+        Assert.StartsWith("NamespaceNotFound: ", missingError, StringComparison.Ordinal);
+        Assert.Contains("hint: platform ns ls", missingError, StringComparison.Ordinal);
     }
 
     private static bool HasExited(int pid)
