@@ -100,9 +100,17 @@ public static class DrillCommand
         return command;
     }
 
-    /// <summary>Polls the report until the drill ends, printing each phase once it has finished.</summary>
+    /// <summary>
+    /// Polls the report until the drill ends: on a terminal a live bar per phase (the running one
+    /// pulsing, finished ones with their duration); elsewhere one line per phase once it has finished.
+    /// </summary>
     private static async Task<DrillReport> FollowAsync(PlatformClient client, string id, TextWriter progress, CancellationToken cancellationToken)
     {
+        if (Terminal.IsInteractive(progress))
+        {
+            return await DrillProgress.FollowAsync(Terminal.For(progress, interactive: true), id, ct => client.GetDrillAsync(id, ct), Poll, cancellationToken);
+        }
+
         await progress.WriteLineAsync($"drill {id} started");
         var shown = 0;
         while (true)

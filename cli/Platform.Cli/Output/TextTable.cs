@@ -14,13 +14,29 @@ public static class TextTable
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(rows);
+        var list = rows.ToList();
         if (Terminal.IsInteractive(output))
         {
-            Render(Terminal.For(output, interactive: true), headers, rows);
-            return;
+            var console = Terminal.For(output, interactive: true);
+            // A table wider than the terminal would wrap every cell into unreadable slivers; the
+            // plain lines overflow instead, and stay one row per line.
+            if (BorderedWidth(headers, list) <= console.Profile.Width)
+            {
+                Render(console, headers, list);
+                return;
+            }
         }
 
-        WritePlain(output, headers, rows);
+        WritePlain(output, headers, list);
+    }
+
+    /// <summary>The width of the bordered table: each column's widest cell, one space either side, and a rule between.</summary>
+    public static int BorderedWidth(IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(rows);
+        var widths = Widths(headers, rows);
+        return widths.Sum() + (3 * widths.Length) + 1;
     }
 
     /// <summary>The bordered table a terminal shows; cells are text, never markup.</summary>
@@ -68,12 +84,10 @@ public static class TextTable
         }
     }
 
-    private static void WritePlain(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    private static int[] Widths(IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
     {
-        var all = new List<IReadOnlyList<string>> { headers };
-        all.AddRange(rows);
         var widths = new int[headers.Count];
-        foreach (var row in all)
+        foreach (var row in rows.Prepend(headers))
         {
             for (var i = 0; i < widths.Length && i < row.Count; i++)
             {
@@ -81,7 +95,13 @@ public static class TextTable
             }
         }
 
-        foreach (var row in all)
+        return widths;
+    }
+
+    private static void WritePlain(TextWriter output, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        var widths = Widths(headers, rows);
+        foreach (var row in rows.Prepend(headers))
         {
             var cells = Enumerable.Range(0, widths.Length).Select(i => i < row.Count ? row[i] : string.Empty);
             // The last column is not padded, so lines carry no trailing spaces.

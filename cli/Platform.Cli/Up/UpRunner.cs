@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Platform.Cli.Output;
 using Platform.Regional.Security;
 
 namespace Platform.Cli.Up;
@@ -60,7 +61,8 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
             }
 
             output.WriteLine($"platform up: started {children.Count} node(s) in {regions.Count} region(s); waiting for every group to have a leader...");
-            if (!WaitUntilReady(stopped))
+            var progress = new StartupProgress(output);
+            if (!WaitUntilReady(progress, stopped))
             {
                 return stopped.IsSet ? ExitCodes.Ok : ExitCodes.Unavailable;
             }
@@ -72,7 +74,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 edge.Start(OnEdgeExited);
             }
 
-            if (!WaitUntilEdgesServe(stopped))
+            if (!WaitUntilEdgesServe(progress, stopped))
             {
                 return stopped.IsSet ? ExitCodes.Ok : ExitCodes.Unavailable;
             }
@@ -123,18 +125,12 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
     }
 
     /// <summary>Edges start in a second or two; each answers /healthz once it listens.</summary>
-    private bool WaitUntilEdgesServe(ManualResetEventSlim stopped)
+    private bool WaitUntilEdgesServe(StartupProgress progress, ManualResetEventSlim stopped)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + ReadyBound;
-        while (DateTime.UtcNow < deadline && !stopped.IsSet)
+        if (progress.WaitFor("edge proxies serving", edges.Count, () => edges.Count(edge => Answers(http, edge.Region.EdgeUrl, "/healthz")), stopped, ReadyBound))
         {
-            if (edges.All(edge => Answers(http, edge.Region.EdgeUrl, "/healthz")))
-            {
-                return true;
-            }
-
-            stopped.Wait(TimeSpan.FromMilliseconds(200));
+            return true;
         }
 
         if (!stopped.IsSet)
@@ -145,19 +141,13 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         return false;
     }
 
-    private bool WaitUntilReady(ManualResetEventSlim stopped)
+    /// <summary>A node answers /readyz once every group it holds a replica of has a leader.</summary>
+    private bool WaitUntilReady(StartupProgress progress, ManualResetEventSlim stopped)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + ReadyBound;
-        while (DateTime.UtcNow < deadline && !stopped.IsSet)
+        if (progress.WaitFor("nodes ready (every group has a leader)", children.Count, () => children.Count(child => Answers(http, child.Node.HttpUrl, "/readyz")), stopped, ReadyBound))
         {
-            var ready = children.Count(child => Answers(http, child.Node.HttpUrl, "/readyz"));
-            if (ready == children.Count)
-            {
-                return true;
-            }
-
-            stopped.Wait(TimeSpan.FromMilliseconds(300));
+            return true;
         }
 
         if (!stopped.IsSet)
@@ -184,26 +174,18 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
     private void PrintEndpoints(IReadOnlyList<LocalRegion> regions, string dataDirectory)
     {
         output.WriteLine();
-        output.WriteLine($"{"region",-12} {"node",-8} {"http",-24} {"silo",6} {"gateway",8} {"pid",8}");
-        foreach (var region in regions)
-        {
-            foreach (var node in region.Nodes)
-            {
-                output.WriteLine($"{region.Name,-12} {node.Name,-8} {node.HttpUrl,-24} {node.SiloPort,6} {node.GatewayPort,8} {children.Single(c => c.Node == node).Pid,8}");
-            }
-        }
-
+        TextTable.Write(output, ["REGION", "NODE", "HTTP", "SILO", "GATEWAY", "PID"],
+            regions.SelectMany(region => region.Nodes.Select(node => (IReadOnlyList<string>)[
+                region.Name, node.Name, node.HttpUrl, Text(node.SiloPort), Text(node.GatewayPort), Text(children.Single(c => c.Node == node).Pid)])));
         output.WriteLine();
-        output.WriteLine($"{"region",-12} {"edge proxy",-24} {"edge HTTP/2",-24} {"pid",8}");
-        foreach (var region in regions)
-        {
-            output.WriteLine($"{region.Name,-12} {region.EdgeUrl,-24} {region.EdgeHttp2Url,-24} {edges.Single(e => e.Region == region).Pid,8}");
-        }
-
+        TextTable.Write(output, ["REGION", "EDGE PROXY", "EDGE HTTP/2", "PID"],
+            regions.Select(region => (IReadOnlyList<string>)[region.Name, region.EdgeUrl, region.EdgeHttp2Url, Text(edges.Single(e => e.Region == region).Pid)]));
         output.WriteLine();
         output.WriteLine($"Every group has a leader. Wrote {Path.Combine(dataDirectory, "cluster.json")}. Press Ctrl+C to stop.");
         output.WriteLine("Each node serves the whole /v1 API; fleets read and watch through their region's edge proxy (same routes, cached).");
     }
+
+    private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>With --base-port 0 every endpoint gets a free port of its own (edges too); with --edge-port 0 the edges do.</summary>
     private IReadOnlyList<LocalRegion> WithFreePorts(IReadOnlyList<LocalRegion> planned) =>

@@ -46,4 +46,11 @@ public sealed class TextTableTests
 
         Assert.False(Terminal.IsInteractive(output));
     }
+
+    [Fact]
+    public void The_bordered_width_counts_cells_padding_and_rules()
+    {
+        // "│ KEY        │ VALUE │" = 1 + (1 + 10 + 1) + 1 + (1 + 5 + 1) + 1
+        Assert.Equal(22, TextTable.BorderedWidth(["KEY", "VALUE"], [["longer-key", "1"]]));
+    }
 }
