@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks (shared/API.md, Developer commands):
-#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | global | replication | drills | edge | all (default)
+#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | global | replication | drills | edge | herd | all (default)
 # Builds in Release, runs BenchmarkDotNet in its default (full) job (or the storage harness) and
 # writes each report to loadtests/results/<scenario>/, so the figures are committed with the code
 # that produced them. The storage harness writes in $BENCH_SCRATCH (default: loadtests/.scratch,
@@ -33,6 +33,12 @@
 # downstream SSE watchers (LOADTEST_EDGE_WATCHERS) of one namespace: memory per watcher, one upstream watch,
 # delivery latency of LOADTEST_EDGE_WRITES (20) writes 500 ms apart (results/edge/); the cached-read runs in
 # LOADTEST_EDGE_ROUNDS (3) rounds, judged on the median; about 6 minutes.
+# herd: a cold-start herd on `platform up --regions eu-west --nodes 3`: LOADTEST_HERD_CLIENTS (default 10,000)
+# clients released at once, each on its own HTTP/1.1 connection, each reading 10 keys of a namespace nobody
+# has read yet, through the region's edge and (side by side, alternating which goes first) straight from the
+# 3 nodes with serializable reads; when the whole fleet had its configuration (p50/p99/p99.9/all), retries
+# after 429/503, and how many reads reached the nodes (results/herd/); LOADTEST_EDGE_ROUNDS (3) rounds;
+# about 3 minutes.
 # Installs Debian's wrk and nginx when missing (nginx's service is not started: the harness runs its own on
 # 127.0.0.1), and raises the open-file limit to the hard limit (10,000 watchers are as many sockets).
 set -euo pipefail
@@ -48,9 +54,9 @@ declare -A filters=(
 )
 
 case "$scenario" in
-  all) scenarios=(consensus fsync storage regional global replication drills edge) ;;
-  consensus|fsync|storage|regional|up|failover|global|replication|drills|edge) scenarios=("$scenario") ;;
-  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|global|replication|drills|edge|all]" >&2; exit 2 ;;
+  all) scenarios=(consensus fsync storage regional global replication drills edge herd) ;;
+  consensus|fsync|storage|regional|up|failover|global|replication|drills|edge|herd) scenarios=("$scenario") ;;
+  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|global|replication|drills|edge|herd|all]" >&2; exit 2 ;;
 esac
 
 case " ${scenarios[*]} " in
@@ -78,14 +84,18 @@ case " ${scenarios[*]} " in
     ulimit -n "$(ulimit -Hn)" ;;
 esac
 case " ${scenarios[*]} " in
-  *" regional "*|*" up "*|*" failover "*|*" global "*|*" replication "*|*" drills "*|*" edge "*)
+  # The herd's 10,000 connections, at both ends.
+  *" herd "*) ulimit -n "$(ulimit -Hn)" ;;
+esac
+case " ${scenarios[*]} " in
+  *" regional "*|*" up "*|*" failover "*|*" global "*|*" replication "*|*" drills "*|*" edge "*|*" herd "*)
     # The harness starts the CLI's release build as `dotnet platform.dll up ...`.
     dotnet build "$root/cli/Platform.Cli/Platform.Cli.csproj" -c Release -nologo -clp:ErrorsOnly
     dotnet build "$here/Platform.LoadTests/Platform.LoadTests.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
 
 for s in "${scenarios[@]}"; do
-  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ] || [ "$s" = global ] || [ "$s" = replication ] || [ "$s" = drills ] || [ "$s" = edge ]; then
+  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ] || [ "$s" = global ] || [ "$s" = replication ] || [ "$s" = drills ] || [ "$s" = edge ] || [ "$s" = herd ]; then
     echo "==> load test: $s"
     dotnet "$here/Platform.LoadTests/bin/Release/net10.0/Platform.LoadTests.dll" "$s" \
       --platform "$root/cli/Platform.Cli/bin/Release/net10.0/platform.dll" \

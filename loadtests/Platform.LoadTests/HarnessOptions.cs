@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// <c>Platform.LoadTests regional|up|failover|global|replication|drills|edge --platform PATH/platform.dll --results DIR [--repo DIR]</c>, plus the
+/// <c>Platform.LoadTests regional|up|failover|global|replication|drills|edge|herd --platform PATH/platform.dll --results DIR [--repo DIR]</c>, plus the
 /// run's parameters from the environment so a short trial needs no other command line:
 /// LOADTEST_SECONDS (each concurrent phase, default 15), LOADTEST_WARMUP_SECONDS (default 3; also the
 /// writing before the failover's kill),
@@ -14,6 +14,7 @@ namespace Platform.LoadTests;
 /// LOADTEST_DRILL_ROUNDS (rounds of four failover drills of the drills scenario, default 3),
 /// LOADTEST_EDGE_KEYS (keys cached for the edge's memory per key, default 20000), LOADTEST_EDGE_WATCHERS
 /// (downstream watchers of the edge, default 10000), LOADTEST_EDGE_WRITES (writes they are sent, default 20),
+/// LOADTEST_HERD_CLIENTS (clients of the cold-start herd, default 10000; its rounds are LOADTEST_EDGE_ROUNDS),
 /// LOADTEST_DATA_ROOT (where the fresh data directories go, default the temp directory).
 /// </summary>
 public sealed record HarnessOptions(
@@ -24,7 +25,7 @@ public sealed record HarnessOptions(
     string DataRoot,
     RunParameters Parameters)
 {
-    public const string Usage = "usage: Platform.LoadTests regional|up|failover|global|replication|drills|edge --platform PATH/platform.dll --results DIR [--repo DIR]";
+    public const string Usage = "usage: Platform.LoadTests regional|up|failover|global|replication|drills|edge|herd --platform PATH/platform.dll --results DIR [--repo DIR]";
 
     /// <summary>The options, or null (with the reason in <paramref name="error"/>) when the command line is wrong.</summary>
     public static HarnessOptions? Parse(IReadOnlyList<string> args, IDictionary environment, out string? error)
@@ -32,7 +33,7 @@ public sealed record HarnessOptions(
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
         error = null;
-        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover" or "global" or "replication" or "drills" or "edge"))
+        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover" or "global" or "replication" or "drills" or "edge" or "herd"))
         {
             error = Usage;
             return null;
@@ -74,7 +75,8 @@ public sealed record HarnessOptions(
                 EdgeKeys: (int)Number(environment, "LOADTEST_EDGE_KEYS", RunParameters.Defaults.EdgeKeys),
                 EdgeWatchers: (int)Number(environment, "LOADTEST_EDGE_WATCHERS", RunParameters.Defaults.EdgeWatchers),
                 EdgeWrites: (int)Number(environment, "LOADTEST_EDGE_WRITES", RunParameters.Defaults.EdgeWrites),
-                EdgeRounds: (int)Number(environment, "LOADTEST_EDGE_ROUNDS", RunParameters.Defaults.EdgeRounds));
+                EdgeRounds: (int)Number(environment, "LOADTEST_EDGE_ROUNDS", RunParameters.Defaults.EdgeRounds),
+                HerdClients: (int)Number(environment, "LOADTEST_HERD_CLIENTS", RunParameters.Defaults.HerdClients));
             var dataRoot = environment["LOADTEST_DATA_ROOT"] as string is { Length: > 0 } root ? root : Path.GetTempPath();
             return new HarnessOptions(args[0], Path.GetFullPath(platform), Path.GetFullPath(results), named.GetValueOrDefault("--repo"), Path.GetFullPath(dataRoot), parameters);
         }
@@ -114,7 +116,7 @@ public sealed record HarnessOptions(
 /// <param name="EdgeWatchers">Downstream SSE watchers the edge scenario opens on one namespace.</param>
 /// <param name="EdgeWrites">Writes, 500 ms apart, whose delivery to every watcher the edge scenario times.</param>
 /// <param name="EdgeRounds">Rounds of the edge/nginx cached-read runs (each connection count, each proxy): the verdict takes the median.</param>
-public sealed record RunParameters(double Seconds, double WarmupSeconds, int SequentialWrites, int Concurrency, int ValueBytes = 100, int ReadKeys = 1000, int GlobalWrites = 300, int DrillRounds = 3, int EdgeKeys = 20_000, int EdgeWatchers = 10_000, int EdgeWrites = 20, int EdgeRounds = 3)
+public sealed record RunParameters(double Seconds, double WarmupSeconds, int SequentialWrites, int Concurrency, int ValueBytes = 100, int ReadKeys = 1000, int GlobalWrites = 300, int DrillRounds = 3, int EdgeKeys = 20_000, int EdgeWatchers = 10_000, int EdgeWrites = 20, int EdgeRounds = 3, int HerdClients = 10_000)
 {
     public static RunParameters Defaults { get; } = new(Seconds: 15, WarmupSeconds: 3, SequentialWrites: 2000, Concurrency: 64);
 

@@ -5,7 +5,7 @@ using Platform.LoadTests.Scenarios;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// The regional and global load tests (loadtests/run.sh regional|up|failover|global|replication|drills|edge): starts real platforms with `platform up`,
+/// The regional and global load tests (loadtests/run.sh regional|up|failover|global|replication|drills|edge|herd): starts real platforms with `platform up`,
 /// drives them with closed loops and writes the reports under the results directory. Exit code 0 when
 /// everything was measured without an error, 1 when a report holds errors or a figure could not be
 /// measured (the report is still written), 2 on a wrong command line, 130 when interrupted.
@@ -36,6 +36,7 @@ public static class Program
                 "replication" => await RunReplicationAsync(options, machine, cancel.Token),
                 "drills" => await RunDrillsAsync(options, machine, cancel.Token),
                 "edge" => await RunEdgeAsync(options, machine, cancel.Token),
+                "herd" => await RunHerdAsync(options, machine, cancel.Token),
                 _ => await RunRegionalAsync(options, machine, cancel.Token),
             };
         }
@@ -117,6 +118,12 @@ public static class Program
     {
         var report = await EdgeScenario.RunAsync(options, machine, cancellationToken);
         return await WriteReportAsync(options, "edge", EdgeMarkdown.Render(report), ReportJson.Serialize(report), report.Failed, cancellationToken);
+    }
+
+    private static async Task<int> RunHerdAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var report = await HerdScenario.RunAsync(options, machine, cancellationToken);
+        return await WriteReportAsync(options, "herd", HerdMarkdown.Render(report), ReportJson.Serialize(report), report.Failed, cancellationToken);
     }
 
     /// <summary>Writes a scenario's report as results/&lt;scenario&gt;/&lt;scenario&gt;-report.md and .json, prints it, and returns the exit code.</summary>

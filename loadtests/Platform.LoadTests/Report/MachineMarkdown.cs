@@ -27,6 +27,6 @@ public static class MachineMarkdown
     public static string Describe(RunParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return Units.Invariant($"{parameters.Seconds} s per concurrent phase after {parameters.WarmupSeconds} s of warm-up, {parameters.SequentialWrites} sequential writes per target after {parameters.SequentialWarmup} warm-up writes, concurrency {parameters.Concurrency}, {parameters.GlobalWrites} sequential writes per global target after {parameters.GlobalWarmup}, {parameters.DrillRounds} drill rounds, {parameters.EdgeKeys} edge keys, {parameters.EdgeWatchers} edge watchers sent {parameters.EdgeWrites} writes, {parameters.EdgeRounds} rounds of edge/nginx reads");
+        return Units.Invariant($"{parameters.Seconds} s per concurrent phase after {parameters.WarmupSeconds} s of warm-up, {parameters.SequentialWrites} sequential writes per target after {parameters.SequentialWarmup} warm-up writes, concurrency {parameters.Concurrency}, {parameters.GlobalWrites} sequential writes per global target after {parameters.GlobalWarmup}, {parameters.DrillRounds} drill rounds, {parameters.EdgeKeys} edge keys, {parameters.EdgeWatchers} edge watchers sent {parameters.EdgeWrites} writes, {parameters.EdgeRounds} rounds of edge/nginx reads, {parameters.HerdClients} herd clients");
     }
 }
