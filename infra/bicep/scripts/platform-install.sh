@@ -71,6 +71,14 @@ UNIT
   systemctl enable --now "platform-proxy-$name.socket"
 }
 
+# The node and the edge run as an unprivileged system user; only the socket proxies (port 80 on
+# edges) are bound by systemd itself.
+create_user() {
+  id platform >/dev/null 2>&1 || useradd --system --home-dir /var/lib/platform --no-create-home --shell /usr/sbin/nologin platform
+  mkdir -p /var/lib/platform
+  chown platform:platform /var/lib/platform
+}
+
 write_service() {
   cat > /etc/systemd/system/platform.service <<UNIT
 [Unit]
@@ -80,6 +88,8 @@ After=network-online.target
 RequiresMountsFor=/var/lib/platform
 [Service]
 EnvironmentFile=/etc/platform/deploy.env
+User=platform
+Group=platform
 ExecStart=/usr/local/bin/platform-run
 Restart=always
 RestartSec=2
@@ -121,12 +131,14 @@ install_platform
 case "$PLATFORM_ROLE" in
   node)
     prepare_wal_disk
+    create_user
     write_service
     socket_proxy api "$PLATFORM_NODE_IP:$PLATFORM_NODE_HTTP_PORT" "127.0.0.1:$PLATFORM_NODE_HTTP_PORT"
     socket_proxy inter-region "$PLATFORM_NODE_IP:$PLATFORM_INTER_REGION_PORT" "127.0.0.1:$PLATFORM_INTER_REGION_PORT"
     write_prometheus "$PLATFORM_NODE_HTTP_PORT" "$PLATFORM_NODE"
     ;;
   edge)
+    create_user
     write_service
     socket_proxy edge "$PLATFORM_EDGE_PUBLIC_PORT" "127.0.0.1:$PLATFORM_EDGE_PORT"
     write_prometheus "$PLATFORM_EDGE_PORT" "$(hostname)"
