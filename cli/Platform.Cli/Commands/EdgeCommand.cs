@@ -13,7 +13,8 @@ public static class EdgeCommand
     public static Command Create()
     {
         var region = new Option<string?>("--region") { Description = "The region this edge serves." };
-        var port = new Option<int>("--port") { Description = "HTTP port on 127.0.0.1 (HTTP/1.1 and HTTP/2).", DefaultValueFactory = _ => 8080 };
+        var address = ListenAddress.Create(" (both ports)");
+        var port = new Option<int>("--port") { Description = "HTTP/1.1 port (on --address).", DefaultValueFactory = _ => 8080 };
         var http2Port = new Option<int>("--http2-port") { Description = "A second port speaking HTTP/2 without TLS (prior knowledge), for clients that multiplex many watches; 0 for none.", DefaultValueFactory = _ => 0 };
         var nodes = new Option<string?>("--nodes") { Description = "The region's nodes: http://127.0.0.1:7101,http://127.0.0.1:7102,..." };
         var remote = new Option<string?>("--remote") { Description = "Other regions' nodes, nearest first, used while the region is down: region=http://host:port,..." };
@@ -25,7 +26,7 @@ public static class EdgeCommand
         var tokenStaleness = new Option<string>("--token-max-staleness") { Description = "Oldest token check the edge still honours, even while the region is down, so also how long it can serve stale values (<n>ms|s|m).", DefaultValueFactory = _ => "60s" };
         var command = new Command("edge", "Run one caching edge proxy in front of a region (YARP): cached reads, shared watches, routed writes.")
         {
-            region, port, http2Port, nodes, remote, cacheMib, bufferEvents, concurrency, tokenRate, tokenBurst, tokenStaleness,
+            region, address, port, http2Port, nodes, remote, cacheMib, bufferEvents, concurrency, tokenRate, tokenBurst, tokenStaleness,
         };
         command.SetAction(parseResult =>
         {
@@ -65,6 +66,12 @@ public static class EdgeCommand
                 problems.Add("--upstream-concurrency, --watch-buffer and --cache-mib are at least 1, --token-rate at least 0.");
             }
 
+            var listenAddress = ListenAddress.Parse(parseResult.GetValue(address)!, out var addressProblem);
+            if (addressProblem is not null)
+            {
+                problems.Add(addressProblem);
+            }
+
             if (problems.Count > 0)
             {
                 problems.ForEach(error.WriteLine);
@@ -75,6 +82,7 @@ public static class EdgeCommand
             {
                 Region = regionName!,
                 Port = parseResult.GetValue(port),
+                ListenAddress = listenAddress!,
                 Http2Port = parseResult.GetValue(http2Port),
                 RegionNodes = regionNodes!,
                 RemoteNodes = remoteNodes!,

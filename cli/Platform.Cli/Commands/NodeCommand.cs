@@ -22,20 +22,21 @@ public static class NodeCommand
         var name = new Option<string?>("--name") { Description = "This node's name (the Orleans silo name), e.g. node-1." };
         var nodes = new Option<string?>("--nodes") { Description = "Comma-separated names of every node of the region, in order (node i hosts replica i)." };
         var dataDir = new Option<string>("--data-dir") { Description = "The platform's data directory; this node keeps <data-dir>/<region>/<name>/.", DefaultValueFactory = _ => ".platform" };
-        var httpPort = new Option<int>("--http-port") { Description = "HTTP port on 127.0.0.1.", DefaultValueFactory = _ => 7101 };
+        var address = ListenAddress.Create(" and to advertise to the other nodes: HTTP, silo, gateway and inter-region ports");
+        var httpPort = new Option<int>("--http-port") { Description = "HTTP port (on --address).", DefaultValueFactory = _ => 7101 };
         var siloPort = new Option<int>("--silo-port") { Description = "Orleans silo-to-silo port.", DefaultValueFactory = _ => 11101 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans gateway port.", DefaultValueFactory = _ => 12101 };
         var groups = new Option<int>("--groups") { Description = "Consensus groups in the region.", DefaultValueFactory = _ => 4 };
         var clustering = new Option<string>("--clustering")
         {
-            Description = "Cluster membership: embedded (a file under --data-dir) or azurite (Azure Table Storage; the connection string from PLATFORM_AZURE_TABLES).",
+            Description = "Cluster membership: embedded (a file under --data-dir), or azure-table (Azure Table Storage, or Azurite locally, also spelled azurite; the connection string from PLATFORM_AZURE_TABLES).",
             DefaultValueFactory = _ => "embedded",
         };
         var adminTokenHash = new Option<string?>("--admin-token-sha256")
         {
             Description = "SHA-256 (hex) of the bootstrap admin token, which may do anything; platform up passes the hash of the token in cluster.json.",
         };
-        var interRegionPort = new Option<int?>("--inter-region-port") { Description = "Port of this node's inter-region endpoint (HTTP/2 on 127.0.0.1); with it the node joins the other regions (secret from PLATFORM_INTER_REGION_SECRET)." };
+        var interRegionPort = new Option<int?>("--inter-region-port") { Description = "Port of this node's inter-region endpoint (HTTP/2 on --address); with it the node joins the other regions (secret from PLATFORM_INTER_REGION_SECRET)." };
         var peers = new Option<string?>("--peers") { Description = "Every node's inter-region address: region/node=http://host:port,..." };
         var wanRtt = new Option<string>("--wan-rtt") { Description = "Round trip added to every cross-region call (e.g. 80ms).", DefaultValueFactory = _ => "0ms" };
         var wanRttPair = new Option<string[]>("--wan-rtt-pair") { Description = "Round trip for one pair of regions, overriding --wan-rtt: a:b=120ms (repeatable).", AllowMultipleArgumentsPerToken = false };
@@ -44,7 +45,7 @@ public static class NodeCommand
         var globalVoters = new Option<int?>("--global-voters") { Description = "Nodes of each region (the first ones of --nodes) that vote in the strong-global groups; the others hold learners. Default: all." };
         var command = new Command("node", "Run one node (an Orleans silo with its replicas, and the HTTP routes), or check a node's write-ahead log.")
         {
-            checkWal, region, name, nodes, dataDir, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, interRegionPort, peers, wanRtt, wanRttPair, chaos, globalVoters, autoFailoverAfter,
+            checkWal, region, name, nodes, dataDir, address, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, interRegionPort, peers, wanRtt, wanRttPair, chaos, globalVoters, autoFailoverAfter,
         };
         command.SetAction(parseResult =>
         {
@@ -69,18 +70,24 @@ public static class NodeCommand
             {
                 case "embedded":
                     break;
-                case "azurite":
+                case "azure-table" or "azurite":
                     azureTables = Environment.GetEnvironmentVariable("PLATFORM_AZURE_TABLES");
                     if (string.IsNullOrEmpty(azureTables))
                     {
-                        error.WriteLine("--clustering azurite needs the Azure Table Storage connection string in PLATFORM_AZURE_TABLES.");
+                        error.WriteLine($"--clustering {parseResult.GetValue(clustering)} needs the Azure Table Storage connection string in PLATFORM_AZURE_TABLES.");
                         return ExitCodes.Usage;
                     }
 
                     break;
                 default:
-                    error.WriteLine("--clustering is embedded or azurite.");
+                    error.WriteLine("--clustering is embedded, azure-table or azurite.");
                     return ExitCodes.Usage;
+            }
+
+            if (ListenAddress.Parse(parseResult.GetValue(address)!, out var addressProblem) is not { } listenAddress)
+            {
+                error.WriteLine(addressProblem);
+                return ExitCodes.Usage;
             }
 
             var data = Path.GetFullPath(parseResult.GetValue(dataDir)!);
@@ -94,7 +101,7 @@ public static class NodeCommand
                 AdminTokenHash = parseResult.GetValue(adminTokenHash),
                 Chaos = parseResult.GetValue(chaos),
             };
-            var endpoints = new NodeEndpoints(parseResult.GetValue(httpPort), parseResult.GetValue(siloPort), parseResult.GetValue(gatewayPort));
+            var endpoints = new NodeEndpoints(parseResult.GetValue(httpPort), parseResult.GetValue(siloPort), parseResult.GetValue(gatewayPort), listenAddress);
             INodeExtension? extension = null;
             if (parseResult.GetValue(interRegionPort) is { } port)
             {
@@ -118,7 +125,7 @@ public static class NodeCommand
                     return ExitCodes.Usage;
                 }
 
-                extension = new Platform.Global.Hosting.GlobalNodeExtension(links.Options! with { GlobalVotersPerRegion = voters, AutoFailoverAfter = unreachableFor });
+                extension = new Platform.Global.Hosting.GlobalNodeExtension(links.Options! with { GlobalVotersPerRegion = voters, AutoFailoverAfter = unreachableFor, ListenAddress = listenAddress });
             }
 
             using var host = NodeHost.Build(options, endpoints, Path.Combine(data, regionName, "membership.json"), azureTables, extension);

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -41,10 +40,10 @@ public static class EdgeHost
 
         builder.WebHost.UseKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(options.ListenAddress, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
             if (options.Http2Port != 0)
             {
-                kestrel.Listen(IPAddress.Loopback, options.Http2Port, listen => listen.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(options.ListenAddress, options.Http2Port, listen => listen.Protocols = HttpProtocols.Http2);
             }
 
             // Fleets hold thousands of watches over few HTTP/2 connections.

@@ -12,6 +12,9 @@ public sealed record EdgeOptions
     /// <summary>The HTTP port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; } = 8080;
 
+    /// <summary>Where the edge listens: loopback locally, the machine's private address behind a load balancer.</summary>
+    public System.Net.IPAddress ListenAddress { get; init; } = System.Net.IPAddress.Loopback;
+
     /// <summary>
     /// A second port that speaks HTTP/2 without TLS (prior knowledge), for fleets that multiplex
     /// thousands of reads and watches over a few connections; 0 for none. Kestrel offers HTTP/2 on a

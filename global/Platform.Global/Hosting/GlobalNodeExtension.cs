@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +24,7 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
     public void ConfigureKestrel(KestrelServerOptions kestrel)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
-        kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+        kestrel.Listen(options.ListenAddress, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
     }
 
     public void ConfigureServices(IServiceCollection services)

@@ -17,6 +17,9 @@ public sealed record InterRegionOptions
     /// <summary>The inter-region listener's port on 127.0.0.1 (HTTP/2 without TLS).</summary>
     public required int Port { get; init; }
 
+    /// <summary>Where the inter-region listener binds: the node's own address (loopback locally).</summary>
+    public System.Net.IPAddress ListenAddress { get; init; } = System.Net.IPAddress.Loopback;
+
     /// <summary>The per-deployment secret every inter-region request is signed with.</summary>
     public required byte[] Secret { get; init; }
 

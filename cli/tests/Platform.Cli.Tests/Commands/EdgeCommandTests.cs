@@ -13,4 +13,19 @@ public sealed class EdgeCommandTests
         Assert.Contains("--remote", error, StringComparison.Ordinal);
         Assert.Contains("--token-max-staleness", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("edge")]
+    [InlineData("node")]
+    public void An_address_must_be_one_ip_of_the_machine(string command)
+    {
+        string[] args = command == "edge"
+            ? ["edge", "--region", "r1", "--nodes", "http://127.0.0.1:7101", "--address", "0.0.0.0"]
+            : ["node", "--region", "r1", "--name", "node-1", "--nodes", "node-1", "--address", "my-host"];
+
+        var (exitCode, _, error) = CliRunner.Run(args);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("--address", error, StringComparison.Ordinal);
+    }
 }

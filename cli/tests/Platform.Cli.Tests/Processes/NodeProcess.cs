@@ -53,7 +53,10 @@ internal sealed partial class NodeProcess : IDisposable
 
     public int GatewayPort { get; }
 
-    public Uri Http => new($"http://127.0.0.1:{HttpPort}");
+    public Uri Http => new($"http://{Address ?? "127.0.0.1"}:{HttpPort}");
+
+    /// <summary>The node's <c>--address</c>; null leaves the default (127.0.0.1).</summary>
+    public string? Address { get; init; }
 
     /// <summary>True while the process exists (running or frozen).</summary>
     public bool IsRunning => process is { HasExited: false };
@@ -89,10 +92,16 @@ internal sealed partial class NodeProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
+        if (Address is not null)
+        {
+            start.ArgumentList.Add("--address");
+            start.ArgumentList.Add(Address);
+        }
+
         if (AzureTables is not null)
         {
             start.ArgumentList.Add("--clustering");
-            start.ArgumentList.Add("azurite");
+            start.ArgumentList.Add("azure-table");
             start.Environment["PLATFORM_AZURE_TABLES"] = AzureTables;
         }
 
