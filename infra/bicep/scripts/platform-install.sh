@@ -49,7 +49,8 @@ install_platform() {
   chmod 0755 /opt/platform/platform
 }
 
-# Forwards PRIVATE_IP:PORT (or every address, for the edge) to the loopback port the process binds.
+# Forwards a port of every address to the loopback port the edge binds (port 80 needs privileges
+# the unprivileged edge does not have; systemd binds it).
 socket_proxy() {
   local name="$1" listen="$2" target="$3"
   cat > "/etc/systemd/system/platform-proxy-$name.socket" <<UNIT
@@ -105,14 +106,14 @@ UNIT
 }
 
 write_prometheus() {
-  local port="$1" instance="$2"
+  local target="$1" instance="$2"
   {
     echo "global:"
     echo "  scrape_interval: 15s"
     echo "  external_labels: { region: '$PLATFORM_REGION', role: '$PLATFORM_ROLE', instance_name: '$instance' }"
     echo "scrape_configs:"
     echo "  - job_name: platform-$PLATFORM_ROLE"
-    echo "    static_configs: [ { targets: ['127.0.0.1:$port'] } ]"
+    echo "    static_configs: [ { targets: ['$target'] } ]"
     if [ -n "$PLATFORM_METRICS_WRITE_URL" ]; then
       echo "remote_write:"
       echo "  - url: '$PLATFORM_METRICS_WRITE_URL'"
@@ -133,15 +134,14 @@ case "$PLATFORM_ROLE" in
     prepare_wal_disk
     create_user
     write_service
-    socket_proxy api "$PLATFORM_NODE_IP:$PLATFORM_NODE_HTTP_PORT" "127.0.0.1:$PLATFORM_NODE_HTTP_PORT"
-    socket_proxy inter-region "$PLATFORM_NODE_IP:$PLATFORM_INTER_REGION_PORT" "127.0.0.1:$PLATFORM_INTER_REGION_PORT"
-    write_prometheus "$PLATFORM_NODE_HTTP_PORT" "$PLATFORM_NODE"
+    # The node listens on the VM's private address itself (--address): no proxy in between.
+    write_prometheus "$PLATFORM_NODE_IP:$PLATFORM_NODE_HTTP_PORT" "$PLATFORM_NODE"
     ;;
   edge)
     create_user
     write_service
     socket_proxy edge "$PLATFORM_EDGE_PUBLIC_PORT" "127.0.0.1:$PLATFORM_EDGE_PORT"
-    write_prometheus "$PLATFORM_EDGE_PORT" "$(hostname)"
+    write_prometheus "127.0.0.1:$PLATFORM_EDGE_PORT" "$(hostname)"
     ;;
   *) log "unknown role '$PLATFORM_ROLE'"; exit 1 ;;
 esac

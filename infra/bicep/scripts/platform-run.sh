@@ -27,12 +27,13 @@ case "$PLATFORM_ROLE" in
     export PLATFORM_INTER_REGION_SECRET PLATFORM_AZURE_TABLES
     admin_hash="$(printf '%s' "$admin_token" | sha256sum | cut -d' ' -f1)"
     unset admin_token access_token
-    # --clustering azurite takes any Table Storage connection string from PLATFORM_AZURE_TABLES.
+    # --clustering azure-table reads the Table Storage connection string from PLATFORM_AZURE_TABLES;
+    # --address is the VM's private IP: every listener binds it, and Orleans advertises it in that table.
     exec /opt/platform/platform node \
       --region "$PLATFORM_REGION" --name "$PLATFORM_NODE" --nodes "$PLATFORM_NODES" \
-      --data-dir /var/lib/platform \
+      --data-dir /var/lib/platform --address "$PLATFORM_NODE_IP" \
       --http-port "$PLATFORM_NODE_HTTP_PORT" --silo-port "$PLATFORM_SILO_PORT" --gateway-port "$PLATFORM_GATEWAY_PORT" \
-      --clustering azurite \
+      --clustering azure-table \
       --admin-token-sha256 "$admin_hash" \
       --inter-region-port "$PLATFORM_INTER_REGION_PORT" --peers "$PLATFORM_PEERS" \
       --global-voters "$PLATFORM_GLOBAL_VOTERS"

@@ -43,11 +43,12 @@ public sealed partial class BootScriptTests
         Assert.Contains($"export {RegionLinks.SecretVariable} ", RunScript, StringComparison.Ordinal);
         Assert.Contains($"export {ChildEdge.EdgeTokenVariable}", RunScript, StringComparison.Ordinal);
 
-        // --clustering azurite is the one that reads a Table Storage connection string, from PLATFORM_AZURE_TABLES.
+        // --clustering azure-table is the one that reads a Table Storage connection string, from PLATFORM_AZURE_TABLES.
         Assert.Contains("export PLATFORM_INTER_REGION_SECRET PLATFORM_AZURE_TABLES", RunScript, StringComparison.Ordinal);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = Program.Run(["node", "--region", "r", "--name", "n", "--nodes", "n", "--clustering", "azurite"], new InvocationConfiguration { Output = output, Error = error });
+        Assert.Contains("--clustering azure-table", RunScript, StringComparison.Ordinal);
+        var exitCode = Program.Run(["node", "--region", "r", "--name", "n", "--nodes", "n", "--clustering", "azure-table"], new InvocationConfiguration { Output = output, Error = error });
         if (Environment.GetEnvironmentVariable("PLATFORM_AZURE_TABLES") is not { Length: > 0 })
         {
             Assert.Equal(ExitCodes.Usage, exitCode);
