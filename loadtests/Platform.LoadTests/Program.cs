@@ -5,7 +5,8 @@ using Platform.LoadTests.Scenarios;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// The regional and global load tests (loadtests/run.sh regional|up|failover|global|replication|drills|edge): starts real platforms with `platform up`,
+/// The regional and global load tests (loadtests/run.sh regional|up|failover|global|replication|drills|edge|versus): starts real platforms with `platform up`
+/// (and, for versus, etcd clusters with loadtests/etcd.sh),
 /// drives them with closed loops and writes the reports under the results directory. Exit code 0 when
 /// everything was measured without an error, 1 when a report holds errors or a figure could not be
 /// measured (the report is still written), 2 on a wrong command line, 130 when interrupted.
@@ -36,6 +37,7 @@ public static class Program
                 "replication" => await RunReplicationAsync(options, machine, cancel.Token),
                 "drills" => await RunDrillsAsync(options, machine, cancel.Token),
                 "edge" => await RunEdgeAsync(options, machine, cancel.Token),
+                "versus" => await RunVersusAsync(options, machine, cancel.Token),
                 _ => await RunRegionalAsync(options, machine, cancel.Token),
             };
         }
@@ -117,6 +119,16 @@ public static class Program
     {
         var report = await EdgeScenario.RunAsync(options, machine, cancellationToken);
         return await WriteReportAsync(options, "edge", EdgeMarkdown.Render(report), ReportJson.Serialize(report), report.Failed, cancellationToken);
+    }
+
+    private static async Task<int> RunVersusAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var report = await VersusScenario.RunAsync(options, machine, cancellationToken);
+        var written = await VersusFiles.WriteAsync(options.ResultsDirectory, report, cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine(await File.ReadAllTextAsync(written.Markdown, cancellationToken));
+        Console.WriteLine($"==> report in {written.Markdown}, {written.Json} and {written.Charts.Count} chart(s) in {written.ChartDirectory}");
+        return report.Failed ? 1 : 0;
     }
 
     /// <summary>Writes a scenario's report as results/&lt;scenario&gt;/&lt;scenario&gt;-report.md and .json, prints it, and returns the exit code.</summary>
