@@ -91,7 +91,7 @@ public sealed partial class VersusScenario
             foreach (var phase in phases)
             {
                 var run = await phase.Run(driver, $"{system} {phase.Id} r{round}", round, cancellationToken);
-                Console.WriteLine(Units.Invariant($"    {system} {phase.Id}: {run.OkPerSecond:N0} ops/s, p50 {Units.Ms(run.Latency.P50Ms)}, p99 {Units.Ms(run.Latency.P99Ms)}, p99.9 {Units.Ms(run.Latency.P999Ms)}, errors {run.Errors + run.Dropped}{(run.Conflicts > 0 ? $", conflicts {run.Conflicts}" : string.Empty)}"));
+                Console.WriteLine(Units.Invariant($"    {system} {phase.Id}: {(phase.Throughput ? Units.PerSecond(run.OkPerSecond, "ops") : Units.Count(run.Ok) + " deliveries")}, p50 {Units.Ms(run.Latency.P50Ms)}, p99 {Units.Ms(run.Latency.P99Ms)}, p99.9 {Units.Ms(run.Latency.P999Ms)}, errors {run.Errors + run.Dropped}{(run.Conflicts > 0 ? $", conflicts {run.Conflicts}" : string.Empty)}"));
                 if (!runs.TryGetValue((phase.Id, system), out var list))
                 {
                     runs[(phase.Id, system)] = list = [];
