@@ -79,15 +79,16 @@ public static class MeasuredLoad
     /// </summary>
     private static async Task<long> DispatchAsync(OpenLoopSchedule schedule, long firstIndex, long durationTicks, int maxOutstanding, Tally tally, DriverOperation operation, CancellationToken cancellationToken)
     {
-        var start = Stopwatch.GetTimestamp() - schedule.IntendedOffset(firstIndex);
-        var end = Stopwatch.GetTimestamp() + durationTicks;
+        // One reading of the clock for both ends, so the window holds exactly the requests due in it.
+        var now = Stopwatch.GetTimestamp();
+        var start = now - schedule.IntendedOffset(firstIndex);
+        var end = now + durationTicks;
         var outstanding = 0;
         var inFlight = new List<Task>();
         var index = firstIndex;
         while (true)
         {
-            var now = Stopwatch.GetTimestamp();
-            var due = schedule.DueBy(now - start);
+            var due = schedule.DueBy(Stopwatch.GetTimestamp() - start);
             for (; index < due && start + schedule.IntendedOffset(index) < end; index++)
             {
                 if (Volatile.Read(ref outstanding) >= maxOutstanding)
