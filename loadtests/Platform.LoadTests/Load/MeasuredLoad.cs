@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HdrHistogram;
+using Platform.LoadTests.Cluster;
 
 namespace Platform.LoadTests.Load;
 
@@ -29,11 +30,13 @@ public static class MeasuredLoad
 
         var tally = new Tally(LatencyHistograms.CreateRecorder());
         var progress = new ProgressLine(label, tally.Recorder, tally.Counts, ShowProgress);
+        var cpu = ProcessCpu.Seconds(Environment.ProcessId);
         var started = Stopwatch.GetTimestamp();
         await RunWorkersAsync(workers, started + Ticks(duration), tally, iterations, operation, cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var harnessCpu = ProcessCpu.Seconds(Environment.ProcessId) - cpu;
         var histogram = await progress.StopAsync();
-        return tally.ToRun("closed", workers, null, seconds, warm, histogram);
+        return tally.ToRun("closed", workers, null, seconds, warm, histogram) with { HarnessCpuSeconds = harnessCpu };
     }
 
     public static async Task<MeasuredRun> OpenAsync(string label, double ratePerSecond, int maxOutstanding, TimeSpan warmup, TimeSpan duration, DriverOperation operation, CancellationToken cancellationToken)
@@ -47,13 +50,15 @@ public static class MeasuredLoad
 
         var tally = new Tally(LatencyHistograms.CreateRecorder());
         var progress = new ProgressLine(label, tally.Recorder, tally.Counts, ShowProgress);
+        var cpu = ProcessCpu.Seconds(Environment.ProcessId);
         var started = Stopwatch.GetTimestamp();
         await DispatchAsync(schedule, index, Ticks(duration), maxOutstanding, tally, operation, cancellationToken);
+        var harnessCpu = ProcessCpu.Seconds(Environment.ProcessId) - cpu;
 
         // The window is the schedule's (every request due in it was sent or dropped), not the last answer's.
         var seconds = Math.Max(duration.TotalSeconds, Stopwatch.GetElapsedTime(started).TotalSeconds);
         var histogram = await progress.StopAsync();
-        return tally.ToRun("open", maxOutstanding, ratePerSecond, seconds, warm, histogram);
+        return tally.ToRun("open", maxOutstanding, ratePerSecond, seconds, warm, histogram) with { HarnessCpuSeconds = harnessCpu };
     }
 
     private static async Task RunWorkersAsync(int workers, long deadline, Tally tally, long[] iterations, DriverOperation operation, CancellationToken cancellationToken)

@@ -25,6 +25,12 @@ public sealed record MeasuredRun(
     /// <summary>Acknowledged operations per second of the measured window.</summary>
     public double OkPerSecond => Seconds > 0 ? Ok / Seconds : double.NaN;
 
+    /// <summary>
+    /// CPU seconds the harness itself spent over the measured window: the load generator shares the cores with
+    /// the system it measures, so a client that costs more (gRPC against plain HTTP/1.1) leaves the server less.
+    /// </summary>
+    public double? HarnessCpuSeconds { get; init; }
+
     /// <summary>The latencies themselves, to merge the rounds and draw the chart; not written to JSON.</summary>
     [JsonIgnore]
     public HistogramBase? Histogram { get; init; }

@@ -32,6 +32,7 @@ public static class VersusMarkdown
             md.Append("- **Not a full run**: the parameters differ from the defaults; a trial, not figures to compare.\n");
         }
 
+        md.Append("- Harness CPU per op: what the load generator itself spent per operation (its client: HTTP/1.1 for the platform, gRPC for etcd); it shares the two cores with the system measured.\n");
         md.Append('\n');
         AppendGoals(md, report.Goals);
         foreach (var group in report.Phases.GroupBy(phase => phase.Group))
@@ -67,8 +68,8 @@ public static class VersusMarkdown
     {
         md.Append($"## {title}\n\n");
         var conflicts = phases.Any(phase => phase.Systems.Any(s => s.Conflicts > 0));
-        md.Append($"| load | system | ops/s median (min-max) | p50 | p99 | p99.9 | errors |{(conflicts ? " CAS conflicts |" : string.Empty)} platform/etcd | chart |\n");
-        md.Append($"| --- | --- | ---: | ---: | ---: | ---: | ---: |{(conflicts ? " ---: |" : string.Empty)} --- | --- |\n");
+        md.Append($"| load | system | ops/s median (min-max) | p50 | p99 | p99.9 | errors |{(conflicts ? " CAS conflicts |" : string.Empty)} harness CPU per op | platform/etcd | chart |\n");
+        md.Append($"| --- | --- | ---: | ---: | ---: | ---: | ---: |{(conflicts ? " ---: |" : string.Empty)} ---: | --- | --- |\n");
         foreach (var phase in phases)
         {
             foreach (var system in phase.Systems)
@@ -78,7 +79,7 @@ public static class VersusMarkdown
                     : "n/a";
                 var ratio = system.System == VersusReport.Platform ? RatioText(phase) : string.Empty;
                 var chart = system.System == VersusReport.Platform ? $"[svg]({chartDirectory}/{phase.Id}.svg)" : string.Empty;
-                md.Append($"| {phase.Load} | {system.System} | {ops} | {Units.Ms(system.Latency.P50Ms)} | {Units.Ms(system.Latency.P99Ms)} | {Units.Ms(system.Latency.P999Ms)} | {Units.Count(system.Errors)} |{(conflicts ? $" {Units.Count(system.Conflicts)} |" : string.Empty)} {ratio} | {chart} |\n");
+                md.Append($"| {phase.Load} | {system.System} | {ops} | {Units.Ms(system.Latency.P50Ms)} | {Units.Ms(system.Latency.P99Ms)} | {Units.Ms(system.Latency.P999Ms)} | {Units.Count(system.Errors)} |{(conflicts ? $" {Units.Count(system.Conflicts)} |" : string.Empty)} {CpuText(system.HarnessCpuMicrosecondsPerOp)} | {ratio} | {chart} |\n");
             }
         }
 
@@ -93,6 +94,8 @@ public static class VersusMarkdown
 
         md.Append('\n');
     }
+
+    private static string CpuText(double microseconds) => double.IsNaN(microseconds) ? "n/a" : Units.Invariant($"{microseconds:F0} us");
 
     private static string RatioText(VersusPhase phase)
     {

@@ -63,7 +63,8 @@ public sealed record PhaseSystem(
     long Errors,
     long WarmupErrors,
     string? FirstFailure,
-    IReadOnlyList<PercentilePoint> Curve)
+    IReadOnlyList<PercentilePoint> Curve,
+    double HarnessCpuMicrosecondsPerOp)
 {
     public static PhaseSystem Of(string system, IReadOnlyList<MeasuredRun> rounds)
     {
@@ -87,7 +88,16 @@ public sealed record PhaseSystem(
             rounds.Sum(r => r.Errors + r.Dropped),
             rounds.Sum(r => r.WarmupErrors),
             rounds.Select(r => r.FirstFailure).FirstOrDefault(f => f is not null),
-            HistogramSummary.Curve(merged));
+            HistogramSummary.Curve(merged),
+            CpuPerOperation(rounds));
+    }
+
+    /// <summary>The harness's CPU per answered or failed operation over the rounds that measured it (NaN when none did).</summary>
+    private static double CpuPerOperation(IReadOnlyList<MeasuredRun> rounds)
+    {
+        var measured = rounds.Where(r => r.HarnessCpuSeconds is not null).ToList();
+        var operations = measured.Sum(r => r.Ok + r.Conflicts + r.Errors);
+        return operations > 0 ? measured.Sum(r => r.HarnessCpuSeconds!.Value) * 1e6 / operations : double.NaN;
     }
 }
 

@@ -12,14 +12,16 @@ public sealed class VersusMarkdownTests
     public void A_phase_shows_each_systems_median_and_range_over_rounds_and_the_ratio_on_the_platforms_row()
     {
         var phase = Phase("write-distinct-c64", "Writes, distinct keys", "closed loop, 64 writer(s)",
-            Platform: [Run(3000, 2), Run(3300, 2), Run(2700, 2)], Etcd: [Run(1500, 4), Run(1400, 4), Run(1600, 4)]);
+            Platform: [Run(3000, 2) with { HarnessCpuSeconds = 0.3 }, Run(3300, 2) with { HarnessCpuSeconds = 0.33 }, Run(2700, 2) with { HarnessCpuSeconds = 0.27 }],
+            Etcd: [Run(1500, 4), Run(1400, 4), Run(1600, 4)]);
 
         var markdown = VersusMarkdown.Render(Report([phase], kills: []), "2026-11-27");
 
         Assert.Contains("## Writes, distinct keys", markdown, StringComparison.Ordinal);
         Assert.Contains("| closed loop, 64 writer(s) | platform | 3,000 (2,700-3,300) |", markdown, StringComparison.Ordinal);
         Assert.Contains("| closed loop, 64 writer(s) | etcd | 1,500 (1,400-1,600) |", markdown, StringComparison.Ordinal);
-        Assert.Contains("2.00x ops/s, 0.50x p99", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 100 us | 2.00x ops/s, 0.50x p99 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 0 | n/a |  |", markdown, StringComparison.Ordinal);
         Assert.Contains("[svg](2026-11-27/write-distinct-c64.svg)", markdown, StringComparison.Ordinal);
         Assert.Contains("2026-11-27 10:00 UTC; commit abc1234", markdown, StringComparison.Ordinal);
     }
