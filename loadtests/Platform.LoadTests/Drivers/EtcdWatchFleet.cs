@@ -44,7 +44,8 @@ public sealed class EtcdWatchFleet : IWatchFleet
 
     public int Opened => streams.Sum(s => s.Created);
 
-    public int Ended => streams.Sum(s => s.Canceled) + streams.Where(s => s.Failure is not null).Sum(s => s.Size - s.Canceled);
+    // A stream that failed ended every watcher it carried; otherwise only those etcd canceled.
+    public int Ended => streams.Sum(s => s.Failure is not null ? s.Size : s.Canceled);
 
     public string? FirstFailure => streams.Select(s => s.Failure).FirstOrDefault(f => f is not null);
 
