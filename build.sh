@@ -47,6 +47,22 @@ ensure_chromium() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
+# Debian's etcd 3.4 is the peer of the load-test harness's smoke test (loadtests/etcd.sh starts its own members;
+# the package's service is kept from starting, as it would listen on 2379 of every address).
+ensure_etcd() {
+  if command -v etcd >/dev/null 2>&1 && command -v etcdctl >/dev/null 2>&1; then
+    return
+  fi
+  log "installing etcd-server and etcd-client from Debian (for the load-test harness's smoke test)"
+  local made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null && as_root chmod +x /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server etcd-client >/dev/null
+  [ -z "$made_policy" ] || as_root rm -f /usr/sbin/policy-rc.d
+}
+
 build() {
   log "building Platform.sln ($configuration)"
   dotnet build "$root/Platform.sln" -c "$configuration" -nologo -clp:ErrorsOnly
@@ -108,6 +124,7 @@ test_command() {
 
   ensure_azurite
   ensure_chromium
+  ensure_etcd
   build
   rm -rf "$results_root"
   local status=0

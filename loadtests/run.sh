@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks (shared/API.md, Developer commands):
-#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | global | replication | drills | edge | herd | all (default)
+#   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | global | replication | drills | edge | herd | versus | all (default)
 # Builds in Release, runs BenchmarkDotNet in its default (full) job (or the storage harness) and
 # writes each report to loadtests/results/<scenario>/, so the figures are committed with the code
 # that produced them. The storage harness writes in $BENCH_SCRATCH (default: loadtests/.scratch,
@@ -39,6 +39,23 @@
 # 3 nodes with serializable reads; when the whole fleet had its configuration (p50/p99/p99.9/all), retries
 # after 429/503, and how many reads reached the nodes (results/herd/); LOADTEST_EDGE_ROUNDS (3) rounds;
 # about 3 minutes.
+# versus: the platform against etcd, same machine, same run, 3 members each with fsync on: `platform up --regions
+# eu-west --nodes 3` through the nodes' HTTP API, and etcd 3.4 (Debian's etcd-server) as 3 members on 127.0.0.1 started
+# and stopped by loadtests/etcd.sh, through dotnet-etcd. Per system, in LOADTEST_ROUNDS (3) rounds that alternate the
+# systems on fresh clusters: writes of 64-byte values to distinct keys and to one hot key with 1, 16, 64 and 256
+# closed-loop writers (LOADTEST_VERSUS_CONCURRENCIES), open-loop writes at LOADTEST_OPEN_RATE (1000/s; latency from
+# each write's intended start, at most 256 outstanding), CAS (read modRevision, then a transaction comparing it) with
+# 16 workers on 8 keys (conflicts counted apart from errors), linearizable and serializable reads with 64 readers,
+# watch delivery of LOADTEST_WATCH_WRITES (20) writes to 1,000 and 10,000 watchers at one member
+# (LOADTEST_VERSUS_WATCHERS; the platform's over HTTP/1.1 SSE, etcd's multiplexed 1,000 per gRPC Watch stream over up
+# to 4 connections as etcd's Go client does); then LOADTEST_KILL_TRIALS (3) leader kills per system on fresh clusters
+# (SIGKILL of the leader under 4 writers writing through the other members; time to the next acknowledged write).
+# Each phase: LOADTEST_WARMUP_SECONDS (2) of warm-up, then LOADTEST_SECONDS (10) measured, in HdrHistogram, with a
+# progress line every second. Writes results/<yyyy-MM-dd>.md (a table per scenario: ops/s median and min-max over
+# the rounds, p50/p99/p99.9, platform/etcd ratios, the five goals judged, the edge/nginx figures of results/edge/),
+# results/<yyyy-MM-dd>.json (the raw figures) and one SVG percentile chart per phase in results/<yyyy-MM-dd>/;
+# about 25 minutes. LOADTEST_SMOKE=1 is the CI's few-second version. Installs Debian's etcd-server and etcd-client
+# when missing.
 # Installs Debian's wrk and nginx when missing (nginx's service is not started: the harness runs its own on
 # 127.0.0.1), and raises the open-file limit to the hard limit (10,000 watchers are as many sockets).
 set -euo pipefail
@@ -54,9 +71,10 @@ declare -A filters=(
 )
 
 case "$scenario" in
-  all) scenarios=(consensus fsync storage regional global replication drills edge herd) ;;
-  consensus|fsync|storage|regional|up|failover|global|replication|drills|edge|herd) scenarios=("$scenario") ;;
-  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|global|replication|drills|edge|herd|all]" >&2; exit 2 ;;
+  # versus after edge and herd: its report shows their figures (results/edge/, results/herd/).
+  all) scenarios=(consensus fsync storage regional global replication drills edge herd versus) ;;
+  consensus|fsync|storage|regional|up|failover|global|replication|drills|edge|herd|versus) scenarios=("$scenario") ;;
+  *) echo "usage: loadtests/run.sh [consensus|fsync|storage|regional|up|failover|global|replication|drills|edge|herd|versus|all]" >&2; exit 2 ;;
 esac
 
 case " ${scenarios[*]} " in
@@ -88,14 +106,33 @@ case " ${scenarios[*]} " in
   *" herd "*) ulimit -n "$(ulimit -Hn)" ;;
 esac
 case " ${scenarios[*]} " in
-  *" regional "*|*" up "*|*" failover "*|*" global "*|*" replication "*|*" drills "*|*" edge "*|*" herd "*)
+  *" versus "*)
+    missing=()
+    command -v etcd >/dev/null || missing+=(etcd-server)
+    command -v etcdctl >/dev/null || missing+=(etcd-client)
+    if [ "${#missing[@]}" -gt 0 ]; then
+      echo "==> installing ${missing[*]} (Debian)"
+      # The package's own etcd service is not wanted (it would listen on 2379): policy-rc.d forbids its start.
+      made_policy=""
+      if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+      fi
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+      [ -z "$made_policy" ] || rm -f /usr/sbin/policy-rc.d
+    fi
+    # 10,000 watchers at one node over HTTP/1.1 are as many sockets; the node inherits the limit through platform up.
+    ulimit -n "$(ulimit -Hn)" ;;
+esac
+case " ${scenarios[*]} " in
+  *" regional "*|*" up "*|*" failover "*|*" global "*|*" replication "*|*" drills "*|*" edge "*|*" herd "*|*" versus "*)
     # The harness starts the CLI's release build as `dotnet platform.dll up ...`.
     dotnet build "$root/cli/Platform.Cli/Platform.Cli.csproj" -c Release -nologo -clp:ErrorsOnly
     dotnet build "$here/Platform.LoadTests/Platform.LoadTests.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
 
 for s in "${scenarios[@]}"; do
-  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ] || [ "$s" = global ] || [ "$s" = replication ] || [ "$s" = drills ] || [ "$s" = edge ] || [ "$s" = herd ]; then
+  if [ "$s" = regional ] || [ "$s" = up ] || [ "$s" = failover ] || [ "$s" = global ] || [ "$s" = replication ] || [ "$s" = drills ] || [ "$s" = edge ] || [ "$s" = herd ] || [ "$s" = versus ]; then
     echo "==> load test: $s"
     dotnet "$here/Platform.LoadTests/bin/Release/net10.0/Platform.LoadTests.dll" "$s" \
       --platform "$root/cli/Platform.Cli/bin/Release/net10.0/platform.dll" \

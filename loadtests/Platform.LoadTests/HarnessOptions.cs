@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// <c>Platform.LoadTests regional|up|failover|global|replication|drills|edge|herd --platform PATH/platform.dll --results DIR [--repo DIR]</c>, plus the
+/// <c>Platform.LoadTests regional|up|failover|global|replication|drills|edge|herd|versus --platform PATH/platform.dll --results DIR [--repo DIR] [--etcd-script PATH]</c>, plus the
 /// run's parameters from the environment so a short trial needs no other command line:
 /// LOADTEST_SECONDS (each concurrent phase, default 15), LOADTEST_WARMUP_SECONDS (default 3; also the
 /// writing before the failover's kill),
@@ -15,7 +15,8 @@ namespace Platform.LoadTests;
 /// LOADTEST_EDGE_KEYS (keys cached for the edge's memory per key, default 20000), LOADTEST_EDGE_WATCHERS
 /// (downstream watchers of the edge, default 10000), LOADTEST_EDGE_WRITES (writes they are sent, default 20),
 /// LOADTEST_HERD_CLIENTS (clients of the cold-start herd, default 10000; its rounds are LOADTEST_EDGE_ROUNDS),
-/// LOADTEST_DATA_ROOT (where the fresh data directories go, default the temp directory).
+/// LOADTEST_DATA_ROOT (where the fresh data directories go, default the temp directory); the versus
+/// scenario's own in <see cref="VersusParameters"/>. Its etcd script defaults to the repository's loadtests/etcd.sh.
 /// </summary>
 public sealed record HarnessOptions(
     string Scenario,
@@ -23,9 +24,11 @@ public sealed record HarnessOptions(
     string ResultsDirectory,
     string? RepositoryRoot,
     string DataRoot,
-    RunParameters Parameters)
+    RunParameters Parameters,
+    VersusParameters Versus,
+    string? EtcdScript)
 {
-    public const string Usage = "usage: Platform.LoadTests regional|up|failover|global|replication|drills|edge|herd --platform PATH/platform.dll --results DIR [--repo DIR]";
+    public const string Usage = "usage: Platform.LoadTests regional|up|failover|global|replication|drills|edge|herd|versus --platform PATH/platform.dll --results DIR [--repo DIR] [--etcd-script PATH/etcd.sh]";
 
     /// <summary>The options, or null (with the reason in <paramref name="error"/>) when the command line is wrong.</summary>
     public static HarnessOptions? Parse(IReadOnlyList<string> args, IDictionary environment, out string? error)
@@ -33,7 +36,7 @@ public sealed record HarnessOptions(
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
         error = null;
-        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover" or "global" or "replication" or "drills" or "edge" or "herd"))
+        if (args.Count == 0 || args[0] is not ("regional" or "up" or "failover" or "global" or "replication" or "drills" or "edge" or "herd" or "versus"))
         {
             error = Usage;
             return null;
@@ -42,7 +45,7 @@ public sealed record HarnessOptions(
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Count; i += 2)
         {
-            if (i + 1 >= args.Count || args[i] is not ("--platform" or "--results" or "--repo"))
+            if (i + 1 >= args.Count || args[i] is not ("--platform" or "--results" or "--repo" or "--etcd-script"))
             {
                 error = $"unexpected argument '{args[i]}'; {Usage}";
                 return null;
@@ -78,7 +81,10 @@ public sealed record HarnessOptions(
                 EdgeRounds: (int)Number(environment, "LOADTEST_EDGE_ROUNDS", RunParameters.Defaults.EdgeRounds),
                 HerdClients: (int)Number(environment, "LOADTEST_HERD_CLIENTS", RunParameters.Defaults.HerdClients));
             var dataRoot = environment["LOADTEST_DATA_ROOT"] as string is { Length: > 0 } root ? root : Path.GetTempPath();
-            return new HarnessOptions(args[0], Path.GetFullPath(platform), Path.GetFullPath(results), named.GetValueOrDefault("--repo"), Path.GetFullPath(dataRoot), parameters);
+            var repo = named.GetValueOrDefault("--repo");
+            var etcdScript = named.GetValueOrDefault("--etcd-script") ?? (repo is null ? null : Path.Combine(repo, "loadtests", "etcd.sh"));
+            return new HarnessOptions(args[0], Path.GetFullPath(platform), Path.GetFullPath(results), repo, Path.GetFullPath(dataRoot), parameters,
+                VersusParameters.FromEnvironment(environment), etcdScript is null ? null : Path.GetFullPath(etcdScript));
         }
         catch (FormatException problem)
         {

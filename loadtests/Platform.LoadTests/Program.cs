@@ -5,7 +5,8 @@ using Platform.LoadTests.Scenarios;
 namespace Platform.LoadTests;
 
 /// <summary>
-/// The regional and global load tests (loadtests/run.sh regional|up|failover|global|replication|drills|edge|herd): starts real platforms with `platform up`,
+/// The regional and global load tests (loadtests/run.sh regional|up|failover|global|replication|drills|edge|herd|versus): starts real platforms with `platform up`
+/// (and, for versus, etcd clusters with loadtests/etcd.sh),
 /// drives them with closed loops and writes the reports under the results directory. Exit code 0 when
 /// everything was measured without an error, 1 when a report holds errors or a figure could not be
 /// measured (the report is still written), 2 on a wrong command line, 130 when interrupted.
@@ -37,6 +38,7 @@ public static class Program
                 "drills" => await RunDrillsAsync(options, machine, cancel.Token),
                 "edge" => await RunEdgeAsync(options, machine, cancel.Token),
                 "herd" => await RunHerdAsync(options, machine, cancel.Token),
+                "versus" => await RunVersusAsync(options, machine, cancel.Token),
                 _ => await RunRegionalAsync(options, machine, cancel.Token),
             };
         }
@@ -124,6 +126,16 @@ public static class Program
     {
         var report = await HerdScenario.RunAsync(options, machine, cancellationToken);
         return await WriteReportAsync(options, "herd", HerdMarkdown.Render(report), ReportJson.Serialize(report), report.Failed, cancellationToken);
+    }
+
+    private static async Task<int> RunVersusAsync(HarnessOptions options, MachineInfo machine, CancellationToken cancellationToken)
+    {
+        var report = await VersusScenario.RunAsync(options, machine, cancellationToken);
+        var written = await VersusFiles.WriteAsync(options.ResultsDirectory, report, cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine(await File.ReadAllTextAsync(written.Markdown, cancellationToken));
+        Console.WriteLine($"==> report in {written.Markdown}, {written.Json} and {written.Charts.Count} chart(s) in {written.ChartDirectory}");
+        return report.Failed ? 1 : 0;
     }
 
     /// <summary>Writes a scenario's report as results/&lt;scenario&gt;/&lt;scenario&gt;-report.md and .json, prints it, and returns the exit code.</summary>

@@ -18,7 +18,8 @@ public sealed class RecordingLoops
     // loops from spinning while costing a resuming writer at most this much.
     public static readonly TimeSpan FailurePause = TimeSpan.FromMilliseconds(10);
 
-    private readonly WriteOperation operation;
+    // One request: null when it was acknowledged, else how it failed.
+    private readonly Func<int, long, CancellationToken, Task<string?>> attempt;
     private readonly List<TimedRequest>[] records;
 
     // Per loop, the send time of its latest acknowledged write, read by the controller while the loops run.
@@ -26,9 +27,9 @@ public sealed class RecordingLoops
     private readonly Task[] loops;
     private volatile bool stopping;
 
-    private RecordingLoops(int count, WriteOperation operation, CancellationToken cancellationToken)
+    private RecordingLoops(int count, Func<int, long, CancellationToken, Task<string?>> attempt, CancellationToken cancellationToken)
     {
-        this.operation = operation;
+        this.attempt = attempt;
         records = [.. Enumerable.Range(0, count).Select(_ => new List<TimedRequest>(16_384))];
         lastAcknowledgedSent = new long[count];
         Array.Fill(lastAcknowledgedSent, long.MinValue);
@@ -41,7 +42,29 @@ public sealed class RecordingLoops
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentNullException.ThrowIfNull(operation);
-        return new RecordingLoops(count, operation, cancellationToken);
+        return new RecordingLoops(count, async (loop, iteration, ct) => (await operation(loop, iteration, ct)).Failure, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same over a driver's operation (the versus scenario's leader kill, against either system): any
+    /// exception it throws (a gRPC status, a reset connection) is a failed write named by its type and message.
+    /// </summary>
+    public static RecordingLoops Start(int count, DriverOperation operation, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentNullException.ThrowIfNull(operation);
+        return new RecordingLoops(count, async (loop, iteration, ct) =>
+        {
+            try
+            {
+                var outcome = await operation(loop, iteration, ct);
+                return outcome.Kind == OpKind.Ok ? null : outcome.Failure ?? outcome.Kind.ToString();
+            }
+            catch (Exception problem) when (!ct.IsCancellationRequested && problem is not OutOfMemoryException)
+            {
+                return problem is Grpc.Core.RpcException rpc ? $"gRPC {rpc.StatusCode}" : $"no answer ({problem.GetType().Name})";
+            }
+        }, cancellationToken);
     }
 
     /// <summary>Whether every loop has had a write acknowledged that it sent after <paramref name="ticks"/>.</summary>
@@ -75,7 +98,7 @@ public sealed class RecordingLoops
             var sent = Stopwatch.GetTimestamp();
             try
             {
-                failure = (await operation(loop, iteration, cancellationToken)).Failure;
+                failure = await attempt(loop, iteration, cancellationToken);
             }
             catch (Exception problem) when (problem is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {

@@ -19,6 +19,7 @@ namespace Platform.LoadTests.Report;
 [JsonSerializable(typeof(DrillsReport))]
 [JsonSerializable(typeof(EdgeReport))]
 [JsonSerializable(typeof(HerdReport))]
+[JsonSerializable(typeof(VersusReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;
 
 /// <summary>Writes the report through <see cref="ReportJsonContext"/>, indented and without HTML escaping.</summary>
@@ -45,6 +46,8 @@ public static class ReportJson
     public static string Serialize(EdgeReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(EdgeReport)));
 
     public static string Serialize(HerdReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(HerdReport)));
+
+    public static string Serialize(VersusReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(VersusReport)));
 
     public static string Serialize(GlobalReport report) => JsonSerializer.Serialize(report, Readable.GetTypeInfo(typeof(GlobalReport)));
 }
