@@ -9,6 +9,18 @@ namespace Platform.Regional.Replication;
 /// <summary>The Ready loop: persist (the lock released while the group commit syncs), send, apply, advance.</summary>
 public sealed partial class ReplicaCore
 {
+    /// <summary>The term and vote last made durable; null until this replica's first sync of a hard state.</summary>
+    private (long Term, ulong Vote)? durableVote;
+
+    /// <summary>
+    /// The latest hard state whose only news was the commit index, not written yet: it rides along
+    /// with the next record this group writes. Raft needs the term and vote durable before a
+    /// message speaks for them, and entries before they are acknowledged, but never the commit
+    /// index: a replica that restarts behind it learns it again from the leader (etcd's MustSync
+    /// makes the same choice). So a leader applies and answers a commit without a sync of its own.
+    /// </summary>
+    private HardState? unwrittenCommit;
+
     private async Task PumpAsync()
     {
         lock (gate)
@@ -27,6 +39,7 @@ public sealed partial class ReplicaCore
             while (true)
             {
                 Ready ready;
+                bool sendFirst;
                 lock (gate)
                 {
                     if (!raft.HasReady)
@@ -36,6 +49,7 @@ public sealed partial class ReplicaCore
                     }
 
                     ready = raft.GetReady();
+                    sendFirst = MaySendBeforePersisting(ready);
                 }
 
                 if (ready.Snapshot is { } received)
@@ -44,13 +58,26 @@ public sealed partial class ReplicaCore
                     storage.Snapshots.Save(group, received);
                 }
 
-                var write = GroupWrite.FromReady(group, ready);
+                var write = WithoutCommitOnlySync(GroupWrite.FromReady(group, ready), ready);
+                if (sendFirst)
+                {
+                    Send(ready.Messages);
+                }
+
                 if (!write.IsEmpty)
                 {
                     await storage.Wal.PersistAsync(write);
+                    if (write.HardState is { } written)
+                    {
+                        durableVote = (written.Term, written.Vote);
+                        unwrittenCommit = null;
+                    }
                 }
 
-                Send(ready.Messages);
+                if (!sendFirst)
+                {
+                    Send(ready.Messages);
+                }
                 Snapshot? snapshot;
                 lock (gate)
                 {
@@ -78,6 +105,40 @@ public sealed partial class ReplicaCore
             Environment.FailFast($"group {group}: the replica's Ready loop failed: {failure.Message}", failure);
         }
     }
+
+    /// <summary>
+    /// The record to write for <paramref name="ready"/>: nothing for a hard state that only moved
+    /// the commit index (kept in <see cref="unwrittenCommit"/>), and the kept one added to the next
+    /// record that carries no hard state of its own, so the log's last hard state is never older
+    /// than what was written before.
+    /// </summary>
+    private GroupWrite WithoutCommitOnlySync(GroupWrite write, Ready ready)
+    {
+        if (ready.HardState is { } next && durableVote is { } durable && next.Term == durable.Term && next.Vote == durable.Vote
+            && ready.Entries.Length == 0 && ready.Snapshot is null)
+        {
+            unwrittenCommit = next;
+            return write with { HardState = null };
+        }
+
+        return write.HardState is null && unwrittenCommit is { } kept && !write.IsEmpty ? write with { HardState = kept } : write;
+    }
+
+    /// <summary>
+    /// Whether this Ready's messages may leave before its entries are durable (under the lock). A
+    /// leader may write its log in parallel with replicating it (Raft thesis, 10.2.1): its own
+    /// entries count toward a commit only once they are durable (its match moves on Advance), and
+    /// nothing committed is applied or answered before this Ready's sync completes, since the next
+    /// Ready comes after it. Not when the Ready changes the durable term or vote (a message must
+    /// never speak for a vote the disk might forget), nor for a follower, whose acknowledgements
+    /// vouch for entries being on its disk, nor with a snapshot to save.
+    /// </summary>
+    private bool MaySendBeforePersisting(Ready ready) =>
+        raft.Role == Role.Leader
+        && ready.Snapshot is null
+        && ready.Messages.Count > 0
+        && durableVote is { } durable
+        && (ready.HardState is not { } next || (next.Term == durable.Term && next.Vote == durable.Vote));
 
     /// <summary>
     /// Writes the snapshot file (outside the lock: it syncs), then compacts the log and records it,
