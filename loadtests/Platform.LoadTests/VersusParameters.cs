@@ -9,7 +9,8 @@ namespace Platform.LoadTests;
 /// are a full measurement (about 25 minutes), <see cref="Smoke"/> the CI's few-second check that the
 /// harness still works. From the environment: LOADTEST_ROUNDS, LOADTEST_SECONDS, LOADTEST_WARMUP_SECONDS,
 /// LOADTEST_VERSUS_CONCURRENCIES (comma-separated), LOADTEST_OPEN_RATE, LOADTEST_VERSUS_WATCHERS
-/// (comma-separated), LOADTEST_WATCH_WRITES, LOADTEST_KILL_TRIALS; LOADTEST_SMOKE=1 starts from the smoke set.
+/// (comma-separated), LOADTEST_WATCH_WRITES, LOADTEST_KILL_TRIALS, LOADTEST_CLUSTER_WARMUP_SECONDS; LOADTEST_SMOKE=1
+/// starts from the smoke set.
 /// </summary>
 /// <param name="Rounds">Runs of every throughput phase per system; the report gives their median and range.</param>
 /// <param name="Concurrencies">Closed-loop writers of the write phases (distinct keys, and one hot key).</param>
@@ -19,6 +20,11 @@ namespace Platform.LoadTests;
 /// <param name="Watchers">Watcher counts of the watch-delivery phases.</param>
 /// <param name="WatchWrites">Writes whose delivery to every watcher is timed, <paramref name="WatchSpacingMs"/> apart.</param>
 /// <param name="KillTrials">Leader kills per system, each on a fresh cluster.</param>
+/// <param name="ClusterWarmupSeconds">
+/// Writes and reads, not recorded, on each fresh cluster before its first phase: the platform runs on
+/// .NET, whose JIT reaches its optimized code over the first seconds of load (etcd is compiled ahead of
+/// time), and a short per-phase warm-up left the first phase measuring the compiler.
+/// </param>
 public sealed record VersusParameters(
     int Rounds,
     double Seconds,
@@ -35,16 +41,17 @@ public sealed record VersusParameters(
     int ReadConcurrency = 64,
     int ReadKeys = 1000,
     double WatchSpacingMs = 100,
-    int KillWriters = 4)
+    int KillWriters = 4,
+    double ClusterWarmupSeconds = 20)
 {
     public static VersusParameters Defaults { get; } = new(3, 10, 2, [1, 16, 64, 256], 1000, [1000, 10_000], 20, 3);
 
-    public static VersusParameters Smoke { get; } = new(1, 1, 0.5, [1, 16], 200, [20, 50], 5, 1, ReadKeys: 50);
+    public static VersusParameters Smoke { get; } = new(1, 1, 0.5, [1, 16], 200, [20, 50], 5, 1, ReadKeys: 50, ClusterWarmupSeconds: 1);
 
     [JsonIgnore]
     public bool IsFullRun => Rounds == Defaults.Rounds && Seconds.Equals(Defaults.Seconds) && WarmupSeconds.Equals(Defaults.WarmupSeconds)
         && Concurrencies.SequenceEqual(Defaults.Concurrencies) && OpenRate.Equals(Defaults.OpenRate) && Watchers.SequenceEqual(Defaults.Watchers)
-        && WatchWrites == Defaults.WatchWrites && KillTrials == Defaults.KillTrials;
+        && WatchWrites == Defaults.WatchWrites && KillTrials == Defaults.KillTrials && ClusterWarmupSeconds.Equals(Defaults.ClusterWarmupSeconds);
 
     /// <summary>The parameters from the environment over the defaults (or the smoke set); throws FormatException on a bad value.</summary>
     public static VersusParameters FromEnvironment(IDictionary environment)
@@ -61,6 +68,7 @@ public sealed record VersusParameters(
             Watchers = Numbers(environment, "LOADTEST_VERSUS_WATCHERS", start.Watchers),
             WatchWrites = (int)Number(environment, "LOADTEST_WATCH_WRITES", start.WatchWrites),
             KillTrials = (int)Number(environment, "LOADTEST_KILL_TRIALS", start.KillTrials),
+            ClusterWarmupSeconds = Number(environment, "LOADTEST_CLUSTER_WARMUP_SECONDS", start.ClusterWarmupSeconds),
         };
     }
 

@@ -26,6 +26,7 @@ public static class VersusMarkdown
         }
 
         var p = report.Parameters;
+        md.Append(Units.Invariant($"- Each fresh cluster: {p.ClusterWarmupSeconds} s of writes and reads by 16 workers before its first phase (not recorded: the platform's JIT reaches its optimized code over the first seconds of load; etcd is compiled ahead of time). Leader kills: every write gives up after 250 ms and the writer sends the next, for both systems.\n"));
         md.Append(Units.Invariant($"- Each phase: {p.WarmupSeconds} s of warm-up (not recorded), then {p.Seconds} s measured; {p.Rounds} round(s) per system, the systems alternating; values of {p.ValueBytes} bytes; latencies in HdrHistogram (3 significant digits), percentiles over every round's operations.\n"));
         if (!report.IsFullRun)
         {

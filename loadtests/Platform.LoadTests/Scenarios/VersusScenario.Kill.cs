@@ -21,6 +21,14 @@ public sealed partial class VersusScenario
     private static readonly TimeSpan Tail = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// Each write of a kill trial gives up after this and the writer sends the next at once, for both
+    /// systems: what is measured is when the cluster takes writes again, not how long a server holds a
+    /// write it cannot commit (etcd answers those after its 7 s request timeout, the platform after up to
+    /// 5 s), which a client's own deadline decides. 250 ms is far above either system's write latency here.
+    /// </summary>
+    private static readonly TimeSpan KillAttemptTimeout = TimeSpan.FromMilliseconds(250);
+
     private async Task<KillTrial> KillTrialAsync(string system, int trial, CancellationToken cancellationToken)
     {
         Console.WriteLine($"==> versus leader kill {trial}/{parameters.KillTrials}: {system} (fresh cluster)");
@@ -36,7 +44,7 @@ public sealed partial class VersusScenario
 
             int[] followers = [.. Enumerable.Range(0, driver.Members).Where(m => m != killed)];
             var loops = RecordingLoops.Start(parameters.KillWriters, (worker, i, ct) =>
-                driver.PutAsync(followers[worker % followers.Length], string.Create(CultureInfo.InvariantCulture, $"k/{worker}/{i}"), value, ct), cancellationToken);
+                WithDeadlineAsync(c => driver.PutAsync(followers[worker % followers.Length], string.Create(CultureInfo.InvariantCulture, $"k/{worker}/{i}"), value, c), ct), cancellationToken);
             IReadOnlyList<IReadOnlyList<TimedRequest>> timeline;
             long? killTicks = null;
             string? failure = null;
@@ -110,5 +118,22 @@ public sealed partial class VersusScenario
         }
 
         return null;
+    }
+
+    /// <summary>One write under <see cref="KillAttemptTimeout"/>: past it, or on any failure, the write counts as failed.</summary>
+    private static async ValueTask<OpOutcome> WithDeadlineAsync(Func<CancellationToken, ValueTask<OpOutcome>> write, CancellationToken cancellationToken)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(KillAttemptTimeout);
+        try
+        {
+            return await write(attempt.Token);
+        }
+#pragma warning disable CA1031 // Any failure of one write (timeout, refusal, reset) is what the trial records.
+        catch (Exception failed) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            return OpOutcome.Failed(attempt.IsCancellationRequested ? $"no answer within {KillAttemptTimeout.TotalMilliseconds:0} ms" : $"{failed.GetType().Name}: {failed.Message.Split('\n')[0]}");
+        }
     }
 }

@@ -88,6 +88,7 @@ public sealed partial class VersusScenario
             await using var driver = await StartAsync(system, cancellationToken);
             setups[system] = driver.Setup;
             await PreloadAsync(driver, cancellationToken);
+            await WarmUpAsync(driver, cancellationToken);
             foreach (var phase in phases)
             {
                 var run = await phase.Run(driver, $"{system} {phase.Id} r{round}", round, cancellationToken);
@@ -145,6 +146,33 @@ public sealed partial class VersusScenario
         {
             throw new InvalidOperationException($"writing the {keys.Count} keys of the read and CAS phases failed: {failed.Failure}");
         }
+    }
+
+    /// <summary>
+    /// <see cref="VersusParameters.ClusterWarmupSeconds"/> of writes and serializable reads by 16
+    /// workers over every member, not recorded; failures here are not errors (nothing is measured yet).
+    /// </summary>
+    private async Task WarmUpAsync(IKvDriver driver, CancellationToken cancellationToken)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(parameters.ClusterWarmupSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, PreloadParallel).Select(async worker =>
+        {
+            for (var i = 0; Stopwatch.GetTimestamp() < until; i++)
+            {
+                var member = (worker + i) % driver.Members;
+                try
+                {
+                    _ = i % 2 == 0
+                        ? await driver.PutAsync(member, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"warm/{worker}/{i}"), value, cancellationToken)
+                        : await driver.GetAsync(member, ReadKey(i % parameters.ReadKeys), ReadConsistency.Serializable, cancellationToken);
+                }
+#pragma warning disable CA1031 // A warm-up failure is not a measurement: the phases that follow record their own.
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+                {
+                }
+            }
+        }));
     }
 
     private static string ReadKey(int index) => $"read/{index:D5}";
