@@ -123,7 +123,7 @@ public sealed partial class PlatformClient
     {
         _ when cancellationToken.IsCancellationRequested => false,
         PlatformProblemException problem => problem.Status is 503 or 429,
-        HttpRequestException or IOException or TimeoutException or OperationCanceledException => true,
+        HttpRequestException or IOException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException => true,
         _ => false,
     };
 

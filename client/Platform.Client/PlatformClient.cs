@@ -213,6 +213,10 @@ public sealed partial class PlatformClient : IDisposable
         _ when cancellationToken.IsCancellationRequested => false,
         HttpRequestException or IOException or TimeoutException => true,
         TaskCanceledException => true,
+
+        // A connection reset as it opens can escape SocketsHttpHandler unwrapped (seen on a busy CI
+        // machine: "Transport endpoint is not connected" from the socket's RemoteEndPoint).
+        System.Net.Sockets.SocketException => true,
         _ => false,
     };
 

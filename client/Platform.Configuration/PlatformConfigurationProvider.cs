@@ -187,7 +187,7 @@ public sealed class PlatformConfigurationProvider : ConfigurationProvider, IDisp
     private static bool IsOutage(Exception problem) => problem switch
     {
         PlatformProblemException refused => refused.Status is 429 or >= 500,
-        HttpRequestException or IOException or TimeoutException or OperationCanceledException => true,
+        HttpRequestException or IOException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException => true,
         _ => false,
     };
 

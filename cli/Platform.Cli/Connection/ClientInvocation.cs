@@ -43,6 +43,12 @@ public static class ClientInvocation
             await error.WriteLineAsync($"Unavailable: {tried}: {e.Message}");
             return ExitCodes.Unavailable;
         }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // A connection reset as it opened, which SocketsHttpHandler can let through unwrapped.
+            await error.WriteLineAsync($"Unavailable: {tried}: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
         catch (HttpRequestException e)
         {
             await error.WriteLineAsync($"{e.StatusCode}: {e.Message}");
