@@ -12,15 +12,6 @@ public sealed partial class ReplicaCore
     /// <summary>The term and vote last made durable; null until this replica's first sync of a hard state.</summary>
     private (long Term, ulong Vote)? durableVote;
 
-    /// <summary>
-    /// The latest hard state whose only news was the commit index, not written yet: it rides along
-    /// with the next record this group writes. Raft needs the term and vote durable before a
-    /// message speaks for them, and entries before they are acknowledged, but never the commit
-    /// index: a replica that restarts behind it learns it again from the leader (etcd's MustSync
-    /// makes the same choice). So a leader applies and answers a commit without a sync of its own.
-    /// </summary>
-    private HardState? unwrittenCommit;
-
     private async Task PumpAsync()
     {
         lock (gate)
@@ -58,7 +49,7 @@ public sealed partial class ReplicaCore
                     storage.Snapshots.Save(group, received);
                 }
 
-                var write = WithoutCommitOnlySync(GroupWrite.FromReady(group, ready), ready);
+                var write = GroupWrite.FromReady(group, ready);
                 if (sendFirst)
                 {
                     Send(ready.Messages);
@@ -70,7 +61,6 @@ public sealed partial class ReplicaCore
                     if (write.HardState is { } written)
                     {
                         durableVote = (written.Term, written.Vote);
-                        unwrittenCommit = null;
                     }
                 }
 
@@ -104,24 +94,6 @@ public sealed partial class ReplicaCore
             LogFatal(logger, group, failure);
             Environment.FailFast($"group {group}: the replica's Ready loop failed: {failure.Message}", failure);
         }
-    }
-
-    /// <summary>
-    /// The record to write for <paramref name="ready"/>: nothing for a hard state that only moved
-    /// the commit index (kept in <see cref="unwrittenCommit"/>), and the kept one added to the next
-    /// record that carries no hard state of its own, so the log's last hard state is never older
-    /// than what was written before.
-    /// </summary>
-    private GroupWrite WithoutCommitOnlySync(GroupWrite write, Ready ready)
-    {
-        if (ready.HardState is { } next && durableVote is { } durable && next.Term == durable.Term && next.Vote == durable.Vote
-            && ready.Entries.Length == 0 && ready.Snapshot is null)
-        {
-            unwrittenCommit = next;
-            return write with { HardState = null };
-        }
-
-        return write.HardState is null && unwrittenCommit is { } kept && !write.IsEmpty ? write with { HardState = kept } : write;
     }
 
     /// <summary>
