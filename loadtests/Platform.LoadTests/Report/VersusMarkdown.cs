@@ -43,6 +43,7 @@ public static class VersusMarkdown
 
         AppendKills(md, report);
         AppendEdge(md, report.Edge);
+        AppendOthers(md, report.Others ?? []);
         AppendList(md, "Notes", report.Notes);
         AppendList(md, "Failures", report.Failures);
         return md.ToString();
@@ -151,6 +152,20 @@ public static class VersusMarkdown
         }
 
         md.Append('\n');
+    }
+
+    private static void AppendOthers(StringBuilder md, IReadOnlyList<SideScenario> others)
+    {
+        foreach (var other in others)
+        {
+            md.Append(Units.Invariant($"## {other.Title}\n\nFrom its scenario's latest report ({other.Source}, measured {other.Date}, not in this run).\n\n| what | figure |\n| --- | --- |\n"));
+            foreach (var figure in other.Figures)
+            {
+                md.Append($"| {figure.What} | {figure.Figure} |\n");
+            }
+
+            md.Append('\n');
+        }
     }
 
     private static void AppendList(StringBuilder md, string title, IReadOnlyList<string> items)

@@ -18,7 +18,8 @@ public sealed record VersusReport(
     EdgeComparison? Edge,
     IReadOnlyList<GoalVerdict> Goals,
     IReadOnlyList<string> Notes,
-    IReadOnlyList<string> Failures)
+    IReadOnlyList<string> Failures,
+    IReadOnlyList<SideScenario>? Others = null)
 {
     public const string Platform = "platform";
     public const string Etcd = "etcd";

@@ -77,7 +77,7 @@ public sealed partial class VersusScenario
             .ToList();
         var kills = systems.Select(s => FigureSummary.Of(s, "s", trials.Where(t => t.System == s).Select(t => t.ResumeAfterSeconds))).ToList();
         var edge = EdgeComparisonReader.Read(options.ResultsDirectory);
-        return new VersusReport(machine, parameters, parameters.IsFullRun, setups, measured, trials, kills, edge, VersusGoals.Judge(measured, kills, edge), notes, failures);
+        return new VersusReport(machine, parameters, parameters.IsFullRun, setups, measured, trials, kills, edge, VersusGoals.Judge(measured, kills, edge), notes, failures, SideScenarioReader.Read(options.ResultsDirectory));
     }
 
     private async Task RoundAsync(string system, int round, IReadOnlyList<PhaseDefinition> phases, CancellationToken cancellationToken)
