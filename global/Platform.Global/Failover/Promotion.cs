@@ -115,8 +115,46 @@ public sealed partial class Promotion(
         }
 
         var body = FailoverRoutes.Encode(new StopRequest(ns, epoch, moveVersion));
-        var others = Options.Peers.Where(p => p.Region != Options.Region && p.Region != lost).GroupBy(p => p.Region);
-        await Task.WhenAll(others.Select(async region =>
+        var others = Options.Peers.Where(p => p.Region != Options.Region && p.Region != lost).GroupBy(p => p.Region).ToList();
+
+        // A region that did not answer (a slow stop, a leader change there) is asked again before
+        // the most advanced copy is chosen: passing over it could promote a copy behind the one it
+        // holds and lose writes it had. The stop is idempotent (same epoch and move). A region that
+        // stays silent for StopRounds rounds is left out, as one that is lost with the home.
+        for (var round = 1; round <= StopRounds; round++)
+        {
+            var missing = others.Where(region => !Answered(answers, region.Key)).ToList();
+            if (missing.Count == 0)
+            {
+                break;
+            }
+
+            if (round > 1)
+            {
+                await Task.Delay(StopRetryPause, cancellationToken);
+            }
+
+            await AskToStopAsync(missing, body, answers, cancellationToken);
+        }
+
+        return answers;
+    }
+
+    private const int StopRounds = 3;
+    private static readonly TimeSpan StopRetryPause = TimeSpan.FromMilliseconds(250);
+
+    private static bool Answered(Dictionary<string, long> answers, string region)
+    {
+        lock (answers)
+        {
+            return answers.TryGetValue(region, out var revision) && revision >= 0;
+        }
+    }
+
+    /// <summary>Asks each region's nodes in turn to stop the namespace; the first that answers speaks for its region.</summary>
+    private async Task AskToStopAsync(IReadOnlyList<IGrouping<string, PeerEndpoint>> regions, byte[] body, Dictionary<string, long> answers, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(regions.Select(async region =>
         {
             foreach (var peer in region)
             {
@@ -135,13 +173,12 @@ public sealed partial class Promotion(
                         return;
                     }
                 }
-                catch (Exception unreachable) when (unreachable is HttpRequestException or OperationCanceledException or IOException)
+                catch (Exception unreachable) when ((unreachable is HttpRequestException or IOException || unreachable is OperationCanceledException) && !cancellationToken.IsCancellationRequested)
                 {
-                    // Try the region's next node; a region none of whose nodes answers is not a candidate.
+                    // Try the region's next node; a region none of whose nodes answers is asked again next round.
                 }
             }
         }));
-        return answers;
     }
 
     private static async Task WaitUntilAsync(TimeSpan until, CancellationToken cancellationToken)
