@@ -83,48 +83,37 @@ case " ${scenarios[*]} " in
   *" consensus "*|*" fsync "*|*" storage "*)
     dotnet build "$here/Platform.Benchmarks/Platform.Benchmarks.csproj" -c Release -nologo -clp:ErrorsOnly ;;
 esac
+# Installs the Debian packages named, without letting any of them start a service: Debian's nginx
+# would listen on port 80 of every address, its etcd on 2379. policy-rc.d answers 101 (action
+# forbidden) to a package's start; only one made here is removed.
+install_debian() {
+  [ "$#" -gt 0 ] || return 0
+  echo "==> installing $* (Debian)"
+  local made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  [ -z "$made_policy" ] || rm -f /usr/sbin/policy-rc.d
+}
+
+missing=()
 case " ${scenarios[*]} " in
   *" edge "*)
-    missing=()
     command -v wrk >/dev/null || missing+=(wrk)
-    command -v nginx >/dev/null || missing+=(nginx)
-    if [ "${#missing[@]}" -gt 0 ]; then
-      echo "==> installing ${missing[*]} (Debian)"
-      # No service may start from the package: Debian's nginx would listen on port 80 of every address.
-      # policy-rc.d answers 101 (action forbidden) to the package's start; only one made here is removed.
-      made_policy=""
-      if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
-      fi
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-      [ -z "$made_policy" ] || rm -f /usr/sbin/policy-rc.d
-    fi
-    # wrk's 1,000 connections and the 10,000 watchers' sockets; children (platform up, its edge) inherit it.
-    ulimit -n "$(ulimit -Hn)" ;;
-esac
-case " ${scenarios[*]} " in
-  # The herd's 10,000 connections, at both ends.
-  *" herd "*) ulimit -n "$(ulimit -Hn)" ;;
+    command -v nginx >/dev/null || missing+=(nginx) ;;
 esac
 case " ${scenarios[*]} " in
   *" versus "*)
-    missing=()
     command -v etcd >/dev/null || missing+=(etcd-server)
-    command -v etcdctl >/dev/null || missing+=(etcd-client)
-    if [ "${#missing[@]}" -gt 0 ]; then
-      echo "==> installing ${missing[*]} (Debian)"
-      # The package's own etcd service is not wanted (it would listen on 2379): policy-rc.d forbids its start.
-      made_policy=""
-      if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
-      fi
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-      [ -z "$made_policy" ] || rm -f /usr/sbin/policy-rc.d
-    fi
-    # 10,000 watchers at one node over HTTP/1.1 are as many sockets; the node inherits the limit through platform up.
-    ulimit -n "$(ulimit -Hn)" ;;
+    command -v etcdctl >/dev/null || missing+=(etcd-client) ;;
+esac
+install_debian "${missing[@]}"
+case " ${scenarios[*]} " in
+  # wrk's 1,000 connections and the 10,000 watchers' sockets (edge), the herd's 10,000 connections at
+  # both ends, 10,000 SSE watchers at one node (versus); children (platform up, its nodes and edge) inherit it.
+  *" edge "*|*" herd "*|*" versus "*) ulimit -n "$(ulimit -Hn)" ;;
 esac
 case " ${scenarios[*]} " in
   *" regional "*|*" up "*|*" failover "*|*" global "*|*" replication "*|*" drills "*|*" edge "*|*" herd "*|*" versus "*)
