@@ -68,6 +68,7 @@ public static class EdgeHost
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(EdgeMetrics.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         var app = builder.Build();
+        app.UseMiddleware<InternalHeaderStage>();
         app.UseMiddleware<ProblemStage>();
         app.UseMiddleware<EdgeEndpoints>();
         app.UseMiddleware<AuthenticationStage>();

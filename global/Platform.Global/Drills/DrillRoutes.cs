@@ -61,7 +61,7 @@ public static class DrillRoutes
 
         var options = services.GetRequiredService<InterRegionOptions>();
         if (RunsIn(request, options, services.GetRequiredService<IRegionView>()) is { } elsewhere
-            && !context.Request.Headers.ContainsKey(HomeForwarding.ForwardedHeader))
+            && ForwardedMark.From(context) is null)
         {
             await services.GetRequiredService<IRegionForwarder>().ForwardAsync(context, elsewhere, bytes);
             return;

@@ -12,7 +12,7 @@ namespace Platform.Global.Transport;
 /// token, validation and every rule apply exactly as to a request sent here directly, marked as
 /// forwarded so it is not sent on again; the answer streams back.
 /// </summary>
-public sealed class ForwardRoutes(NodeEndpoints endpoints) : IDisposable
+public sealed class ForwardRoutes(NodeEndpoints endpoints, ForwardedMark mark) : IDisposable
 {
     private readonly HttpClient loopback = new() { Timeout = Timeout.InfiniteTimeSpan };
 
@@ -46,7 +46,7 @@ public sealed class ForwardRoutes(NodeEndpoints endpoints) : IDisposable
             }
         }
 
-        request.Headers.TryAddWithoutValidation(HomeForwarding.ForwardedHeader, context.Request.Headers[RequestSignature.FromHeader].ToString());
+        mark.Mark((name, value) => request.Headers.TryAddWithoutValidation(name, value), context.Request.Headers[RequestSignature.FromHeader].ToString());
         using var answer = await loopback.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
         await RegionForwarder.Relay(context.Response, answer, context.RequestAborted);
     }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using Platform.Regional.Api.Pipeline;
+using Platform.Regional.Api.Routes;
 using Platform.Regional.Clustering;
 using Platform.Regional.Observability;
 using Platform.Regional.Replication;
@@ -110,6 +111,7 @@ public static class NodeHost
         builder.Services.AddSingleton<GroupRouter>();
         builder.Services.AddSingleton<NamespaceCatalog>();
         builder.Services.AddSingleton<NamespaceAccess>();
+        builder.Services.AddSingleton<ForwardedMark>();
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddHostedService<ReplicaActivator>();
         builder.Services.AddHostedService<ReplicaTicker>();

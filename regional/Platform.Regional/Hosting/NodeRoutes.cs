@@ -14,6 +14,13 @@ public static class NodeRoutes
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<ProblemMiddleware>();
+        app.Use((context, next) =>
+        {
+            // Before anything reads a header: only this node's own inter-region route may mark a
+            // request as forwarded; a client's mark is dropped here.
+            context.RequestServices.GetRequiredService<ForwardedMark>().Admit(context);
+            return next(context);
+        });
         app.Use(async (context, next) =>
         {
             // An isolated node (chaos) answers no client; only the chaos routes stay, to heal it

@@ -46,58 +46,117 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
 
     /// <summary>The namespace's settings, once its data is here (after <paramref name="consistency"/>'s barrier when linearizable).</summary>
     public async Task<NamespaceSettings> RequireAsync(string ns, Consistency consistency, CancellationToken cancellationToken) =>
-        (await RequireEntryAsync(ns, consistency, cancellationToken)).Settings;
+        (await RequireEntryAsync(ns, consistency, copyServes: false, cancellationToken)).Settings;
+
+    /// <summary>Like <see cref="RequireAsync(string, Consistency, CancellationToken)"/>; <paramref name="copyServes"/>: a copy may answer (<see cref="Api.Routes.CopyReads"/>).</summary>
+    public async Task<NamespaceSettings> RequireAsync(string ns, Consistency consistency, bool copyServes, CancellationToken cancellationToken) =>
+        (await RequireEntryAsync(ns, consistency, copyServes, cancellationToken)).Settings;
 
     /// <summary>The namespace's catalog entry, once this node's replica of its group holds its data.</summary>
-    public async Task<CatalogEntry> RequireEntryAsync(string ns, Consistency consistency, CancellationToken cancellationToken)
+    public Task<CatalogEntry> RequireEntryAsync(string ns, Consistency consistency, CancellationToken cancellationToken) =>
+        RequireEntryAsync(ns, consistency, copyServes: false, cancellationToken);
+
+    /// <summary>
+    /// The namespace's catalog entry, once this node's replica of its group holds its data. A
+    /// linearizable read is answered only by the home (or the strong-global group), after a barrier
+    /// of its group and, for a <c>local-commit</c> namespace, under a valid home lease; never from a
+    /// copy (unless <paramref name="copyServes"/>: the request asked for no more than a copy gives),
+    /// a fenced or frozen state, or a store whose epoch is not the entry's. When the data is missing
+    /// and the catalog, read again, names another entry (a move or mode change committed meanwhile),
+    /// every check runs again for that entry.
+    /// </summary>
+    public async Task<CatalogEntry> RequireEntryAsync(string ns, Consistency consistency, bool copyServes, CancellationToken cancellationToken)
     {
         var entry = await catalog.FindAsync(ns, cancellationToken) ?? throw ApiProblemException.NamespaceNotFound(ns);
-        if (entry.HomedElsewhere(router.Node.Region))
+        for (var attempt = 1; ; attempt++)
         {
-            // Answered from this region's copy, which only the replicator makes and fills.
-            return HasCopy(entry) ? entry : throw ApiProblemException.NotCaughtUp($"region {router.Node.Region} holds no copy of namespace '{ns}' yet");
-        }
-
-        if (consistency == Consistency.Linearizable)
-        {
-            await router.LinearizableBarrierAsync(entry.Group, cancellationToken);
-            if (entry.Mode == NamespaceMode.LocalCommit && guard is not null)
+            if (entry.HomedElsewhere(router.Node.Region))
             {
-                await guard.BeforeLinearizableReadAsync(entry, cancellationToken);
+                if (consistency == Consistency.Linearizable && !copyServes)
+                {
+                    // Reached here although the home is elsewhere (a forwarded request whose sender's
+                    // catalog disagrees with this node's): the copy may lag the home, so it must not answer.
+                    throw ApiProblemException.NotCaughtUp($"namespace '{ns}' is homed in {entry.HomeRegion}: region {router.Node.Region} holds a copy, which does not answer linearizable reads");
+                }
+
+                // Answered from this region's copy, which only the replicator makes and fills.
+                return HasCopy(entry) ? entry : throw ApiProblemException.NotCaughtUp($"region {router.Node.Region} holds no copy of namespace '{ns}' yet");
             }
 
-            if (router.Local(entry.Group).Read(m => m.State(entry.Name) is { IsCopy: false } state && state.FencedThrough >= entry.Epoch))
+            if (consistency == Consistency.Linearizable)
             {
-                // Frozen by a switchover or mode change (applied here before this read's barrier
-                // returned): the next home may already take writes this state lacks.
-                throw ApiProblemException.NotCaughtUp($"namespace '{entry.Name}' is frozen in epoch {entry.Epoch}: its home or mode is changing; retry in a moment");
+                await LinearizableChecksAsync(entry, cancellationToken);
             }
-        }
 
-        if (!HasData(entry) && HasCopy(entry))
-        {
-            // The home moved here: the copy becomes the home once this region's replicator promotes it.
-            throw ApiProblemException.NotCaughtUp($"region {router.Node.Region} is taking over namespace '{ns}' (epoch {entry.Epoch}); retry in a moment");
-        }
+            if (HasData(entry))
+            {
+                return entry;
+            }
 
-        if (!HasData(entry))
-        {
+            if (HasCopy(entry))
+            {
+                // The home moved here: the copy becomes the home once this region's replicator promotes it.
+                throw ApiProblemException.NotCaughtUp($"region {router.Node.Region} is taking over namespace '{ns}' (epoch {entry.Epoch}); retry in a moment");
+            }
+
             // Created a moment ago through another node, whose data this replica has not applied yet?
             await router.LinearizableBarrierAsync(entry.Group, cancellationToken);
-            if (!HasData(entry))
+            if (HasData(entry))
             {
-                // Before making data, make sure the namespace still exists as this node believes:
-                // a catalog replica behind a delete must not bring the deleted namespace back.
-                await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);
-                entry = catalog.Find(ns) ?? throw ApiProblemException.NamespaceNotFound(ns);
-                if (!HasData(entry))
-                {
-                    await CreateDataAsync(entry, cancellationToken);
-                }
+                continue;
             }
+
+            // Before making data, make sure the namespace still exists as this node believes:
+            // a catalog replica behind a delete must not bring the deleted namespace back.
+            await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);
+            var current = catalog.Find(ns) ?? throw ApiProblemException.NamespaceNotFound(ns);
+            if (current.Version != entry.Version)
+            {
+                // The entry changed (a move, a mode change, a new incarnation of the name): its
+                // group, home and epoch may differ, so every check runs again on the new one.
+                if (attempt >= MaxEntryChanges)
+                {
+                    throw ApiProblemException.NotCaughtUp($"namespace '{ns}' kept changing in the catalog while this read looked for its data; retry in a moment");
+                }
+
+                entry = current;
+                continue;
+            }
+
+            await CreateDataAsync(entry, cancellationToken);
+            return entry;
+        }
+    }
+
+    /// <summary>How many times one request follows a catalog entry that changed under it before it gives up (503).</summary>
+    private const int MaxEntryChanges = 3;
+
+    /// <summary>
+    /// A linearizable read at the home: the group's barrier, the home lease, then the state as applied
+    /// after the barrier must be this epoch's home data. A frozen state (a switchover or mode change is
+    /// draining it), a stopped one, a copy (the node's catalog view is behind a move that demoted it)
+    /// or a store of another epoch may all lack writes the current home took.
+    /// </summary>
+    private async Task LinearizableChecksAsync(CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        await router.LinearizableBarrierAsync(entry.Group, cancellationToken);
+        if (entry.Mode == NamespaceMode.LocalCommit && guard is not null)
+        {
+            await guard.BeforeLinearizableReadAsync(entry, cancellationToken);
         }
 
-        return entry;
+        var refusal = router.Local(entry.Group).Read(m => m.State(entry.Name) switch
+        {
+            null => null,
+            { IsCopy: true } => "this region's data is a copy",
+            { FencedThrough: var fenced } when fenced >= entry.Epoch => "it is frozen: its home or mode is changing",
+            { Store.Epoch: var epoch } when epoch != entry.Epoch => $"this node holds it in epoch {epoch}",
+            _ => null,
+        });
+        if (refusal is not null)
+        {
+            throw ApiProblemException.NotCaughtUp($"namespace '{entry.Name}' cannot be read linearizably here in epoch {entry.Epoch}: {refusal}; retry in a moment");
+        }
     }
 
     /// <summary>

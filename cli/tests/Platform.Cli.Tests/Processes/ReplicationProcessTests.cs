@@ -172,13 +172,15 @@ public sealed class ReplicationProcessTests : IDisposable
             Assert.Equal(value, await newHome.GetStringAsync(Relative($"/v1/ns/orders/kv/{key}"), Cancel));
         }
 
-        // A write that reaches the old home by a stale route (forwarded once, so not sent on) is refused there.
+        // A client cannot pin a write to the old home by setting the forwarded mark itself: only the
+        // signed inter-region path marks a request, so this one is sent on to the new home.
         using var oldHome = Client(cluster, Home, 0);
-        using var stale = new HttpRequestMessage(HttpMethod.Put, Relative("/v1/ns/orders/kv/stale")) { Content = new StringContent("old-epoch") };
-        stale.Headers.Add("X-Platform-Forwarded", "test/stale-route");
-        using var refused = await oldHome.SendAsync(stale, Cancel);
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Equal("FencedEpoch", JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("code").GetString());
+        using var marked = new HttpRequestMessage(HttpMethod.Put, Relative("/v1/ns/orders/kv/marked")) { Content = new StringContent("new-epoch") };
+        marked.Headers.Add("X-Platform-Forwarded", "test/stale-route");
+        using var forwarded = await oldHome.SendAsync(marked, Cancel);
+        var answer = await forwarded.Content.ReadAsStringAsync(Cancel);
+        Assert.True(forwarded.IsSuccessStatusCode, $"{(int)forwarded.StatusCode}: {answer}");
+        Assert.Equal(cluster.Regions[0].Name, JsonDocument.Parse(answer).RootElement.GetProperty("region").GetString());
     }
 
     private static async Task WriteSteadilyAsync(ClusterFile cluster, ConcurrentDictionary<string, string> acknowledged, CancellationToken stop)

@@ -14,7 +14,7 @@ public sealed class KvReadHandlers(NamespaceAccess namespaces)
     {
         ArgumentNullException.ThrowIfNull(request);
         var ns = request.Namespace;
-        await namespaces.RequireAsync(ns, request.Consistency, cancellationToken);
+        await namespaces.RequireAsync(ns, request.Consistency, request.CopyServes, cancellationToken);
         if (request.MinRevision is { } minimum)
         {
             await WaitForRevisionAsync(ns, minimum, request.Wait, cancellationToken);
@@ -28,7 +28,7 @@ public sealed class KvReadHandlers(NamespaceAccess namespaces)
         ArgumentNullException.ThrowIfNull(request);
         var ns = request.Namespace;
         var cursor = request.PageToken is null ? ((long, string)?)null : PageToken.Parse(request.PageToken);
-        await namespaces.RequireAsync(ns, cursor is null ? request.Consistency : Consistency.Serializable, cancellationToken);
+        await namespaces.RequireAsync(ns, cursor is null ? request.Consistency : Consistency.Serializable, request.CopyServes, cancellationToken);
         if (cursor is { } next)
         {
             // A later page may land on a node that has not applied the first page's revision yet.
@@ -45,7 +45,8 @@ public sealed class KvReadHandlers(NamespaceAccess namespaces)
     public async ValueTask<KeyHistoryPage> Handle(GetHistory request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await namespaces.RequireAsync(request.Namespace, Consistency.Linearizable, cancellationToken);
+        // Linearizable at the home; a region's copy answers history as it has it (CopyReads).
+        await namespaces.RequireAsync(request.Namespace, Consistency.Linearizable, copyServes: true, cancellationToken);
         return Read(request.Namespace, store => new KeyHistoryPage(store.Revision, store.History(request.Key, request.Limit)));
     }
 

@@ -73,6 +73,9 @@ public sealed record GetKey(Caller Caller, string Namespace, string Key, Consist
 {
     public Role RequiredRole => Role.Reader;
 
+    /// <summary>Whether a copy of a namespace homed elsewhere may answer (<see cref="Routes.CopyReads"/>); otherwise only the home may.</summary>
+    public bool CopyServes { get; init; }
+
     public void Validate(MvccLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
@@ -93,6 +96,9 @@ public sealed record ListKeys(Caller Caller, string Namespace, string Prefix, in
     public const int MaxLimit = 1000;
 
     public Role RequiredRole => Role.Reader;
+
+    /// <summary>Whether a copy of a namespace homed elsewhere may answer (<see cref="Routes.CopyReads"/>); otherwise only the home may.</summary>
+    public bool CopyServes { get; init; }
 
     public void Validate(MvccLimits limits)
     {

@@ -22,9 +22,6 @@ namespace Platform.Regional.Api.Routes;
 /// </summary>
 public sealed class HomeForwarding(RequestDelegate next)
 {
-    /// <summary>Set on a forwarded request: the node that forwarded it (<c>region/node</c>).</summary>
-    public const string ForwardedHeader = "X-Platform-Forwarded";
-
     /// <summary>Set on a read served from this region's copy of a namespace homed elsewhere: how far behind its home the copy is.</summary>
     public const string LagHeader = "X-Config-Lag-Ms";
 
@@ -34,7 +31,7 @@ public sealed class HomeForwarding(RequestDelegate next)
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(catalog);
         if (context.RequestServices.GetService<IRegionForwarder>() is not { } forwarder
-            || context.Request.Headers.ContainsKey(ForwardedHeader)
+            || ForwardedMark.From(context) is not null
             || NamespaceOf(context.Request.Path) is not { } ns)
         {
             await next(context);
@@ -55,7 +52,7 @@ public sealed class HomeForwarding(RequestDelegate next)
             return;
         }
 
-        if (entry is not null && entry.HomedElsewhere(node.Region) && ServedFromCopy(context.Request) && access.HasCopy(entry))
+        if (entry is not null && entry.HomedElsewhere(node.Region) && CopyReads.Allowed(context.Request) && access.HasCopy(entry))
         {
             var guard = context.RequestServices.GetService<IReplicationGuard>();
             context.Response.OnStarting(() =>
@@ -116,29 +113,6 @@ public sealed class HomeForwarding(RequestDelegate next)
     }
 
     private static string? HomeElsewhere(CatalogEntry entry, string region) => entry.HomedElsewhere(region) ? entry.HomeRegion : null;
-
-    /// <summary>
-    /// Reads a copy may answer: anything but a linearizable read (the default of key reads and
-    /// listings), which needs the home's newest state; and never the catalog routes or a write.
-    /// </summary>
-    private static bool ServedFromCopy(HttpRequest request)
-    {
-        var segments = (request.Path.Value ?? string.Empty).Split('/', 6, StringSplitOptions.None);
-        if (!HttpMethods.IsGet(request.Method) || segments is not ["", "v1", "ns", _, var route, ..])
-        {
-            return false;
-        }
-
-        if (route is "watch" or "history" or "digest")
-        {
-            return true;
-        }
-
-        var query = request.Query;
-        return route == "kv" && (query["consistency"] is ["serializable" or "cached"]
-            || (query.ContainsKey("minRevision") && query["consistency"] is not ["linearizable"])
-            || query.ContainsKey("revision") || query.ContainsKey("pageToken"));
-    }
 
     /// <summary>A read of state the catalog keeps (the divergent-writes archive).</summary>
     private static bool IsCatalogRead(HttpRequest request) =>

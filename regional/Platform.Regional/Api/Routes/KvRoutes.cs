@@ -57,7 +57,7 @@ public static class KvRoutes
             HttpInput.ParseConsistency(query["consistency"]),
             HttpInput.ParseRevision(query["revision"], "revision"),
             HttpInput.ParseRevision(query["minRevision"], "minRevision"),
-            HttpInput.ParseWait(query["timeout"], TimeSpan.FromSeconds(5), node.RequestTimeout * 6)), context.RequestAborted);
+            HttpInput.ParseWait(query["timeout"], TimeSpan.FromSeconds(5), node.RequestTimeout * 6)) { CopyServes = CopyReads.Allowed(context.Request) }, context.RequestAborted);
         ReadHeaders(context, node, read.Revision);
         if (read.Value is not { } value)
         {
@@ -82,7 +82,7 @@ public static class KvRoutes
         var page = await mediator.Send(new ListKeys(
             Authentication.CallerOf(context), ns, query["prefix"].ToString(), HttpInput.ParseLimit(query["limit"], 100),
             string.IsNullOrEmpty(query["pageToken"]) ? null : query["pageToken"].ToString(),
-            HttpInput.ParseConsistency(query["consistency"])), context.RequestAborted);
+            HttpInput.ParseConsistency(query["consistency"])) { CopyServes = CopyReads.Allowed(context.Request) }, context.RequestAborted);
         ReadHeaders(context, node, page.Revision);
         return Results.Json(new { revision = page.Revision, items = page.Items.Select(i => Envelopes.Key(i, page.Revision)), nextPageToken = page.NextPageToken });
     }
