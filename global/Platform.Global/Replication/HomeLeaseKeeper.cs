@@ -24,14 +24,16 @@ public sealed partial class HomeLeaseKeeper(GroupRouter router, NamespaceCatalog
 
     /// <summary>
     /// <c>L = 3 * (catalog election timeout + RTT)</c>: the longest election timeout of the catalog
-    /// group (twice its minimum, as elections randomise in between) and the slowest round trip to
-    /// another region, so a lease outlives an election of the catalog's leader with room to renew.
+    /// group (twice its minimum, as elections randomise in between) and the slowest round trip
+    /// between any two regions of the deployment, so a lease outlives an election of the catalog's
+    /// leader with room to renew. One value for the whole deployment: a promoter waits out its own
+    /// <c>L * (1 + rho)</c>, which must never be shorter than the <c>L * (1 - rho)</c> the lost home
+    /// trusts, so no region may derive a longer <c>L</c> from its own, slower, links.
     /// </summary>
     public static TimeSpan DurationFor(InterRegionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var rtt = options.OtherRegions.Select(options.RoundTripTo).DefaultIfEmpty(TimeSpan.Zero).Max();
-        return 3 * ((2 * new RaftOptions { Id = 1 }.MinElectionTimeout) + rtt);
+        return 3 * ((2 * new RaftOptions { Id = 1 }.MinElectionTimeout) + options.LargestRoundTrip);
     }
 
     /// <summary>

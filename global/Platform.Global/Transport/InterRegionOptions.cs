@@ -42,14 +42,40 @@ public sealed record InterRegionOptions
     public IReadOnlyDictionary<(string, string), TimeSpan> PairRoundTrips { get; init; } = new Dictionary<(string, string), TimeSpan>();
 
     /// <summary>The simulated round trip between this region and <paramref name="other"/>: zero inside a region.</summary>
-    public TimeSpan RoundTripTo(string other)
+    public TimeSpan RoundTripTo(string other) => RoundTripBetween(Region, other);
+
+    /// <summary>The simulated round trip between two regions (either order): zero inside a region.</summary>
+    public TimeSpan RoundTripBetween(string one, string other)
     {
-        if (other == Region)
+        if (one == other)
         {
             return TimeSpan.Zero;
         }
 
-        return PairRoundTrips.TryGetValue((Region, other), out var pair) || PairRoundTrips.TryGetValue((other, Region), out pair) ? pair : WanRoundTrip;
+        return PairRoundTrips.TryGetValue((one, other), out var pair) || PairRoundTrips.TryGetValue((other, one), out pair) ? pair : WanRoundTrip;
+    }
+
+    /// <summary>
+    /// The largest round trip between any two regions of the deployment, not only from this one:
+    /// every node of every region computes the same value from the same configuration, so values
+    /// derived from it (the home lease's length) are one value for the whole deployment.
+    /// </summary>
+    public TimeSpan LargestRoundTrip
+    {
+        get
+        {
+            var regions = Peers.Select(p => p.Region).Append(Region).Distinct().ToList();
+            var largest = TimeSpan.Zero;
+            foreach (var one in regions)
+            {
+                foreach (var other in regions)
+                {
+                    largest = RoundTripBetween(one, other) > largest ? RoundTripBetween(one, other) : largest;
+                }
+            }
+
+            return largest;
+        }
     }
 
     /// <summary>The regions other than this one, in the order the peers list them.</summary>
