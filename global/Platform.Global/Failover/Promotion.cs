@@ -47,9 +47,11 @@ public sealed partial class Promotion(
         CatalogEntry moving;
         try
         {
-            moving = await steps.SettleAsync(ns, e => e.Epoch == entry.Epoch && e.MovingTo == Options.Region, e =>
+            // Only a promotion's own record counts as done: a switchover to this region records the
+            // same target, and taking it over would cut writes its live old home acknowledged.
+            moving = await steps.SettleAsync(ns, e => e.Epoch == entry.Epoch && e.MovingTo == Options.Region && e.MovingBy == MoveKind.Promotion, e =>
                 e.Epoch == entry.Epoch && e.MovingTo is null && e.HomeRegion == lost
-                    ? new BeginMoveCommand(ns, Options.Region, e.Version)
+                    ? new BeginMoveCommand(ns, Options.Region, e.Version, MoveKind.Promotion)
                     : throw new InvalidOperationException($"'{ns}' moved meanwhile (epoch {e.Epoch}, home {e.HomeRegion}, moving to {e.MovingTo ?? "nowhere"})"), cancellationToken);
         }
         catch (Exception failed) when (failed is InvalidOperationException or TimeoutException)

@@ -26,6 +26,9 @@ public sealed record CatalogEntry(string Name, NamespaceSettings Settings, ulong
     /// </summary>
     public string? MovingTo { get; init; }
 
+    /// <summary>Which kind of move recorded <see cref="MovingTo"/> (meaningless while it is null).</summary>
+    public MoveKind MovingBy { get; init; }
+
     /// <summary>The <see cref="MovingTo"/> of a change to <c>strong-global</c> (no region is named with parentheses).</summary>
     public const string ToStrongGlobal = "(strong-global)";
 

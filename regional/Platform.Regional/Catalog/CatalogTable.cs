@@ -71,7 +71,7 @@ public sealed class CatalogTable
     /// <c>local-commit</c> namespace to another region or to <see cref="CatalogEntry.ToStrongGlobal"/>,
     /// a <c>strong-global</c> one to the region that becomes its home.
     /// </summary>
-    public string? BeginMove(long index, string name, string target, long expectedVersion)
+    public string? BeginMove(long index, string name, string target, long expectedVersion, MoveKind kind = MoveKind.Planned)
     {
         if (Current(name, expectedVersion, out var current) is { } refused)
         {
@@ -79,14 +79,14 @@ public sealed class CatalogTable
         }
 
         var allowed = current!.MovingTo is null && (current.Mode == NamespaceMode.LocalCommit
-            ? current.HomeRegion != target
-            : target != CatalogEntry.ToStrongGlobal);
+            ? current.HomeRegion != target && (kind == MoveKind.Planned || target != CatalogEntry.ToStrongGlobal)
+            : target != CatalogEntry.ToStrongGlobal && kind == MoveKind.Planned);
         if (!allowed)
         {
             return $"namespace '{name}' cannot move to {target} now (it is {NamespaceText.Mode(current.Mode)}, homed in {current.HomeRegion}, moving to {current.MovingTo ?? "nowhere"})";
         }
 
-        entries[name] = current with { MovingTo = target, Version = index };
+        entries[name] = current with { MovingTo = target, MovingBy = kind, Version = index };
         return null;
     }
 
@@ -110,13 +110,21 @@ public sealed class CatalogTable
 
         if (newHome is null)
         {
-            entries[name] = current with { MovingTo = null, Version = index };
+            entries[name] = current with { MovingTo = null, MovingBy = MoveKind.Planned, Version = index };
             return null;
+        }
+
+        // A planned move ends without a fork (its old home cooperated: nothing is lost), a promotion
+        // with one; neither may end the other's record. A promotion that ended a switchover's record
+        // would cut the writes the old home acknowledged after the copy's revision, alive as it is.
+        if ((fork is not null) != (current.MovingBy == MoveKind.Promotion))
+        {
+            return $"namespace '{name}' is moving to {current.MovingTo} by a {Describe(current.MovingBy)}; it cannot end {(fork is null ? "as a planned move" : "as a promotion")}";
         }
 
         var epoch = current.Epoch + 1;
         var epochs = current.Epochs.Select(e => e.Epoch == current.Epoch ? e with { ForkRevision = fork } : e).Append(new EpochRecord(epoch, newHome)).ToList();
-        entries[name] = current with { Settings = current.Settings with { HomeRegion = newHome }, Epoch = epoch, Epochs = epochs, MovingTo = null, Version = index };
+        entries[name] = current with { Settings = current.Settings with { HomeRegion = newHome }, Epoch = epoch, Epochs = epochs, MovingTo = null, MovingBy = MoveKind.Planned, Version = index };
         return null;
     }
 
@@ -134,9 +142,10 @@ public sealed class CatalogTable
             return refused;
         }
 
-        var recorded = current!.Mode == NamespaceMode.LocalCommit
+        // Only a planned move changes a mode: a promotion's record names a region, not a mode change to it.
+        var recorded = current!.MovingBy == MoveKind.Planned && (current.Mode == NamespaceMode.LocalCommit
             ? current.MovingTo == CatalogEntry.ToStrongGlobal && settings.Mode == NamespaceMode.StrongGlobal
-            : current.MovingTo is { } target && settings.Mode == NamespaceMode.LocalCommit && settings.HomeRegion == target;
+            : current.MovingTo is { } target && settings.Mode == NamespaceMode.LocalCommit && settings.HomeRegion == target);
         if (!recorded)
         {
             return $"namespace '{name}' is not changing to {NamespaceText.Mode(settings.Mode)}{(settings.HomeRegion is { } home ? $" in {home}" : string.Empty)} (it is {NamespaceText.Mode(current.Mode)}, moving to {current.MovingTo ?? "nowhere"})";
@@ -144,9 +153,11 @@ public sealed class CatalogTable
 
         var epoch = current.Epoch + 1;
         var epochs = current.Epochs.Append(new EpochRecord(epoch, settings.HomeRegion)).ToList();
-        entries[name] = current with { Settings = settings, Group = group, Epoch = epoch, Epochs = epochs, MovingTo = null, Version = index };
+        entries[name] = current with { Settings = settings, Group = group, Epoch = epoch, Epochs = epochs, MovingTo = null, MovingBy = MoveKind.Planned, Version = index };
         return null;
     }
+
+    private static string Describe(MoveKind kind) => kind == MoveKind.Promotion ? "promotion" : "planned move";
 
     private string? Current(string name, long expectedVersion, out CatalogEntry? current)
     {
@@ -255,6 +266,15 @@ public sealed class CatalogTable
             writer.Write(report.Length);
             writer.Write(report);
         }
+
+        // Appended last, so a table written before move kinds existed reads on (every move planned).
+        var promotions = entries.Values.Where(e => e.MovingTo is not null && e.MovingBy != MoveKind.Planned).ToList();
+        writer.Write(promotions.Count);
+        foreach (var entry in promotions)
+        {
+            writer.Write(entry.Name);
+            writer.Write((byte)entry.MovingBy);
+        }
     }
 
     /// <summary>
@@ -303,6 +323,15 @@ public sealed class CatalogTable
         {
             var id = reader.ReadString();
             table.drills[id] = reader.ReadBytes(reader.ReadInt32());
+        }
+
+        // The table is the snapshot's last part: older snapshots end here.
+        var kinds = reader.BaseStream.Position < reader.BaseStream.Length ? reader.ReadInt32() : 0;
+        for (var i = 0; i < kinds; i++)
+        {
+            var name = reader.ReadString();
+            var kind = (MoveKind)reader.ReadByte();
+            table.entries[name] = table.entries[name] with { MovingBy = Enum.IsDefined(kind) ? kind : throw new InvalidDataException($"unknown move kind {kind} of '{name}'") };
         }
 
         return table;

@@ -79,8 +79,8 @@ public sealed record PromoteCopyCommand(string Namespace, NamespaceSettings Sett
 /// <summary>Makes the namespace's data in this group a copy (its home moved to another region): from now on it takes only shipped changes.</summary>
 public sealed record DemoteToCopyCommand(string Namespace, NamespaceSettings Settings) : GroupCommand;
 
-/// <summary>Catalog: revokes the home's lease on a namespace and records the region it moves to (compare-and-swap on the entry's version).</summary>
-public sealed record BeginMoveCommand(string Namespace, string Target, long ExpectedVersion) : GroupCommand;
+/// <summary>Catalog: revokes the home's lease on a namespace and records the region it moves to, and by which kind of move (compare-and-swap on the entry's version).</summary>
+public sealed record BeginMoveCommand(string Namespace, string Target, long ExpectedVersion, Catalog.MoveKind Kind = Catalog.MoveKind.Planned) : GroupCommand;
 
 /// <summary>Catalog: ends a move, homing the namespace in <paramref name="NewHome"/> in the next epoch (null: the move is aborted), compare-and-swap.</summary>
 public sealed record EndMoveCommand(string Namespace, string? NewHome, long? ForkRevision, long ExpectedVersion) : GroupCommand;

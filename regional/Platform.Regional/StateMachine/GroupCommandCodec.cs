@@ -87,6 +87,7 @@ public static class GroupCommandCodec
                     writer.Write(move.Namespace);
                     writer.Write(move.Target);
                     writer.Write(move.ExpectedVersion);
+                    writer.Write((byte)move.Kind);
                     break;
                 case EndMoveCommand end:
                     writer.Write((byte)Kind.EndMove);
@@ -285,7 +286,7 @@ public static class GroupCommandCodec
             Kind.UnfenceNamespace => new UnfenceNamespaceCommand(name, reader.ReadInt64()),
             Kind.PromoteCopy => new PromoteCopyCommand(name, ReadSettings(reader), reader.ReadInt64()),
             Kind.DemoteToCopy => new DemoteToCopyCommand(name, ReadSettings(reader)),
-            Kind.BeginMove => new BeginMoveCommand(name, reader.ReadString(), reader.ReadInt64()),
+            Kind.BeginMove => new BeginMoveCommand(name, reader.ReadString(), reader.ReadInt64(), stream.Position < stream.Length ? ReadMoveKind(reader) : Catalog.MoveKind.Planned),
             Kind.EndMove => ReadEndMove(reader, name),
             Kind.ArchiveDivergent => new ArchiveDivergentCommand(name, Catalog.DivergentWrite.ReadAll(reader)),
             Kind.ForgetDivergent => new ForgetDivergentCommand(name, ReadIdentities(reader)),
@@ -370,6 +371,10 @@ public static class GroupCommandCodec
         var fork = reader.ReadInt64();
         return new EndMoveCommand(name, home.Length == 0 ? null : home, fork < 0 ? null : fork, reader.ReadInt64());
     }
+
+    /// <summary>A move's kind; written after the version, so records made before kinds existed read as planned moves.</summary>
+    private static Catalog.MoveKind ReadMoveKind(BinaryReader reader) =>
+        reader.ReadByte() is var kind && Enum.IsDefined((Catalog.MoveKind)kind) ? (Catalog.MoveKind)kind : throw new InvalidDataException($"unknown move kind {kind}");
 
     private static TruncateCommand ReadTruncate(BinaryReader reader)
     {

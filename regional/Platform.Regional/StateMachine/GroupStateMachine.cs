@@ -134,7 +134,7 @@ public sealed partial class GroupStateMachine
             PutTokenCommand token => PutToken(entry.Index, token),
             PutCatalogEntryCommand put => new GroupApplyOutcome(entry.Index, null, Catalog.Put(entry.Index, put.Namespace, put.Settings, put.Group, put.ExpectedVersion)),
             DeleteCatalogEntryCommand delete => new GroupApplyOutcome(entry.Index, null, Catalog.Delete(delete.Namespace, delete.ExpectedVersion)),
-            BeginMoveCommand move => new GroupApplyOutcome(entry.Index, null, Catalog.BeginMove(entry.Index, move.Namespace, move.Target, move.ExpectedVersion)),
+            BeginMoveCommand move => new GroupApplyOutcome(entry.Index, null, Catalog.BeginMove(entry.Index, move.Namespace, move.Target, move.ExpectedVersion, move.Kind)),
             EndMoveCommand end => new GroupApplyOutcome(entry.Index, null, Catalog.EndMove(entry.Index, end.Namespace, end.NewHome, end.ForkRevision, end.ExpectedVersion)),
             ArchiveDivergentCommand archive => new GroupApplyOutcome(entry.Index, null, Catalog.ArchiveDivergent(archive.Namespace, archive.Writes)),
             ForgetDivergentCommand forget => WithState(entry.Index, forget.Namespace, state =>

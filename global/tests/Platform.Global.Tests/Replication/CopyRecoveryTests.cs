@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Regional.Catalog;
 using Platform.Regional.Service;
 using Platform.Regional.StateMachine;
 using Platform.Storage.Mvcc;
@@ -145,7 +146,7 @@ public sealed class CopyRecoveryTests : IAsyncLifetime
 
         // What an unplanned failover records (issue 8 drives it): revoke, wait out the lease, move to us-east with the fork at the last shipped revision.
         // (The catalog's leader may be in the cut-off region: the other two elect one first.)
-        await ChangeCatalogAsync(e => e.MovingTo == Copy, e => new BeginMoveCommand("forked", Copy, e.Version));
+        await ChangeCatalogAsync(e => e.MovingTo == Copy, e => new BeginMoveCommand("forked", Copy, e.Version, MoveKind.Promotion));
         await Task.Delay(Platform.Global.Replication.HomeLeaseKeeper.DurationFor(new Platform.Global.Transport.InterRegionOptions
         {
             Region = Copy, NodeName = "x", Port = 0, Secret = [], WanRoundTrip = TimeSpan.FromMilliseconds(20),

@@ -14,8 +14,8 @@ public sealed class CatalogMoveTests
     {
         var table = new CatalogTable();
         Assert.Null(table.Put(1, "orders", Homed, 2, 0));
-        Assert.Contains(CatalogTable.Conflict, table.BeginMove(2, "orders", "us-east", expectedVersion: 7), StringComparison.Ordinal);
-        Assert.Null(table.BeginMove(2, "orders", "us-east", expectedVersion: 1));
+        Assert.Contains(CatalogTable.Conflict, table.BeginMove(2, "orders", "us-east", expectedVersion: 7, MoveKind.Promotion), StringComparison.Ordinal);
+        Assert.Null(table.BeginMove(2, "orders", "us-east", expectedVersion: 1, MoveKind.Promotion));
         Assert.Equal("us-east", table.Find("orders")!.MovingTo);
         Assert.NotNull(table.BeginMove(3, "orders", "ap-south", expectedVersion: 2));
 
@@ -24,6 +24,31 @@ public sealed class CatalogMoveTests
         var moved = table.Find("orders")!;
         Assert.Equal(("us-east", 1L, (string?)null), (moved.HomeRegion, moved.Epoch, moved.MovingTo));
         Assert.Equal([new EpochRecord(0, "eu-west", 12), new EpochRecord(1, "us-east")], moved.Epochs);
+    }
+
+    [Fact]
+    public void A_promotion_cannot_end_a_switchover_record_nor_a_switchover_a_promotion_record()
+    {
+        // A switchover to us-east is under way (its old home alive and still acknowledging writes
+        // until its freeze); a promotion run from us-east must not take the record over and cut the
+        // old home's writes past us-east's copy into the archive.
+        var table = new CatalogTable();
+        table.Put(1, "orders", Homed, 2, 0);
+        Assert.Null(table.BeginMove(2, "orders", "us-east", 1, MoveKind.Planned));
+        Assert.Equal(MoveKind.Planned, table.Find("orders")!.MovingBy);
+
+        Assert.NotNull(table.EndMove(3, "orders", "us-east", fork: 12, expectedVersion: 2));
+        Assert.Equal(("eu-west", 0L, "us-east"), (table.Find("orders")!.HomeRegion, table.Find("orders")!.Epoch, table.Find("orders")!.MovingTo));
+
+        Assert.Null(table.EndMove(3, "orders", "us-east", fork: null, expectedVersion: 2));
+        Assert.Equal(("us-east", 1L), (table.Find("orders")!.HomeRegion, table.Find("orders")!.Epoch));
+
+        // And the other way round: a promotion's record ends only with a fork point, never as a switchover or a mode change.
+        Assert.Null(table.BeginMove(4, "orders", "ap-south", 3, MoveKind.Promotion));
+        Assert.NotNull(table.EndMove(5, "orders", "ap-south", fork: null, expectedVersion: 4));
+        Assert.NotNull(table.ChangeMode(5, "orders", Homed with { Mode = NamespaceMode.StrongGlobal, HomeRegion = null }, 99, expectedVersion: 4));
+        Assert.Null(table.EndMove(5, "orders", "eu-west", fork: Revisions.Compose(1, 7), expectedVersion: 4));
+        Assert.Equal(("eu-west", 2L, MoveKind.Planned), (table.Find("orders")!.HomeRegion, table.Find("orders")!.Epoch, table.Find("orders")!.MovingBy));
     }
 
     [Fact]

@@ -102,6 +102,21 @@ public sealed class CatalogTableTests
         Assert.Equal(1, copy.Catalog.Find("flags")!.Epoch);
     }
 
+    [Fact]
+    public void A_promotion_record_keeps_its_kind_through_the_codec_and_a_snapshot()
+    {
+        Apply(new PutCatalogEntryCommand("payments", HomedInEu, 2, 0));
+        Apply(new PutCatalogEntryCommand("orders", HomedInEu, 2, 0));
+        Assert.Null(Apply(new BeginMoveCommand("payments", "us-east", machine.Catalog.Find("payments")!.Version, MoveKind.Promotion)).Problem);
+        Assert.Null(Apply(new BeginMoveCommand("orders", "us-east", machine.Catalog.Find("orders")!.Version)).Problem);
+
+        var copy = GroupStateMachine.FromSnapshot(machine.ToSnapshot());
+
+        Assert.Equal(MoveKind.Promotion, copy.Catalog.Find("payments")!.MovingBy);
+        Assert.Equal(MoveKind.Planned, copy.Catalog.Find("orders")!.MovingBy);
+        Assert.Equal(machine.Catalog.Find("payments"), copy.Catalog.Find("payments"), CatalogEntryComparer.Instance);
+    }
+
     /// <summary>Entries hold a list of epochs, which records compare by reference.</summary>
     private sealed class CatalogEntryComparer : IEqualityComparer<CatalogEntry?>
     {
