@@ -94,6 +94,7 @@ public sealed partial class NamespaceStore
         var keepMarks = LastMarkAtOrBefore(truncate.Revision) + 1;
         digests.RemoveRange(keepMarks, digests.Count - keepMarks);
         digest = keepMarks > 0 ? digests[^1].Digest : 0;
+        RememberTruncation(new Truncation(truncate.Revision, Revision));
         Revision = truncate.Revision;
         return new ApplyResult { Succeeded = true, Revision = Revision, Events = removed };
     }

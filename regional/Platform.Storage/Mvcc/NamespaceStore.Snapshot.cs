@@ -55,6 +55,8 @@ public sealed partial class NamespaceStore
                     }
                 }
             }
+
+            WriteTruncations(writer);
         }
 
         return stream.ToArray();
@@ -140,6 +142,7 @@ public sealed partial class NamespaceStore
 
         // Within a revision (one transaction) changes are in key order, as Apply wrote them.
         store.changes.AddRange(rebuilt.Where(c => c.Revision >= store.CompactRevision).OrderBy(c => c.Revision).ThenBy(c => c.Current.Key, StringComparer.Ordinal));
+        store.ReadTruncations(reader);
         return store;
     }
 }

@@ -192,6 +192,50 @@ public sealed class CopyRecoveryTests : IAsyncLifetime
         Assert.Equal(await DigestAsync(Copy, "forked", next), await DigestAsync(Home, "forked", next));
     }
 
+    [Fact]
+    public async Task A_watch_at_a_copy_that_drops_a_suffix_ends_diverged_even_before_its_catalog_knows_the_fork()
+    {
+        await CreateAsync("dropped");
+        var kept = await WriteAsync("dropped", "k", "kept");
+        var past = await WriteAsync("dropped", "k", "past");
+        await CopyAppliedAsync("dropped", past);
+
+        using var copy = regions.Client(Copy);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        watching.CancelAfter(TimeSpan.FromSeconds(30));
+        using var watchRequest = new HttpRequestMessage(HttpMethod.Get, Relative($"/v1/ns/dropped/watch?since={kept}"));
+        watchRequest.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("text/event-stream"));
+        using var watch = await copy.SendAsync(watchRequest, HttpCompletionOption.ResponseHeadersRead, watching.Token);
+        using var reader = new StreamReader(await watch.Content.ReadAsStreamAsync(watching.Token));
+        await NextLineAsync(reader, line => line == $"id: {past}", watching.Token);
+        await NextLineAsync(reader, line => line.StartsWith("data: ", StringComparison.Ordinal), watching.Token);
+
+        // Drop the copy's suffix past `kept` as the feed's fork answer does, with no fork in the
+        // catalog: this node hears of the fork from the data before its catalog replica does.
+        var router = regions.Services(Copy).GetRequiredService<GroupRouter>();
+        var truncated = await router.ProposeAsync(0, new NamespaceCommand("dropped", new TruncateCommand(kept)), Cancel);
+        Assert.True(truncated.Succeeded, truncated.Problem ?? truncated.Write?.Detail);
+
+        Assert.Equal("event: compacted", await NextLineAsync(reader, line => line.StartsWith("event: ", StringComparison.Ordinal) && line != "event: progress", watching.Token));
+        var data = JsonDocument.Parse((await NextLineAsync(reader, line => line.StartsWith("data: ", StringComparison.Ordinal), watching.Token))["data: ".Length..]).RootElement;
+        Assert.True(data.GetProperty("diverged").GetBoolean());
+        Assert.Equal(kept + 1, data.GetProperty("compactRevision").GetInt64());
+    }
+
+    /// <summary>The next line of an event stream that <paramref name="wanted"/> accepts.</summary>
+    private static async Task<string> NextLineAsync(StreamReader reader, Func<string, bool> wanted, CancellationToken cancellationToken)
+    {
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (wanted(line))
+            {
+                return line;
+            }
+        }
+
+        throw new EndOfStreamException("the watch ended before the line looked for");
+    }
+
     /// <summary>Commits a catalog change through us-east's node until the entry shows it (a lost answer or a leader change is asked again).</summary>
     private async Task ChangeCatalogAsync(Func<Platform.Regional.Catalog.CatalogEntry, bool> done, Func<Platform.Regional.Catalog.CatalogEntry, GroupCommand> change)
     {

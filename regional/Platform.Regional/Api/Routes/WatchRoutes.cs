@@ -77,16 +77,18 @@ public static class WatchRoutes
         while (!cancel.IsCancellationRequested)
         {
             var applied = replica.NextApply;
-            if (ForkBelow(catalog, ns, cursor) is { } fork)
+            var batch = Next(replica, ns, prefix, cursor);
+            if ((ForkBelow(catalog, ns, cursor) ?? batch.DivergedBelow) is { } fork)
             {
                 // The stream ran past a fork: this region's copy was a lost home whose last writes
                 // did not survive a failover. Its changes stop without a delete for what vanished,
-                // so the watcher must relist (shared/API.md, Revisions).
+                // so the watcher must relist (docs/replication.md, "Revisions past a fork"). The
+                // catalog tells once this node's replica of it learned the fork; the data tells as
+                // soon as the group applied the truncation, which may come first.
                 await WriteEventAsync(response, null, "compacted", JsonSerializer.Serialize(new { compactRevision = fork + 1, diverged = true }), cancel);
                 return;
             }
 
-            var batch = Next(replica, ns, prefix, cursor);
             if (batch.Gone)
             {
                 return;
@@ -147,12 +149,12 @@ public static class WatchRoutes
         while (true)
         {
             var applied = replica.NextApply;
-            if (ForkBelow(catalog, ns, after) is { } fork)
+            var batch = Next(replica, ns, prefix, after);
+            if ((ForkBelow(catalog, ns, after) ?? batch.DivergedBelow) is { } fork)
             {
                 throw Problems.ApiProblemException.Diverged($"revision {after} lies past the fork point {fork}: it was made by a former home and never reached its successor; watch again without it");
             }
 
-            var batch = Next(replica, ns, prefix, after);
             if (batch.CompactedAt is { } compacted)
             {
                 throw Problems.ApiProblemException.Compacted(compacted);
@@ -178,6 +180,11 @@ public static class WatchRoutes
         if (m.Namespace(ns) is not { } store)
         {
             return new Batch([], 0, null, Gone: true, More: false);
+        }
+
+        if (store.DivergedBelow(cursor) is { } fork)
+        {
+            return new Batch([], store.Revision, null, Gone: false, More: false) { DivergedBelow = fork };
         }
 
         try
@@ -215,5 +222,9 @@ public static class WatchRoutes
     /// <summary>Spreads progress events between 80% and 100% of the period, so thousands of watchers do not tick together.</summary>
     private static TimeSpan Jittered(TimeSpan period) => period * (0.8 + (0.2 * Random.Shared.NextDouble()));
 
-    private sealed record Batch(IReadOnlyList<ChangeEvent> Events, long Revision, long? CompactedAt, bool Gone, bool More);
+    private sealed record Batch(IReadOnlyList<ChangeEvent> Events, long Revision, long? CompactedAt, bool Gone, bool More)
+    {
+        /// <summary>The fork point below the cursor, when the store dropped the history the cursor lies in.</summary>
+        public long? DivergedBelow { get; init; }
+    }
 }

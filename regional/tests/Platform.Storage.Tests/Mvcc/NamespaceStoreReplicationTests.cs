@@ -104,6 +104,30 @@ public sealed class NamespaceStoreReplicationTests
     }
 
     [Fact]
+    public void A_revision_in_a_dropped_suffix_stays_known_as_diverged_after_the_new_epoch_and_a_snapshot()
+    {
+        MakeHistory();
+        Ship(Feed(0));
+        Assert.Null(copy.DivergedBelow(5));
+
+        Ship(new TruncateCommand(3));
+        var newEpoch = Revisions.Compose(1, 1);
+        Assert.True(Ship(new ReplicateCommand(3, [new ReplicatedRevision(newEpoch, 9_000, [new ChangeEvent(newEpoch, ChangeKind.Put, new KeyValue("d", new byte[] { 1 }, "x", newEpoch, newEpoch, 1))])])).Succeeded);
+
+        // A watcher that saw revision 4 or 5 must learn that they are gone, although every revision
+        // the copy holds now is either at most 3 or of epoch 1, past anything it saw.
+        foreach (var store in new[] { copy, NamespaceStore.FromSnapshot(copy.ToSnapshot()) })
+        {
+            Assert.Equal(3, store.DivergedBelow(4));
+            Assert.Equal(3, store.DivergedBelow(5));
+            Assert.Equal(3, store.DivergedBelow(9));
+            Assert.Null(store.DivergedBelow(3));
+            Assert.Null(store.DivergedBelow(newEpoch));
+            Assert.Equal([new Truncation(3, 5)], store.Truncations);
+        }
+    }
+
+    [Fact]
     public void Commit_times_survive_a_snapshot_and_tell_how_long_a_copy_lags()
     {
         MakeHistory();
