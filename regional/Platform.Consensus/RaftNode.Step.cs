@@ -63,10 +63,11 @@ public sealed partial class RaftNode
     }
 
     /// <summary>
-    /// Leader stickiness: a replica that heard from a leader within the minimum election timeout, or
-    /// that restarted less than one timeout ago, ignores campaigns. This is what makes leases safe and
-    /// keeps a partitioned or paused replica from disturbing a healthy leader. Leadership transfer is
-    /// the one exception, and a leader drops its lease before it starts one.
+    /// Leader stickiness: a replica in contact with a leader (the leader itself, or a replica that
+    /// heard from one within the minimum election timeout), or that restarted less than one timeout
+    /// ago, ignores campaigns. This is what makes leases safe and keeps a partitioned or paused
+    /// replica from disturbing a healthy leader. Leadership transfer is the one exception, and a
+    /// leader drops its lease before it starts one.
     /// </summary>
     private bool IgnoresCampaigns(Message message)
     {
@@ -75,9 +76,20 @@ public sealed partial class RaftNode
             return false;
         }
 
-        var heardFromLeaderRecently = Leader != ReplicaId.None && now - lastLeaderContact < options.MinElectionTimeout;
-        return heardFromLeaderRecently || now < noVoteUntil;
+        return InContactWithLeader || now < noVoteUntil;
     }
+
+    /// <summary>
+    /// True for the leader, and for a replica that heard from its leader within the minimum election
+    /// timeout (etcd's in-lease check, whose leader counts too since its lead is itself). A leader
+    /// that granted a higher-term PreVote or Vote would be deposed by any follower whose log is as
+    /// long as its own, for instance one waking from a long pause while nothing was written: one
+    /// needless election and a stall of writes. A leader stays one only while CheckQuorum finds a
+    /// quorum active, so a leader cut off from its quorum stops ignoring campaigns within two
+    /// election timeouts, as it steps down.
+    /// </summary>
+    private bool InContactWithLeader =>
+        Role == Role.Leader || (Leader != ReplicaId.None && now - lastLeaderContact < options.MinElectionTimeout);
 
     private void HandleVoteRequest(Message message)
     {

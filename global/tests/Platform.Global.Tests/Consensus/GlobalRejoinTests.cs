@@ -7,8 +7,8 @@ namespace Platform.Global.Tests.Consensus;
 
 /// <summary>
 /// A node whose disk is wiped comes back under a new incarnation and rejoins the strong-global
-/// groups as it rejoins its region's: its old incarnation is removed, the new one added as a
-/// learner, caught up, and promoted, so every node has one voter again.
+/// groups as it rejoins its region's: the new one is added as a learner, caught up, and then takes
+/// its old incarnation's seat (removed, then promoted), so every node has one voter again.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class GlobalRejoinTests : IAsyncLifetime

@@ -155,6 +155,41 @@ public sealed class ClassicCasesTests
         Assert.Equal(1UL, cluster[3].Leader);
     }
 
+    /// <summary>
+    /// A follower that wakes from a pause longer than two election timeouts campaigns at once, with
+    /// a log as complete as the leader's (nothing was written meanwhile). The other follower hears
+    /// the leader and ignores it; the leader must ignore it too, since it is itself the leader it is
+    /// in contact with (etcd's in-lease check covers the leader). Granting its PreVote and then its
+    /// Vote would depose a healthy leader: one needless election and a write stall.
+    /// </summary>
+    [Fact]
+    public void A_follower_waking_from_a_long_pause_does_not_depose_a_healthy_leader()
+    {
+        var cluster = new ScriptedCluster(3);
+        cluster.Elect(1);
+        var term = cluster[1].Term;
+
+        cluster.Pause(3);
+        cluster.Elapse(ScriptedCluster.MinElectionTimeout * 2.5, deliver: true);
+        Assert.Equal(Role.Leader, cluster[1].Role);
+
+        // Waking, the follower ticks before it hears anything: its election timer has long expired.
+        cluster.Resume(3);
+        Assert.Equal(Role.PreCandidate, cluster[3].Role);
+        cluster.Elapse(TimeSpan.FromMilliseconds(300), deliver: true);
+
+        Assert.True(cluster[1].Role == Role.Leader && cluster[1].Term == term, $"the healthy leader was deposed: replica 1 is {cluster[1].Role} at term {cluster[1].Term} (was leader at term {term}); replica 3 is {cluster[3].Role} at term {cluster[3].Term}");
+        Assert.Equal(term, cluster[3].Term);
+
+        // No stall: the leader takes and commits a write at once.
+        var written = cluster.Propose(1, "right after the wake");
+        Assert.True(written.IsAccepted);
+        cluster.Stabilize();
+        Assert.True(cluster[1].CommitIndex >= written.Index, "the write proposed after the follower woke did not commit");
+        Assert.Equal(1UL, cluster[3].Leader);
+        Assert.Contains(cluster.Applied(3), e => ScriptedCluster.Text(e) == "right after the wake");
+    }
+
     [Fact]
     public void No_other_leader_is_elected_while_the_old_leader_still_holds_its_lease()
     {
