@@ -195,6 +195,9 @@ public sealed partial class GroupStateMachine
         {
             // Nothing past a fork is dropped silently: it waits here until the catalog's archive has it.
             state.PendingDivergent.AddRange(suffix.Writes);
+
+            // Nor is it replayed: a retry must never hear of a write that is not in the data.
+            state.Idempotency.ForgetPast(state.Store.Revision);
         }
 
         if (scoped.Outcomes is { } shippedOutcomes && outcome.Error is null)

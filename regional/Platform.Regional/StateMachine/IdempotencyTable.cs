@@ -44,6 +44,33 @@ public sealed class IdempotencyTable
         Expire();
     }
 
+    /// <summary>
+    /// Forgets what a truncation to <paramref name="fork"/> took away. An outcome reports the
+    /// namespace at its own revision (<see cref="WriteOutcome.Revision"/>): the revision its write
+    /// made or, for a write that was refused or changed nothing, the revision it was judged at. Past
+    /// the fork that state is gone: the write is not in the data, or the refusal was judged against
+    /// writes that are not, so the outcome is dropped and a retry is judged afresh on the history
+    /// that goes on. At or below the fork the state it reports is in that history, so it is kept:
+    /// forgetting it would let a retry apply a write twice. <see cref="RememberedOutcome.AtRevision"/>
+    /// is no guide here, as an outcome shipped late was moved to the latest revision; kept outcomes
+    /// are moved back to the fork at most, so the order holds for what comes after it.
+    /// </summary>
+    public void ForgetPast(long fork)
+    {
+        var kept = inOrder.Skip(head)
+            .Where(e => ReferenceEquals(outcomes.GetValueOrDefault(e.Key), e) && e.Outcome.Revision <= fork)
+            .Select(e => e.AtRevision > fork ? e with { AtRevision = fork } : e)
+            .ToList();
+        outcomes.Clear();
+        inOrder.Clear();
+        head = 0;
+        foreach (var entry in kept)
+        {
+            outcomes[entry.Key] = entry;
+            inOrder.Add(entry);
+        }
+    }
+
     /// <summary>The entries remembered at revisions from <paramref name="from"/> to <paramref name="to"/>, in apply order (what a feed frame ships with those revisions).</summary>
     public IReadOnlyList<RememberedOutcome> Between(long from, long to)
     {
