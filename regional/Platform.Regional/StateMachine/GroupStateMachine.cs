@@ -304,7 +304,21 @@ public sealed partial class GroupStateMachine
                 return new GroupApplyOutcome(index, null);
             }
 
-            var replaced = new NamespaceState(install.Settings, incoming, outcomes, isCopy: true);
+            if (state.FencedThrough >= 0 && incoming.Revision != state.Store.Revision && Revisions.Epoch(incoming.Revision) <= state.FencedThrough)
+            {
+                // A stopped copy's revision is the one it answered while the most advanced region
+                // is chosen: a snapshot is a change like any shipped one, refused within a fenced epoch.
+                return new GroupApplyOutcome(index, null, $"namespace '{install.Namespace}' is fenced through epoch {state.FencedThrough} here; a snapshot at revision {incoming.Revision} would move it from {state.Store.Revision}");
+            }
+
+            // The snapshot replaces the data, not what this group decided about it: its fence (a
+            // stop or a freeze) stays until the catalog's rules lift it, as do the writes waiting
+            // for the archive.
+            var replaced = new NamespaceState(install.Settings, incoming, outcomes, isCopy: true)
+            {
+                FencedThrough = state.FencedThrough,
+                FencedAtVersion = state.FencedAtVersion,
+            };
             replaced.PendingDivergent.AddRange(state.PendingDivergent);
             replaced.Unacknowledged.UnionWith(state.Unacknowledged);
             namespaces[install.Namespace] = replaced;
