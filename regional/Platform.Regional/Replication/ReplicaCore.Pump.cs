@@ -156,6 +156,7 @@ public sealed partial class ReplicaCore
         foreach (var entry in ready.CommittedEntries)
         {
             var outcome = stateMachine.Apply(entry);
+            ageing.Applied(entry.Term, raft.Role == Role.Leader, raft.Term, stateMachine.AgeingClockMs, Now);
             KeepOutcome(entry.Index, entry.Term, outcome);
             if (proposals.Remove(entry.Index, out var waiting))
             {

@@ -36,6 +36,7 @@ public sealed partial class ReplicaCore
     private GroupStateMachine stateMachine = new();
     private bool pumping;
     private long lastProposalStamp;
+    private readonly AgeingStamps ageing = new();
     private long lastSnapshotIndex;
 
     public ReplicaCore(ulong group, NodeStorage storage, IGroupTopology topology, RegionalMetrics metrics, ILogger logger)
@@ -170,7 +171,11 @@ public sealed partial class ReplicaCore
         return PumpAsync();
     }
 
-    /// <summary>Under the lock: proposes the command, dated by the leader's clock (never going backwards) for idempotency key ageing.</summary>
+    /// <summary>
+    /// Under the lock: proposes the command, dated by the leader's wall clock (never going
+    /// backwards; the commit time kept with the revision) and stamped with the group's ageing clock
+    /// as this leader reads it (which ages idempotency keys; see <see cref="AgeingStamps"/>).
+    /// </summary>
     private ProposeResult ProposeStamped(byte[] command)
     {
         raft.Tick(Now);
@@ -178,6 +183,10 @@ public sealed partial class ReplicaCore
         {
             lastProposalStamp = Math.Max(lastProposalStamp, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
             command = GroupCommandCodec.StampProposalTime(command, lastProposalStamp);
+            if (ageing.Stamp(raft.Term, Now) is { } ageingMs)
+            {
+                command = GroupCommandCodec.StampAgeingTime(command, ageingMs);
+            }
         }
 
         return raft.Propose(command);

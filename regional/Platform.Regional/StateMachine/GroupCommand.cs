@@ -9,17 +9,20 @@ public abstract record GroupCommand;
 
 /// <summary>
 /// A change to one namespace's key-value state. With an <paramref name="IdempotencyKey"/>, a second
-/// command with the same key returns the first one's outcome and changes nothing; the proposer's
+/// command with the same key returns the first one's outcome and changes nothing. The leader's
 /// wall-clock time (<paramref name="ProposedAtMs"/>, Unix milliseconds, carried in the entry so every
-/// replica sees the same value) ages the remembered outcomes out after a day and is the commit time
-/// kept with the revision. With an <paramref name="Epoch"/> (the catalog's, as the proposer saw it),
+/// replica sees the same value) is the commit time kept with the revision; the leader's ageing
+/// stamp (<paramref name="AgeingStampMs"/>, the group's ageing clock, see
+/// <see cref="GroupStateMachine.AgeingClockMs"/>; null: the clock does not move) ages the remembered
+/// outcomes out after a day. With an <paramref name="Epoch"/> (the catalog's, as the proposer saw it),
 /// the command applies only while the namespace here is in that epoch: a write routed by a stale
 /// view of the catalog is refused (FencedEpoch), never applied under another home's epoch.
 /// Changes shipped to a copy carry the home's idempotency entries of those revisions in
 /// <paramref name="Outcomes"/>.
 /// </summary>
 public sealed record NamespaceCommand(
-    string Namespace, MvccCommand Command, string? IdempotencyKey = null, long ProposedAtMs = 0, long? Epoch = null, IReadOnlyList<RememberedOutcome>? Outcomes = null) : GroupCommand;
+    string Namespace, MvccCommand Command, string? IdempotencyKey = null, long ProposedAtMs = 0, long? Epoch = null, IReadOnlyList<RememberedOutcome>? Outcomes = null,
+    long? AgeingStampMs = null) : GroupCommand;
 
 /// <summary>
 /// Creates a namespace's data in this group, or changes the settings of an existing one. With an

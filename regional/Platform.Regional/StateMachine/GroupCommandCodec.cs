@@ -11,8 +11,13 @@ namespace Platform.Regional.StateMachine;
 /// </summary>
 public static class GroupCommandCodec
 {
-    /// <summary>Version 2 added the epoch of namespace commands and the copy flag of creates; version 1 still decodes.</summary>
-    private const byte FormatVersion = 2;
+    /// <summary>
+    /// Version 3 added the ageing stamp of namespace commands (their last 8 bytes, after the proposal
+    /// time); version 2 added their epoch and the copy flag of creates. Versions 1 and 2 still decode:
+    /// their proposal time was what aged idempotency keys then, so it stands in for the ageing stamp.
+    /// </summary>
+    private const byte FormatVersion = 3;
+    private const byte FormatVersionWithoutAgeing = 2;
     private const byte FormatVersionWithoutEpochs = 1;
 
     private enum Kind : byte
@@ -158,6 +163,7 @@ public static class GroupCommandCodec
                     writer.Write(scoped.Epoch ?? -1);
                     writer.Write(scoped.IdempotencyKey ?? string.Empty);
                     writer.Write(scoped.ProposedAtMs);
+                    writer.Write(scoped.AgeingStampMs ?? -1);
                     break;
                 case PutTokenCommand token:
                     writer.Write((byte)Kind.PutToken);
@@ -236,23 +242,48 @@ public static class GroupCommandCodec
     }
 
     /// <summary>
-    /// Writes the proposal time into an encoded namespace command (its last 8 bytes) and returns
-    /// the bytes; other commands are returned unchanged. The leader stamps every proposal with its
-    /// own clock, so the time that ages idempotency keys out never comes from whichever node took
-    /// the HTTP request (whose clock may be far off).
+    /// Writes the proposal time (the commit time kept with the revision) into an encoded namespace
+    /// command and returns the bytes; other commands are returned unchanged. The leader stamps every
+    /// proposal with its own wall clock, so the commit time never comes from whichever node took the
+    /// HTTP request. Idempotency keys do not age by it (see <see cref="StampAgeingTime"/>).
     /// </summary>
     public static byte[] StampProposalTime(byte[] encoded, long unixMs)
     {
         ArgumentNullException.ThrowIfNull(encoded);
-        if (encoded.Length < 2 + sizeof(long) || encoded[0] is not (FormatVersion or FormatVersionWithoutEpochs)
-            || (Kind)encoded[1] is not (Kind.Put or Kind.Delete or Kind.Txn or Kind.Compact or Kind.BeginEpoch or Kind.Replicate or Kind.Truncate))
+        if (!IsNamespaceCommand(encoded))
         {
             return encoded;
         }
 
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(encoded.AsSpan(encoded.Length - sizeof(long)), unixMs);
+        var fromEnd = encoded[0] == FormatVersion ? 2 * sizeof(long) : sizeof(long);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(encoded.AsSpan(encoded.Length - fromEnd), unixMs);
         return encoded;
     }
+
+    /// <summary>
+    /// Writes the ageing stamp (the group's ageing clock as the leader reads it, see
+    /// <see cref="GroupStateMachine.AgeingClockMs"/>) into an encoded namespace command (its last 8
+    /// bytes) and returns the bytes; other commands, and those of older formats, are returned unchanged.
+    /// </summary>
+    public static byte[] StampAgeingTime(byte[] encoded, long ageingMs)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        ArgumentOutOfRangeException.ThrowIfNegative(ageingMs);
+        if (!IsNamespaceCommand(encoded) || encoded[0] != FormatVersion)
+        {
+            return encoded;
+        }
+
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(encoded.AsSpan(encoded.Length - sizeof(long)), ageingMs);
+        return encoded;
+    }
+
+    /// <summary>Whether the bytes hold a namespace command, which ends with its stamps (two in this format, one before).</summary>
+    private static bool IsNamespaceCommand(byte[] encoded) =>
+        encoded.Length >= 2
+        && (encoded[0] is FormatVersion or FormatVersionWithoutAgeing or FormatVersionWithoutEpochs)
+        && ((Kind)encoded[1] is Kind.Put or Kind.Delete or Kind.Txn or Kind.Compact or Kind.BeginEpoch or Kind.Replicate or Kind.Truncate)
+        && encoded.Length >= 2 + ((encoded[0] == FormatVersion ? 2 : 1) * sizeof(long));
 
     public static GroupCommand Decode(ReadOnlyMemory<byte> bytes)
     {
@@ -271,12 +302,13 @@ public static class GroupCommandCodec
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var version = reader.ReadByte();
-        if (version is not (FormatVersion or FormatVersionWithoutEpochs))
+        if (version is not (FormatVersion or FormatVersionWithoutAgeing or FormatVersionWithoutEpochs))
         {
             throw new InvalidDataException("unknown group command format");
         }
 
-        var withEpochs = version == FormatVersion;
+        var withEpochs = version != FormatVersionWithoutEpochs;
+        var withAgeing = version == FormatVersion;
         var kind = (Kind)reader.ReadByte();
         var name = reader.ReadString();
         GroupCommand command = kind switch
@@ -299,13 +331,13 @@ public static class GroupCommandCodec
             Kind.DeleteNamespace => new DeleteNamespaceCommand(name, stream.Position < stream.Length ? reader.ReadInt64() : long.MaxValue),
             Kind.PutToken => new PutTokenCommand(name, reader.ReadString(), ReadGrants(reader)),
             Kind.RevokeToken => new RevokeTokenCommand(name),
-            Kind.Put => Scoped(reader, withEpochs, name, ReadPut(reader)),
-            Kind.Delete => Scoped(reader, withEpochs, name, new DeleteCommand(reader.ReadString(), ReadPrecondition(reader))),
-            Kind.Txn => Scoped(reader, withEpochs, name, ReadTxn(reader)),
-            Kind.Compact => Scoped(reader, withEpochs, name, new CompactCommand(reader.ReadInt64())),
-            Kind.BeginEpoch => Scoped(reader, withEpochs, name, new BeginEpochCommand(reader.ReadInt64())),
-            Kind.Replicate => ReadReplicated(reader, withEpochs, name),
-            Kind.Truncate => Scoped(reader, withEpochs, name, ReadTruncate(reader)),
+            Kind.Put => Scoped(reader, withEpochs, withAgeing, name, ReadPut(reader)),
+            Kind.Delete => Scoped(reader, withEpochs, withAgeing, name, new DeleteCommand(reader.ReadString(), ReadPrecondition(reader))),
+            Kind.Txn => Scoped(reader, withEpochs, withAgeing, name, ReadTxn(reader)),
+            Kind.Compact => Scoped(reader, withEpochs, withAgeing, name, new CompactCommand(reader.ReadInt64())),
+            Kind.BeginEpoch => Scoped(reader, withEpochs, withAgeing, name, new BeginEpochCommand(reader.ReadInt64())),
+            Kind.Replicate => ReadReplicated(reader, withEpochs, withAgeing, name),
+            Kind.Truncate => Scoped(reader, withEpochs, withAgeing, name, ReadTruncate(reader)),
             _ => throw new InvalidDataException($"unknown group command kind {(byte)kind}"),
         };
 
@@ -317,11 +349,14 @@ public static class GroupCommandCodec
         return command;
     }
 
-    private static NamespaceCommand Scoped(BinaryReader reader, bool withEpoch, string name, MvccCommand command)
+    private static NamespaceCommand Scoped(BinaryReader reader, bool withEpoch, bool withAgeing, string name, MvccCommand command)
     {
         var epoch = withEpoch ? reader.ReadInt64() : -1;
         var idempotencyKey = reader.ReadString();
-        return new NamespaceCommand(name, command, idempotencyKey.Length == 0 ? null : idempotencyKey, reader.ReadInt64(), epoch < 0 ? null : epoch);
+        var proposedAtMs = reader.ReadInt64();
+        var ageingStampMs = withAgeing ? reader.ReadInt64() : proposedAtMs;
+        return new NamespaceCommand(name, command, idempotencyKey.Length == 0 ? null : idempotencyKey, proposedAtMs, epoch < 0 ? null : epoch,
+            AgeingStampMs: ageingStampMs < 0 ? null : ageingStampMs);
     }
 
     private static void WriteReplicated(BinaryWriter writer, ReplicateCommand replicate, IReadOnlyList<RememberedOutcome> outcomes)
@@ -383,7 +418,7 @@ public static class GroupCommandCodec
         return new TruncateCommand(revision, expected < 0 ? null : expected);
     }
 
-    private static NamespaceCommand ReadReplicated(BinaryReader reader, bool withEpochs, string name)
+    private static NamespaceCommand ReadReplicated(BinaryReader reader, bool withEpochs, bool withAgeing, string name)
     {
         var replicate = ReadChanges(reader);
         var outcomes = new RememberedOutcome[ReadCount(reader)];
@@ -395,7 +430,7 @@ public static class GroupCommandCodec
             outcomes[i] = new RememberedOutcome(key, IdempotencyTable.ReadOutcome(reader), atMs, atRevision);
         }
 
-        return Scoped(reader, withEpochs, name, replicate) with { Outcomes = outcomes };
+        return Scoped(reader, withEpochs, withAgeing, name, replicate) with { Outcomes = outcomes };
     }
 
     private static ReplicateCommand ReadChanges(BinaryReader reader)

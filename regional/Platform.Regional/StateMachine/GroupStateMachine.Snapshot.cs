@@ -7,7 +7,10 @@ namespace Platform.Regional.StateMachine;
 /// <summary>The group's whole state as one snapshot: namespaces with settings and idempotency keys, and tokens.</summary>
 public sealed partial class GroupStateMachine
 {
-    private const uint SnapshotMagic = 0x39534750; // "PGS9": divergent writes (pending, archived) and unacknowledged revisions
+    private const uint SnapshotMagic = 0x41534750; // "PGSA" (after PGS9): the group's ageing clock
+
+    /// <summary>Divergent writes (pending, archived) and unacknowledged revisions; no ageing clock (it is the newest outcome's time).</summary>
+    private const uint SnapshotMagicWithoutAgeingClock = 0x39534750; // "PGS9"
 
     /// <summary>Catalog entries record moves; no divergent writes.</summary>
     private const uint SnapshotMagicWithoutDivergent = 0x38534750; // "PGS8"
@@ -34,6 +37,7 @@ public sealed partial class GroupStateMachine
         {
             writer.Write(SnapshotMagic);
             writer.Write(AppliedIndex);
+            writer.Write(AgeingClockMs);
             writer.Write(namespaces.Count);
             foreach (var state in namespaces.Values)
             {
@@ -85,25 +89,33 @@ public sealed partial class GroupStateMachine
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var magic = reader.ReadUInt32();
-        if (magic is not (SnapshotMagic or SnapshotMagicWithoutDivergent or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
+        if (magic is not (SnapshotMagic or SnapshotMagicWithoutAgeingClock or SnapshotMagicWithoutDivergent or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences
+            or SnapshotMagicWithoutOutcomeRevisions or SnapshotMagicWithoutCopies or SnapshotMagicWithoutCatalog))
         {
             throw new InvalidDataException("not a group state snapshot");
         }
 
+        // Each format added to the one before it: what a snapshot holds follows from its magic.
+        var ageingClock = magic == SnapshotMagic;
+        var divergent = ageingClock || magic == SnapshotMagicWithoutAgeingClock;
+        var moves = divergent || magic == SnapshotMagicWithoutDivergent;
+        var fences = moves || magic == SnapshotMagicWithoutMoves;
+        var outcomeRevisions = fences || magic == SnapshotMagicWithoutFences;
+        var copies = outcomeRevisions || magic == SnapshotMagicWithoutOutcomeRevisions;
         machine.AppliedIndex = reader.ReadInt64();
+        machine.AgeingClockMs = ageingClock ? reader.ReadInt64() : 0;
         var count = reader.ReadInt32();
         for (var i = 0; i < count; i++)
         {
             var settings = GroupCommandCodec.ReadSettings(reader);
             var store = NamespaceStore.FromSnapshot(reader.ReadBytes(reader.ReadInt32()), limits);
-            var idempotency = IdempotencyTable.Read(reader, withRevisions: magic is SnapshotMagic or SnapshotMagicWithoutDivergent or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences);
-            var isCopy = magic is SnapshotMagic or SnapshotMagicWithoutDivergent or SnapshotMagicWithoutMoves or SnapshotMagicWithoutFences or SnapshotMagicWithoutOutcomeRevisions
-                && reader.ReadBoolean();
+            var idempotency = IdempotencyTable.Read(reader, withRevisions: outcomeRevisions);
+            var isCopy = copies && reader.ReadBoolean();
             var state = new NamespaceState(settings, store, idempotency, isCopy)
             {
-                FencedThrough = magic is SnapshotMagic or SnapshotMagicWithoutDivergent or SnapshotMagicWithoutMoves ? reader.ReadInt64() : -1,
+                FencedThrough = fences ? reader.ReadInt64() : -1,
             };
-            if (magic == SnapshotMagic)
+            if (divergent)
             {
                 state.FencedAtVersion = reader.ReadInt64();
                 state.PendingDivergent.AddRange(DivergentWrite.ReadAll(reader));
@@ -115,6 +127,12 @@ public sealed partial class GroupStateMachine
             }
 
             machine.namespaces[store.Name] = state;
+            if (!ageingClock)
+            {
+                // Before the clock was kept, outcomes aged by the proposers' wall clocks: the clock
+                // goes on from the newest of them, so none grows younger or older than it was.
+                machine.AgeingClockMs = Math.Max(machine.AgeingClockMs, idempotency.NewestMs);
+            }
         }
 
         var tokenCount = reader.ReadInt32();
@@ -132,7 +150,7 @@ public sealed partial class GroupStateMachine
 
         if (magic != SnapshotMagicWithoutCatalog)
         {
-            machine.Catalog = CatalogTable.Read(reader, withMoves: magic is SnapshotMagic or SnapshotMagicWithoutDivergent, withDivergent: magic == SnapshotMagic);
+            machine.Catalog = CatalogTable.Read(reader, withMoves: moves, withDivergent: divergent);
         }
 
         return machine;

@@ -61,6 +61,16 @@ public sealed partial class GroupStateMachine
 
     public long AppliedIndex { get; private set; }
 
+    /// <summary>
+    /// The group's ageing clock (ms), by which idempotency outcomes age out: the largest ageing stamp
+    /// applied (<see cref="NamespaceCommand.AgeingStampMs"/>). A leader stamps each entry with this
+    /// clock as it found it applied once everything before its term was, plus the time elapsed
+    /// since on its own boot clock; so the clock advances only by time some leader measured, never
+    /// by a wall clock, and a change of leader can only lose time (outcomes are kept longer), never
+    /// gain it. Every replica reads the same stamps from the log, so all expire the same keys.
+    /// </summary>
+    public long AgeingClockMs { get; private set; }
+
     public IReadOnlyCollection<string> Namespaces => namespaces.Keys;
 
     public IReadOnlyCollection<StoredToken> Tokens => tokens.Values;
@@ -99,6 +109,11 @@ public sealed partial class GroupStateMachine
         {
             // Every replica refuses the same bytes the same way: deterministic, and nothing changes.
             return new GroupApplyOutcome(entry.Index, null, bad.Message);
+        }
+
+        if (command is NamespaceCommand { AgeingStampMs: { } stamp })
+        {
+            AgeingClockMs = Math.Max(AgeingClockMs, stamp);
         }
 
         return command switch
@@ -156,13 +171,13 @@ public sealed partial class GroupStateMachine
             PutDrillReportCommand drill => PutDrill(entry.Index, drill),
             ChangeModeCommand change => new GroupApplyOutcome(entry.Index, null, Catalog.ChangeMode(entry.Index, change.Namespace, change.Settings, change.Group, change.ExpectedVersion)),
             RevokeTokenCommand revoke => new GroupApplyOutcome(entry.Index, null, tokens.Remove(revoke.Name) ? null : $"token '{revoke.Name}' does not exist"),
-            NamespaceCommand scoped when namespaces.TryGetValue(scoped.Namespace, out var state) => ApplyScoped(entry.Index, state, scoped),
+            NamespaceCommand scoped when namespaces.TryGetValue(scoped.Namespace, out var state) => ApplyScoped(entry.Index, state, scoped, AgeingClockMs),
             NamespaceCommand scoped => new GroupApplyOutcome(entry.Index, null, $"namespace '{scoped.Namespace}' does not exist"),
             _ => new GroupApplyOutcome(entry.Index, null, $"unknown command {command.GetType().Name}"),
         };
     }
 
-    private static GroupApplyOutcome ApplyScoped(long index, NamespaceState state, NamespaceCommand scoped)
+    private static GroupApplyOutcome ApplyScoped(long index, NamespaceState state, NamespaceCommand scoped, long ageingNowMs)
     {
         var shipped = scoped.Command is ReplicateCommand or TruncateCommand;
         if (shipped != state.IsCopy && scoped.Command is not (CompactCommand or BeginEpochCommand))
@@ -195,20 +210,20 @@ public sealed partial class GroupStateMachine
         {
             // Nothing past a fork is dropped silently: it waits here until the catalog's archive has it.
             state.PendingDivergent.AddRange(suffix.Writes);
+
+            // Nor is it replayed: a retry must never hear of a write that is not in the data.
+            state.Idempotency.ForgetPast(state.Store.Revision);
         }
 
         if (scoped.Outcomes is { } shippedOutcomes && outcome.Error is null)
         {
             // The home's idempotency keys travel with its changes: a retry at a later home gets the first outcome.
-            foreach (var shippedOutcome in shippedOutcomes)
-            {
-                state.Idempotency.Remember(shippedOutcome);
-            }
+            state.Idempotency.RememberShipped(shippedOutcomes, ageingNowMs);
         }
 
         if (scoped.IdempotencyKey is { } remembered)
         {
-            state.Idempotency.Remember(remembered, outcome, scoped.ProposedAtMs, state.Store.Revision);
+            state.Idempotency.Remember(remembered, outcome, ageingNowMs, state.Store.Revision);
         }
 
         return new GroupApplyOutcome(index, outcome);
@@ -289,6 +304,9 @@ public sealed partial class GroupStateMachine
             return new GroupApplyOutcome(index, null, $"not a namespace snapshot: {bad.Message}");
         }
 
+        // The outcomes aged on the source group's clock; here they age on this one's.
+        outcomes.MoveClockTo(AgeingClockMs);
+
         if (namespaces.TryGetValue(install.Namespace, out var state))
         {
             if (!state.IsCopy)
@@ -301,7 +319,21 @@ public sealed partial class GroupStateMachine
                 return new GroupApplyOutcome(index, null);
             }
 
-            var replaced = new NamespaceState(install.Settings, incoming, outcomes, isCopy: true);
+            if (state.FencedThrough >= 0 && incoming.Revision != state.Store.Revision && Revisions.Epoch(incoming.Revision) <= state.FencedThrough)
+            {
+                // A stopped copy's revision is the one it answered while the most advanced region
+                // is chosen: a snapshot is a change like any shipped one, refused within a fenced epoch.
+                return new GroupApplyOutcome(index, null, $"namespace '{install.Namespace}' is fenced through epoch {state.FencedThrough} here; a snapshot at revision {incoming.Revision} would move it from {state.Store.Revision}");
+            }
+
+            // The snapshot replaces the data, not what this group decided about it: its fence (a
+            // stop or a freeze) stays until the catalog's rules lift it, as do the writes waiting
+            // for the archive.
+            var replaced = new NamespaceState(install.Settings, incoming, outcomes, isCopy: true)
+            {
+                FencedThrough = state.FencedThrough,
+                FencedAtVersion = state.FencedAtVersion,
+            };
             replaced.PendingDivergent.AddRange(state.PendingDivergent);
             replaced.Unacknowledged.UnionWith(state.Unacknowledged);
             namespaces[install.Namespace] = replaced;

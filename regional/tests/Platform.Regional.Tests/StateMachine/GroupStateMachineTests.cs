@@ -102,8 +102,8 @@ public sealed class GroupStateMachineTests
     {
         Apply(new CreateNamespaceCommand("payments"));
         var day = (long)TimeSpan.FromDays(1).TotalMilliseconds;
-        var first = Apply(new NamespaceCommand("payments", new PutCommand("a", "1"u8.ToArray(), "t"), "req", 1000));
-        var retry = Apply(new NamespaceCommand("payments", new PutCommand("a", "2"u8.ToArray(), "t"), "req", 2000));
+        var first = Apply(new NamespaceCommand("payments", new PutCommand("a", "1"u8.ToArray(), "t"), "req", AgeingStampMs: 1000));
+        var retry = Apply(new NamespaceCommand("payments", new PutCommand("a", "2"u8.ToArray(), "t"), "req", AgeingStampMs: 2000));
 
         Assert.False(first.Write!.Replayed);
         Assert.True(retry.Write!.Replayed);
@@ -114,9 +114,9 @@ public sealed class GroupStateMachineTests
         var restored = GroupStateMachine.FromSnapshot(machine.ToSnapshot());
         Assert.NotNull(restored.State("payments")!.Idempotency.Find("req"));
 
-        // ...until commands proposed more than the retention later push it out.
-        Apply(new NamespaceCommand("payments", new PutCommand("b", "1"u8.ToArray(), "t"), "other", 1000 + day + (long)IdempotencyTable.Retention.TotalMilliseconds));
-        var late = Apply(new NamespaceCommand("payments", new PutCommand("a", "3"u8.ToArray(), "t"), "req", 3000 + day + (long)IdempotencyTable.Retention.TotalMilliseconds));
+        // ...until commands stamped more than the retention later on the group's ageing clock push it out.
+        Apply(new NamespaceCommand("payments", new PutCommand("b", "1"u8.ToArray(), "t"), "other", AgeingStampMs: 1000 + day + (long)IdempotencyTable.Retention.TotalMilliseconds));
+        var late = Apply(new NamespaceCommand("payments", new PutCommand("a", "3"u8.ToArray(), "t"), "req", AgeingStampMs: 3000 + day + (long)IdempotencyTable.Retention.TotalMilliseconds));
         Assert.False(late.Write!.Replayed);
         Assert.Equal(3, machine.Namespace("payments")!.Get("a")!.Version + 1);
     }
