@@ -19,7 +19,7 @@ public sealed class AdmissionStage(RequestDelegate next)
             throw EdgeProblem.Unavailable("no node of this region or of another answers its health checks");
         }
 
-        var name = context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal) ? AuthenticationStage.CallerOf(context).Caller.Name : string.Empty;
+        var name = context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) ? AuthenticationStage.CallerOf(context).Caller.Name : string.Empty;
         using (await gate.EnterAsync(name, context.RequestAborted))
         {
             await next(context);

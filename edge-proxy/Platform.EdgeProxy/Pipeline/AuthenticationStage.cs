@@ -14,7 +14,8 @@ public sealed class AuthenticationStage(RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(tokens);
-        if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        // Any case: the nodes' routing ignores it, so "/V1/..." is an API request like "/v1/...".
+        if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
         {
             return next(context);
         }

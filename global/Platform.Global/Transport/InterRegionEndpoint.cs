@@ -26,7 +26,9 @@ public static partial class InterRegionEndpoint
         app.Use(async (context, next) =>
         {
             var onInterPort = context.Connection.LocalPort == options.Port;
-            var interPath = context.Request.Path.StartsWithSegments(Prefix, StringComparison.Ordinal);
+            // Routing ignores the path's case, so this guard must too: "/INTER/v1/ping" reaches
+            // the ping route, and on the client port it must be refused like "/inter/v1/ping".
+            var interPath = context.Request.Path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase);
             if (onInterPort != interPath)
             {
                 // Each port serves only its own routes.
@@ -57,7 +59,7 @@ public static partial class InterRegionEndpoint
                 var from = context.Request.Headers[RequestSignature.FromHeader].ToString();
                 var chaos = context.RequestServices.GetService<Platform.Regional.Chaos.ChaosState>();
                 if (chaos is { Enabled: true } && from.Split('/') is [var fromRegion, var fromNode]
-                    && !context.Request.Path.StartsWithSegments(Prefix + "/chaos", StringComparison.Ordinal)
+                    && !context.Request.Path.StartsWithSegments(Prefix + "/chaos", StringComparison.OrdinalIgnoreCase)
                     && (!chaos.CanReachRegion(fromRegion) || (fromRegion == options.Region && !chaos.CanReachNode(fromNode))))
                 {
                     context.Abort();

@@ -34,6 +34,6 @@ public sealed class ReplayGuard(TimeProvider clock)
 
     /// <summary>Paths whose requests act on data: each may be used once.</summary>
     public static bool Guards(string path) =>
-        path.StartsWith(InterRegionEndpoint.Prefix + "/forward", StringComparison.Ordinal)
-        || path.StartsWith(InterRegionEndpoint.Prefix + "/accept/", StringComparison.Ordinal);
+        path.StartsWith(InterRegionEndpoint.Prefix + "/forward", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWith(InterRegionEndpoint.Prefix + "/accept/", StringComparison.OrdinalIgnoreCase);
 }

@@ -74,6 +74,14 @@ public sealed class InterRegionLinkTests : IAsyncLifetime
         using var interOnClientPort = await http1.PostAsync(new Uri($"http://127.0.0.1:{regions.HttpPort("us-east")}/inter/v1/ping"), new ByteArrayContent([]), Cancel);
         Assert.Equal(HttpStatusCode.NotFound, interOnClientPort.StatusCode);
 
+        // Routing ignores the path's case, so the port guard must too: no internal route answers
+        // on the client port, however its path is spelled.
+        foreach (var path in new[] { "/INTER/v1/ping", "/Inter/V1/ping", "/inter/V1/readindex/0", "/INTER/v1/stop" })
+        {
+            using var spelled = await http1.PostAsync(new Uri($"http://127.0.0.1:{regions.HttpPort("us-east")}{path}"), new ByteArrayContent([]), Cancel);
+            Assert.True(spelled.StatusCode == HttpStatusCode.NotFound, $"{path} on the client port answered {(int)spelled.StatusCode}: {await spelled.Content.ReadAsStringAsync(Cancel)}");
+        }
+
         // The transport's own client signs, and is answered.
         var links = new InterRegionOptions { Region = "eu-west", NodeName = "node-1", Port = 1, Secret = regions.Secret };
         using var signed = new InterRegionClient(links, TimeProvider.System);
