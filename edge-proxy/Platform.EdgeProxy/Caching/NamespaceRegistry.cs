@@ -17,6 +17,16 @@ namespace Platform.EdgeProxy.Caching;
 public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions options, ILogger<NamespaceRegistry> logger) : BackgroundService
 {
     private static readonly TimeSpan MissingFor = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Catalog lookups of one opening while the region does not answer (with backoff from 200 ms
+    /// to 5 s, about a minute in all); then the namespace closes, and the next request opens it
+    /// again. Without a bound, one request kept its lookup going until the idle sweep (10 minutes).
+    /// </summary>
+    public const int MaxCatalogAttempts = 15;
+
+    private static readonly TimeSpan CatalogBackoffFirst = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan CatalogBackoffMax = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, Opened> open = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> missing = new(StringComparer.Ordinal);
     private CancellationToken stopping;
@@ -42,9 +52,14 @@ public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions optio
         return false;
     }
 
-    /// <summary>The namespace's cache, opening it (and its upstream watch) on first use.</summary>
+    /// <summary>The namespace's cache, opening it (and its upstream watch) on first use; the name must be valid (the stages check it).</summary>
     public NamespaceCache Open(string ns)
     {
+        if (!Pipeline.NamespaceName.IsValid(ns))
+        {
+            throw new ArgumentException($"'{ns}' is not a namespace name; the stages refuse it before opening", nameof(ns));
+        }
+
         if (open.TryGetValue(ns, out var known))
         {
             known.Cache.Touch();
@@ -68,9 +83,11 @@ public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions optio
         var ns = opened.Cache.Name;
         try
         {
-            // Ask the catalog once (retrying while the region is down): a namespace that does not
-            // exist gets no watch, and every read of it is answered 404 from here for a moment.
-            while (!opened.Stop.IsCancellationRequested)
+            // Ask the catalog once (retrying, a bounded number of times, while the region is down):
+            // a namespace that does not exist gets no watch, and every read of it is answered 404
+            // from here for a moment.
+            var backoff = CatalogBackoffFirst;
+            for (var attempt = 1; !opened.Stop.IsCancellationRequested; attempt++)
             {
                 try
                 {
@@ -87,10 +104,22 @@ public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions optio
 
                     break;
                 }
+                catch (UpstreamRefusedException refused)
+                {
+                    EdgeLog.WatchFailed(logger, refused, ns);
+                    opened.Cache.FetchFailed();
+                    return;
+                }
                 catch (UpstreamUnavailableException)
                 {
                     opened.Cache.FetchFailed();
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 + Random.Shared.Next(300)), opened.Stop.Token);
+                    if (attempt >= MaxCatalogAttempts)
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(300)), opened.Stop.Token);
+                    backoff = backoff * 2 < CatalogBackoffMax ? backoff * 2 : CatalogBackoffMax;
                 }
             }
 
@@ -140,6 +169,7 @@ public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions optio
             }
 
             KeepWithinBudget();
+            ForgetMissing();
             if (Environment.TickCount64 - lastIdleSweep < Math.Min(30_000, idleMs / 4))
             {
                 continue;
@@ -191,6 +221,19 @@ public sealed class NamespaceRegistry(UpstreamClient upstream, EdgeOptions optio
         catch (OperationCanceledException)
         {
             // The namespace was dropped, or the edge stops.
+        }
+    }
+
+    /// <summary>Drops negative entries past their moment: the set holds only names asked about lately.</summary>
+    private void ForgetMissing()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (ns, until) in missing)
+        {
+            if (until <= now)
+            {
+                missing.TryRemove(new KeyValuePair<string, long>(ns, until));
+            }
         }
     }
 

@@ -45,6 +45,9 @@ public sealed class EdgeProblem(int status, string code, string title, string de
 
     public static EdgeProblem Invalid(string detail) => new(400, "InvalidRequest", "Invalid request", detail);
 
+    public static EdgeProblem InvalidNamespace(string ns) =>
+        new(400, "InvalidNamespace", "Invalid namespace name", $"'{ns}' is not a namespace name: 1 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit");
+
     /// <summary>Whole seconds from 1 to 3, at random, so a refused fleet does not come back in step.</summary>
     public static string JitteredRetryAfter() => Random.Shared.Next(1, 4).ToString(CultureInfo.InvariantCulture);
 

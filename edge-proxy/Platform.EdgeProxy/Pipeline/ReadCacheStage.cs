@@ -67,6 +67,11 @@ public sealed class ReadCacheStage(RequestDelegate next, NamespaceRegistry regis
             minRevision = parsed;
         }
 
+        if (!NamespaceName.IsValid(ns))
+        {
+            throw EdgeProblem.InvalidNamespace(ns);
+        }
+
         var (caller, _) = AuthenticationStage.CallerOf(context);
         if (!caller.MayRead(ns))
         {

@@ -33,6 +33,11 @@ public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry,
             return;
         }
 
+        if (!NamespaceName.IsValid(ns))
+        {
+            throw EdgeProblem.InvalidNamespace(ns);
+        }
+
         var (caller, token) = AuthenticationStage.CallerOf(context);
         if (!caller.MayRead(ns))
         {

@@ -98,7 +98,12 @@ public sealed class UpstreamClient : IDisposable
             response.StatusCode switch
             {
                 HttpStatusCode.OK => JsonSerializer.Deserialize<NamespaceInfo>(await response.Content.ReadAsByteArrayAsync(cancel), Json),
-                HttpStatusCode.NotFound => null,
+
+                // A name the catalog refuses to look up (400) is one no namespace has: as final as 404.
+                HttpStatusCode.NotFound or HttpStatusCode.BadRequest => null,
+
+                // The edge's own token refused: asking again changes nothing until an operator acts.
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => throw new UpstreamRefusedException($"the catalog refused the edge's token ({(int)response.StatusCode})"),
                 _ => throw new UpstreamUnavailableException($"the catalog answered {(int)response.StatusCode}"),
             }, cancellationToken);
 
