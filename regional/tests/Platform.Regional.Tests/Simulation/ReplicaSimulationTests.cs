@@ -11,7 +11,7 @@ namespace Platform.Regional.Tests.Simulation;
 [Trait("Category", "Simulation")]
 public sealed class ReplicaSimulationTests(ITestOutputHelper output)
 {
-    private const int DefaultSeeds = 300;
+    private const int DefaultSeeds = 1000;
 
     [Fact]
     public void Every_seed_is_linearizable_converges_and_applies_each_write_once()

@@ -65,7 +65,9 @@ public sealed class SimReplicaNode
             identity.Decide(regionHasData: false);
         }
 
-        var wal = new WalOptions { FlushScheduler = flush => Process.Post(fsyncLatency, flush) };
+        // Small segments: the log rolls over to new segments many times a run (and a preallocated
+        // segment of the default 64 MiB would cost the simulated disk that much memory).
+        var wal = new WalOptions { SegmentBytes = 16 << 10, FlushScheduler = flush => Process.Post(fsyncLatency, flush) };
         var storage = new NodeStorage(options, identity, disk, wal);
         var core = new ReplicaCore(0, storage, new RegionalTopology(0, options, identity), Metrics, NullLogger<ReplicaCore>.Instance, Process.Time, random.Fork())
         {
