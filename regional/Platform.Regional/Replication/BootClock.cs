@@ -21,6 +21,9 @@ public static partial class BootClock
 
     private static readonly bool Available = OperatingSystem.IsLinux() && ClockGetTime(ClockBoottime, out _) == 0;
 
+    /// <summary>The same clock as a <see cref="TimeProvider"/> (timestamps in ticks; timers are the system's).</summary>
+    public static TimeProvider Provider { get; } = new BootTimeProvider();
+
     /// <summary>Time since an arbitrary fixed point (boot, on Linux).</summary>
     public static TimeSpan Now
     {
@@ -37,4 +40,11 @@ public static partial class BootClock
 
     [LibraryImport("libc", EntryPoint = "clock_gettime")]
     private static partial int ClockGetTime(int clock, out Timespec time);
+
+    private sealed class BootTimeProvider : TimeProvider
+    {
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Now.Ticks;
+    }
 }

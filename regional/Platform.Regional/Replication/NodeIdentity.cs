@@ -12,8 +12,11 @@ namespace Platform.Regional.Replication;
 /// needs the other nodes: a fresh node waits until every node of the region answers, or until any
 /// one of them says the region has data.
 /// </summary>
-public sealed partial class NodeIdentity(NodeOptions options, ILogger<NodeIdentity> logger)
+/// <param name="files">The disk the identity file lives on (a simulation's; the node's own when null).</param>
+public sealed partial class NodeIdentity(NodeOptions options, ILogger<NodeIdentity> logger, IStorageFileSystem? files = null)
 {
+    private readonly IStorageFileSystem disk = files ?? PhysicalFileSystem.Instance;
+
     private const string IdentityFile = "replica-id";
     private readonly TaskCompletionSource<ulong> decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -36,8 +39,8 @@ public sealed partial class NodeIdentity(NodeOptions options, ILogger<NodeIdenti
         }
 
         var wal = Path.Combine(options.DataDirectory, "wal");
-        var hasLog = Directory.Exists(wal) && Directory.EnumerateFiles(wal, "*.wal").Any();
-        if (!File.Exists(IdentityPath))
+        var hasLog = disk.ListFiles(wal, "*.wal").Count > 0;
+        if (!disk.FileExists(IdentityPath))
         {
             if (hasLog)
             {
@@ -54,7 +57,7 @@ public sealed partial class NodeIdentity(NodeOptions options, ILogger<NodeIdenti
             return false;
         }
 
-        var recorded = File.ReadAllText(IdentityPath).Trim().Split('/');
+        var recorded = System.Text.Encoding.UTF8.GetString(disk.ReadAllBytes(IdentityPath)).Trim().Split('/');
         if (recorded.Length != 3 || recorded[0] != options.Region || recorded[1] != options.NodeName
             || !ulong.TryParse(recorded[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
             || NodeOptions.OrdinalOfReplica(id) != options.OrdinalOf(options.NodeName))
@@ -71,9 +74,9 @@ public sealed partial class NodeIdentity(NodeOptions options, ILogger<NodeIdenti
     {
         var incarnation = regionHasData ? (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() : 0;
         var id = options.ReplicaIdOf(options.NodeName, incarnation);
-        Directory.CreateDirectory(options.DataDirectory);
-        PhysicalFileSystem.Instance.WriteAllBytesDurably(IdentityPath, System.Text.Encoding.UTF8.GetBytes($"{options.Region}/{options.NodeName}/{id}\n"));
-        PhysicalFileSystem.Instance.SyncDirectory(options.DataDirectory);
+        disk.CreateDirectory(options.DataDirectory);
+        disk.WriteAllBytesDurably(IdentityPath, System.Text.Encoding.UTF8.GetBytes($"{options.Region}/{options.NodeName}/{id}\n"));
+        disk.SyncDirectory(options.DataDirectory);
         LogDecided(logger, options.NodeName, id, regionHasData ? "rejoining a region that has data, as a learner" : "a new region");
         decided.TrySetResult(id);
     }

@@ -18,15 +18,22 @@ public sealed class NodeStorage : IDisposable
     private readonly NodeIdentity identity;
 
     public NodeStorage(NodeOptions options, NodeIdentity identity)
+        : this(options, identity, PhysicalFileSystem.Instance, null)
+    {
+    }
+
+    /// <summary>On another file system (a simulation's), with the log's options (its flush scheduler).</summary>
+    public NodeStorage(NodeOptions options, NodeIdentity identity, IStorageFileSystem files, WalOptions? walOptions)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(files);
         Options = options;
         this.identity = identity;
-        Directory.CreateDirectory(options.DataDirectory);
-        Wal = WriteAheadLog.Open(PhysicalFileSystem.Instance, Path.Combine(options.DataDirectory, "wal"), null, out recovery);
-        Snapshots = new SnapshotStore(PhysicalFileSystem.Instance, Path.Combine(options.DataDirectory, "snap"));
-        SnapshotReceiver = new SnapshotReceiver(PhysicalFileSystem.Instance, Snapshots);
+        files.CreateDirectory(options.DataDirectory);
+        Wal = WriteAheadLog.Open(files, Path.Combine(options.DataDirectory, "wal"), walOptions, out recovery);
+        Snapshots = new SnapshotStore(files, Path.Combine(options.DataDirectory, "snap"));
+        SnapshotReceiver = new SnapshotReceiver(files, Snapshots);
     }
 
     public NodeOptions Options { get; }

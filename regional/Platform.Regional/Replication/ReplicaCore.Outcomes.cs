@@ -67,7 +67,7 @@ public sealed partial class ReplicaCore
 
         try
         {
-            return await done.Task.WaitAsync(timeout, cancellationToken);
+            return await TimedWait.WaitAsync(done.Task, timeout, time, cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -67,7 +67,7 @@ public sealed partial class ReplicaCore
         _ = PumpAsync();
         try
         {
-            var index = await done.Task.WaitAsync(timeout);
+            var index = await TimedWait.WaitAsync(done.Task, timeout, time);
             return index < 0 ? new ReadIndexReply(ReadIndexStatus.Unavailable, 0, LeaderNode(CurrentLeader)) : new ReadIndexReply(ReadIndexStatus.Ready, index, topology.NameOf(topology.SelfId));
         }
         catch (TimeoutException)
@@ -84,7 +84,7 @@ public sealed partial class ReplicaCore
     /// <summary>Waits until this replica has applied <paramref name="index"/>; false when the wait ran out first.</summary>
     public async Task<bool> WaitAppliedAsync(long index, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = TimeProvider.System.GetTimestamp() + (long)(timeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        var started = time.GetTimestamp();
         while (true)
         {
             Task next;
@@ -98,7 +98,7 @@ public sealed partial class ReplicaCore
                 next = appliedSignal.Task;
             }
 
-            var left = TimeSpan.FromSeconds((double)(deadline - TimeProvider.System.GetTimestamp()) / TimeProvider.System.TimestampFrequency);
+            var left = timeout - time.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
                 return false;
@@ -106,7 +106,7 @@ public sealed partial class ReplicaCore
 
             try
             {
-                await next.WaitAsync(left, cancellationToken);
+                await TimedWait.WaitAsync(next, left, time, cancellationToken);
             }
             catch (TimeoutException)
             {

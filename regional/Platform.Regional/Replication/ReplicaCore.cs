@@ -25,7 +25,8 @@ public sealed partial class ReplicaCore
 
     private readonly Lock gate = new();
     private readonly Dictionary<long, (long Term, TaskCompletionSource<GroupApplyOutcome> Done)> proposals = [];
-    private readonly TimeSpan startedAt = BootClock.Now;
+    private readonly TimeProvider time;
+    private readonly long startedAt;
     private readonly NodeStorage storage;
     private readonly IGroupTopology topology;
     private readonly NodeOptions options;
@@ -39,10 +40,17 @@ public sealed partial class ReplicaCore
     private readonly AgeingStamps ageing = new();
     private long lastSnapshotIndex;
 
-    public ReplicaCore(ulong group, NodeStorage storage, IGroupTopology topology, RegionalMetrics metrics, ILogger logger)
+    /// <param name="time">
+    /// The replica's clocks and timers: CLOCK_BOOTTIME (<see cref="BootClock.Provider"/>) on a node,
+    /// a simulated process's clock in a simulation.
+    /// </param>
+    /// <param name="random">Where the consensus core's election timeouts are drawn from; seeded by a simulation.</param>
+    public ReplicaCore(ulong group, NodeStorage storage, IGroupTopology topology, RegionalMetrics metrics, ILogger logger, TimeProvider? time = null, IRandomSource? random = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(topology);
+        this.time = time ?? BootClock.Provider;
+        startedAt = this.time.GetTimestamp();
         this.group = group;
         this.storage = storage;
         this.topology = topology;
@@ -64,7 +72,7 @@ public sealed partial class ReplicaCore
             ShareMatches = topology.ShareMatches,
             ShareMatchWith = topology.ShareMatchWith,
         };
-        raft = new RaftNode(raftOptions, restore, Now, new SeededRandomSource(Random.Shared.Next()));
+        raft = new RaftNode(raftOptions, restore, Now, random ?? new SeededRandomSource(Random.Shared.Next()));
         var self = topology.NameOf(topology.SelfId);
         LogStarted(logger, group, self, restore.HardState.Term, restore.Entries.Count);
     }
@@ -74,6 +82,13 @@ public sealed partial class ReplicaCore
 
     /// <summary>Whether a member (by name) can be reached right now; chaos partitions say no. Null: always.</summary>
     public Func<string, bool>? Reachable { get; set; }
+
+    /// <summary>
+    /// Whether blocking disk work (staging a snapshot chunk, with its fsync) runs on the caller's
+    /// context: false on a node, where it leaves the caller's turn for the thread pool; true in a
+    /// deterministic simulation, whose one thread runs everything and whose disk does not block.
+    /// </summary>
+    public bool DiskWorkOnCallerThread { get; init; }
 
     /// <summary>Streams InstallSnapshot messages to another node in chunks.</summary>
     public Transport.SnapshotStreamer? SnapshotStreamer { get; set; }
@@ -96,7 +111,9 @@ public sealed partial class ReplicaCore
         if (chunk.Bytes.Length > 0)
         {
             // Off the caller's turn: the chunk is synced before it is acknowledged.
-            staged = await Task.Run(() => receiver.AcceptChunk(group, chunk.Index, chunk.Offset, chunk.Bytes));
+            staged = DiskWorkOnCallerThread
+                ? receiver.AcceptChunk(group, chunk.Index, chunk.Offset, chunk.Bytes)
+                : await Task.Run(() => receiver.AcceptChunk(group, chunk.Index, chunk.Offset, chunk.Bytes));
         }
 
         if (staged < chunk.TotalBytes || chunk.Header is null)
@@ -107,7 +124,7 @@ public sealed partial class ReplicaCore
         Snapshot snapshot;
         try
         {
-            snapshot = await Task.Run(() => receiver.Complete(group, chunk.Index));
+            snapshot = DiskWorkOnCallerThread ? receiver.Complete(group, chunk.Index) : await Task.Run(() => receiver.Complete(group, chunk.Index));
         }
         catch (Platform.Storage.Snapshots.SnapshotCorruptedException)
         {
@@ -132,7 +149,7 @@ public sealed partial class ReplicaCore
     public ulong Group => group;
 
     /// <summary>The replica's time for the consensus core: CLOCK_BOOTTIME, which suspend does not stop.</summary>
-    private TimeSpan Now => BootClock.Now - startedAt;
+    private TimeSpan Now => time.GetElapsedTime(startedAt);
 
     public Task TickAsync()
     {
@@ -181,7 +198,7 @@ public sealed partial class ReplicaCore
         raft.Tick(Now);
         if (raft.Role == Role.Leader)
         {
-            lastProposalStamp = Math.Max(lastProposalStamp, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+            lastProposalStamp = Math.Max(lastProposalStamp, time.GetUtcNow().ToUnixTimeMilliseconds());
             command = GroupCommandCodec.StampProposalTime(command, lastProposalStamp);
             if (ageing.Stamp(raft.Term, Now) is { } ageingMs)
             {

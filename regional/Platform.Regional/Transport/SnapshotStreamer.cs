@@ -11,7 +11,11 @@ namespace Platform.Regional.Transport;
 /// transfer per destination runs at a time; the core's repeated InstallSnapshot for the same index
 /// while it runs is dropped.
 /// </summary>
-public sealed partial class SnapshotStreamer(ulong group, int chunkBytes, Func<string, SnapshotChunk, Task<long>> sendChunk, ILogger logger)
+/// <param name="onCallerThread">
+/// Streams on the caller's context rather than the thread pool: a deterministic simulation runs
+/// every piece of work on its one thread (and has no Ready loop to hold up).
+/// </param>
+public sealed partial class SnapshotStreamer(ulong group, int chunkBytes, Func<string, SnapshotChunk, Task<long>> sendChunk, ILogger logger, bool onCallerThread = false)
 {
     private readonly Dictionary<string, long> running = [];
 
@@ -30,7 +34,7 @@ public sealed partial class SnapshotStreamer(ulong group, int chunkBytes, Func<s
         }
 
         // Off the caller's thread: encoding the whole state must not hold up the Ready loop.
-        _ = Task.Run(() => StreamAsync(node, message));
+        _ = onCallerThread ? StreamAsync(node, message) : Task.Run(() => StreamAsync(node, message));
     }
 
     private async Task StreamAsync(string node, Message message)

@@ -18,7 +18,8 @@ public sealed class WriteAheadLog : IDisposable
     private readonly WalOptions options;
     private readonly object gate = new();
     private readonly SemaphoreSlim room;
-    private readonly Thread flusher;
+    private readonly Thread? flusher;
+    private bool flushScheduled;
     private List<PendingWrite> queue = [];
     private List<PendingWrite> flushing = [];
     private Exception? failure;
@@ -29,8 +30,11 @@ public sealed class WriteAheadLog : IDisposable
         this.writer = writer;
         this.options = options;
         room = new SemaphoreSlim(options.MaxPendingWrites, options.MaxPendingWrites);
-        flusher = new Thread(FlushLoop) { IsBackground = true, Name = "wal-flusher" };
-        flusher.Start();
+        if (options.FlushScheduler is null)
+        {
+            flusher = new Thread(FlushLoop) { IsBackground = true, Name = "wal-flusher" };
+            flusher.Start();
+        }
     }
 
     /// <summary>Records per sync so far: the group-commit factor.</summary>
@@ -54,7 +58,10 @@ public sealed class WriteAheadLog : IDisposable
     public async Task PersistAsync(IReadOnlyList<GroupWrite> writes)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        await room.WaitAsync().ConfigureAwait(false);
+        // Off the caller's context on a node (the flusher thread completes the wait); on it under a
+        // simulation's scheduler, whose thread runs everything.
+        var keepContext = options.FlushScheduler is not null;
+        await room.WaitAsync().ConfigureAwait(keepContext);
         var pending = new PendingWrite(writes);
         lock (gate)
         {
@@ -66,9 +73,14 @@ public sealed class WriteAheadLog : IDisposable
 
             queue.Add(pending);
             Monitor.Pulse(gate);
+            if (options.FlushScheduler is { } schedule && !flushScheduled)
+            {
+                flushScheduled = true;
+                schedule(FlushScheduled);
+            }
         }
 
-        await pending.Done.Task.ConfigureAwait(false);
+        await pending.Done.Task.ConfigureAwait(keepContext);
     }
 
     public Task PersistAsync(GroupWrite write) => PersistAsync([write]);
@@ -94,6 +106,18 @@ public sealed class WriteAheadLog : IDisposable
 
             Flush();
         }
+    }
+
+    /// <summary>One group commit run by the <see cref="WalOptions.FlushScheduler"/>: everything queued until now.</summary>
+    private void FlushScheduled()
+    {
+        lock (gate)
+        {
+            flushScheduled = false;
+            (queue, flushing) = (flushing, queue);
+        }
+
+        Flush();
     }
 
     private void Flush()
@@ -156,7 +180,7 @@ public sealed class WriteAheadLog : IDisposable
             Monitor.Pulse(gate);
         }
 
-        flusher.Join();
+        flusher?.Join();
         writer.Dispose();
         room.Dispose();
     }

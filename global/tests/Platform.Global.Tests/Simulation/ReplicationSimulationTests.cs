@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Platform.Testing.Simulation;
 
 namespace Platform.Global.Tests.Simulation;
 

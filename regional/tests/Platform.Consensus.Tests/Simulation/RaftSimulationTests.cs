@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Platform.Testing.Simulation;
 
 namespace Platform.Consensus.Tests.Simulation;
 

@@ -1,4 +1,5 @@
 using Platform.Testing.Linearizability;
+using Platform.Testing.Simulation;
 
 namespace Platform.Consensus.Tests.Simulation;
 

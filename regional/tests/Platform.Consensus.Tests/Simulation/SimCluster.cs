@@ -1,5 +1,6 @@
 using Platform.Consensus.Membership;
 using Platform.Consensus.Messages;
+using Platform.Testing.Simulation;
 
 namespace Platform.Consensus.Tests.Simulation;
 

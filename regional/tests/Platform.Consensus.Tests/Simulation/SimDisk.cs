@@ -1,7 +1,8 @@
 using Platform.Consensus.Membership;
-using Platform.Storage;
 using Platform.Storage.Snapshots;
 using Platform.Storage.Wal;
+using Platform.Storage;
+using Platform.Testing.Simulation;
 
 namespace Platform.Consensus.Tests.Simulation;
 

@@ -1,4 +1,5 @@
 using Platform.Consensus.Messages;
+using Platform.Testing.Simulation;
 
 namespace Platform.Consensus.Tests.Simulation;
 

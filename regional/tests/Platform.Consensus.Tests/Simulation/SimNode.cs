@@ -1,3 +1,5 @@
+using Platform.Testing.Simulation;
+
 namespace Platform.Consensus.Tests.Simulation;
 
 /// <summary>One simulated replica: the core, its disk, its state machine, its clock, and its pending client requests.</summary>

@@ -1,3 +1,5 @@
+using Platform.Testing.Simulation;
+
 namespace Platform.Consensus.Tests.Simulation;
 
 /// <summary>The shape of one simulation run; <see cref="FromSeed"/> draws the fault mix from the seed.</summary>

@@ -1,6 +1,6 @@
 using Platform.Storage.Files;
 
-namespace Platform.Consensus.Tests.Simulation;
+namespace Platform.Testing.Simulation;
 
 /// <summary>
 /// An in-memory file system that knows which writes were synced. A crash keeps every synced byte

@@ -1,6 +1,6 @@
 using Platform.Testing.Linearizability;
 
-namespace Platform.Consensus.Tests.Simulation;
+namespace Platform.Testing.Simulation;
 
 /// <summary>One client operation as the simulator records it, completed or not.</summary>
 public sealed class RecordedOperation(int clientId, string key, KvOperationKind kind, string? value, string? expected, long invokedAt)

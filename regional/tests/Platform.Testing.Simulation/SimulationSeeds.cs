@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Platform.Consensus.Tests.Simulation;
+namespace Platform.Testing.Simulation;
 
 /// <summary>
 /// Which seeds a simulation test runs: <c>SIM_SEED=n</c> replays one, <c>SIM_SEEDS=a..b</c> runs a

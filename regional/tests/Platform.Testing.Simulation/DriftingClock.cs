@@ -1,7 +1,7 @@
-namespace Platform.Consensus.Tests.Simulation;
+namespace Platform.Testing.Simulation;
 
 /// <summary>
-/// A replica's monotonic clock as the simulator hands it to <see cref="RaftNode.Tick"/>: it runs
+/// A replica's monotonic clock as the simulator hands it to <c>RaftNode.Tick</c> or a <see cref="SimTime"/>: it runs
 /// at a rate within [1 - rho, 1 + rho] of true time, and the rate jumps between values in that
 /// range at random moments. It keeps running while its replica is paused, as CLOCK_BOOTTIME does.
 /// </summary>
@@ -10,6 +10,9 @@ public sealed class DriftingClock(SimRandom random, double rateErrorBound, TimeS
     private TimeSpan lastTrue = start;
     private TimeSpan lastLocal = TimeSpan.FromHours(1) + TimeSpan.FromTicks(random.NextInt64(TimeSpan.FromHours(1).Ticks));
     private double rate = 1.0;
+
+    /// <summary>The fraction of a local tick not yet counted: reads a tick apart must still move a slow clock.</summary>
+    private double carry;
     private TimeSpan nextRateChange = start;
 
     public double Rate => rate;
@@ -41,7 +44,10 @@ public sealed class DriftingClock(SimRandom random, double rateErrorBound, TimeS
             return;
         }
 
-        lastLocal += TimeSpan.FromTicks((long)((trueNow - lastTrue).Ticks * rate));
+        var exact = ((trueNow - lastTrue).Ticks * rate) + carry;
+        var whole = (long)exact;
+        carry = exact - whole;
+        lastLocal += TimeSpan.FromTicks(whole);
         lastTrue = trueNow;
     }
 }

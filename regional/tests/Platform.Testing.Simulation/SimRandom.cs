@@ -1,4 +1,6 @@
-namespace Platform.Consensus.Tests.Simulation;
+using Platform.Consensus;
+
+namespace Platform.Testing.Simulation;
 
 /// <summary>
 /// The one random source of a simulation run. Everything random (scheduling, network, faults,

@@ -1,0 +1,76 @@
+namespace Platform.Regional.Replication;
+
+/// <summary>
+/// Waits for a task with a deadline on a given clock, completing through ordinary awaits only.
+/// <see cref="Task.WaitAsync(TimeSpan, TimeProvider, CancellationToken)"/> completes its promise from
+/// the thread pool when the awaited task runs its continuations asynchronously (as every completion
+/// source of the replica does): under a deterministic simulation, whose one thread runs every
+/// piece of work in order, that would slip work onto another thread at a moment no seed decides.
+/// Awaits post their continuations to the caller's context instead, which on a node is the thread
+/// pool anyway.
+/// </summary>
+public static class TimedWait
+{
+    /// <summary>The task's result, or <see cref="TimeoutException"/> once <paramref name="timeout"/> passed on <paramref name="time"/>.</summary>
+    public static async Task<T> WaitAsync<T>(Task<T> task, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        await WaitAsync((Task)task, timeout, time, cancellationToken);
+        return await task;
+    }
+
+    /// <summary>Completes with the task, or throws <see cref="TimeoutException"/> once <paramref name="timeout"/> passed on <paramref name="time"/>.</summary>
+    public static async Task WaitAsync(Task task, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(time);
+        if (!task.IsCompleted)
+        {
+            using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var first = new TaskCompletionSource<bool>();
+            _ = WatchAsync(task, first);
+            _ = ExpireAsync(timeout, time, first, expiry.Token);
+            var finished = await first.Task;
+            // Cancel, not CancelAsync: the latter runs the delay's cancellation on the thread pool.
+#pragma warning disable CA1849
+            expiry.Cancel();
+#pragma warning restore CA1849
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!finished)
+            {
+                throw new TimeoutException($"the wait ran out after {timeout}");
+            }
+        }
+
+        await task;
+    }
+
+    private static async Task WatchAsync(Task task, TaskCompletionSource<bool> first)
+    {
+        try
+        {
+            await task;
+        }
+#pragma warning disable CA1031 // The caller sees the task's own failure when it awaits it.
+        catch
+#pragma warning restore CA1031
+        {
+        }
+
+        first.TrySetResult(true);
+    }
+
+    private static async Task ExpireAsync(TimeSpan timeout, TimeProvider time, TaskCompletionSource<bool> first, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(timeout, time, cancellationToken);
+            first.TrySetResult(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The task finished first, or the caller gave up: either way the caller decides.
+            first.TrySetResult(false);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+namespace Platform.Testing.Simulation;
+
+/// <summary>
+/// The one thread a simulation runs on, in simulated time. Every piece of work of every simulated
+/// process (an await's continuation, a timer, a delivered message) is queued here with the true
+/// time it is due and runs in order of (time, arrival), so one seed replays a run exactly. Work
+/// belongs to a <see cref="SimProcess"/>, whose synchronization context is current while it runs:
+/// the continuations it creates come back here, to the same process, and a paused or crashed
+/// process's work waits or is dropped. Work that escapes the loop (posted from another thread) is a
+/// determinism bug in the code under test, and fails the run.
+/// </summary>
+public sealed class SimLoop
+{
+    /// <summary>How much work one run may do before it is declared stuck (a livelock of zero-delay work).</summary>
+    public const long MaxStepsPerRun = 50_000_000;
+
+    private readonly PriorityQueue<Work, (long At, long Sequence)> queue = new();
+    private long sequence;
+    private long steps;
+    private Thread? owner;
+
+    private sealed record Work(SimProcess? Process, Action Action, long Generation);
+
+    /// <summary>True simulated time (no process reads it: each reads its own drifting clock).</summary>
+    public TimeSpan Now { get; private set; }
+
+    /// <summary>The first failure of the run: an exception thrown by work, or work escaping the loop.</summary>
+    public Exception? Failure { get; private set; }
+
+    /// <summary>Queues work of <paramref name="process"/> (null: the simulator's own) due at <paramref name="at"/> (not before now).</summary>
+    public void At(TimeSpan at, SimProcess? process, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (owner is not null && Thread.CurrentThread != owner)
+        {
+            Failure ??= new InvalidOperationException("work was queued from outside the simulation's thread: something under test escaped the loop (Task.Run, ConfigureAwait(false) or a real timer), here:\n" + Environment.StackTrace);
+            return;
+        }
+
+        queue.Enqueue(new Work(process, action, process?.Generation ?? 0), ((at < Now ? Now : at).Ticks, sequence++));
+    }
+
+    public void After(TimeSpan delay, SimProcess? process, Action action) => At(Now + delay, process, action);
+
+    /// <summary>Runs every piece of work due up to <paramref name="until"/>, then leaves time there.</summary>
+    public void RunUntil(TimeSpan until)
+    {
+        var previous = SynchronizationContext.Current;
+        owner = Thread.CurrentThread;
+        try
+        {
+            while (Failure is null && queue.TryPeek(out _, out var due) && due.At <= until.Ticks)
+            {
+                var work = queue.Dequeue();
+                Now = TimeSpan.FromTicks(due.At);
+                if (++steps > MaxStepsPerRun)
+                {
+                    throw new InvalidOperationException($"the simulation did more than {MaxStepsPerRun} steps: some work keeps queueing more at no cost in time");
+                }
+
+                Run(work);
+            }
+
+            if (Failure is null && until > Now)
+            {
+                Now = until;
+            }
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        if (Failure is not null)
+        {
+            throw new SimulationEscapeException("the simulation failed: " + Failure.Message, Failure);
+        }
+    }
+
+    private void Run(Work work)
+    {
+        if (work.Process is { } process)
+        {
+            if (work.Generation != process.Generation)
+            {
+                // Queued before the process crashed: that process is gone.
+                return;
+            }
+
+            if (process.IsPaused)
+            {
+                process.Hold(work.Action);
+                return;
+            }
+        }
+
+        SynchronizationContext.SetSynchronizationContext(work.Process?.Context);
+        try
+        {
+            work.Action();
+        }
+#pragma warning disable CA1031 // Any exception of the code under test ends the run with it.
+        catch (Exception thrown)
+#pragma warning restore CA1031
+        {
+            Failure ??= thrown;
+        }
+    }
+}
+
+/// <summary>The exception a run ends with when the code under test threw or escaped the loop.</summary>
+public sealed class SimulationEscapeException(string message, Exception inner) : Exception(message, inner);
