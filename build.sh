@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The developer entry point (shared/API.md, Developer commands).
+# The developer entry point (docs/api.md, Developer commands).
 #   ./build.sh test [all|unit|simulation|integration]
 # Installs what the tests need beyond the .NET SDK (only when missing), builds the solution and
 # runs the chosen suite, ending with one line "N passed, N failed, N skipped".

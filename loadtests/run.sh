@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmarks (shared/API.md, Developer commands):
+# The benchmarks (docs/api.md, Developer commands):
 #   loadtests/run.sh [scenario]      scenario: consensus | fsync | storage | regional | up | failover | global | replication | drills | edge | herd | versus | all (default)
 # Builds in Release, runs BenchmarkDotNet in its default (full) job (or the storage harness) and
 # writes each report to loadtests/results/<scenario>/, so the figures are committed with the code

@@ -1,6 +1,6 @@
 namespace Platform.Cli;
 
-/// <summary>The exit codes of every <c>platform</c> command (shared/API.md, Commands).</summary>
+/// <summary>The exit codes of every <c>platform</c> command (docs/api.md, Commands).</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

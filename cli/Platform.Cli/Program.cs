@@ -26,7 +26,7 @@ public static class Program
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {
-            // Usage errors exit 2 (shared/API.md) rather than System.CommandLine's default of 1.
+            // Usage errors exit 2 (docs/api.md, Commands) rather than System.CommandLine's default of 1.
             parseResult.Invoke(configuration);
             return ExitCodes.Usage;
         }

@@ -7,7 +7,7 @@ using Platform.Client.Models;
 namespace Platform.Client;
 
 /// <summary>
-/// A client of the <c>/v1</c> HTTP routes of shared/API.md, against one node or edge proxy.
+/// A client of the <c>/v1</c> HTTP routes of docs/api.md, against one node or edge proxy.
 /// Refusals throw <see cref="PlatformProblemException"/>; a node that cannot be reached throws
 /// <see cref="HttpRequestException"/> (or <see cref="TaskCanceledException"/> on a timeout).
 /// The routes are split by area over the partial files PlatformClient.*.cs.

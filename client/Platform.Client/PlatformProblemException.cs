@@ -6,7 +6,7 @@ namespace Platform.Client;
 /// <summary>
 /// A request the platform refused: the HTTP status with the RFC 9457 problem the server sent
 /// (<c>application/problem+json</c>: <c>type</c>, <c>title</c>, <c>status</c>, <c>detail</c> and a
-/// stable <c>code</c>, shared/API.md Errors). When the body is not a problem (a proxy's HTML page,
+/// stable <c>code</c>, docs/api.md, Errors). When the body is not a problem (a proxy's HTML page,
 /// an empty 502), <see cref="Code"/> falls back to the status's name and <see cref="Detail"/> to
 /// the start of the body, so callers can always print <c>code: detail</c>.
 /// </summary>

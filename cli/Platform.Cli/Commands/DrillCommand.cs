@@ -9,7 +9,7 @@ using Platform.Client.Models;
 namespace Platform.Cli.Commands;
 
 /// <summary>
-/// <c>platform drill switchover|region-loss|show|ls</c>: failover drills (shared/API.md,
+/// <c>platform drill switchover|region-loss|show|ls</c>: failover drills (docs/api.md,
 /// <c>/v1/drills</c>). A drill command starts the drill, prints its phases as they finish and then
 /// the report; it exits 0 when the verdict is <c>pass</c>, 1 when it is <c>fail</c> or the drill
 /// failed. <c>--html FILE</c> also saves the self-contained report page.

@@ -8,7 +8,7 @@ using Platform.Client.Models;
 namespace Platform.Cli.Commands;
 
 /// <summary>
-/// <c>platform kv put|get|del|ls|watch|history</c>: keys and values of a namespace (shared/API.md,
+/// <c>platform kv put|get|del|ls|watch|history</c>: keys and values of a namespace (docs/api.md,
 /// Commands), over <see cref="PlatformClient"/>.
 /// </summary>
 public static class KvCommand

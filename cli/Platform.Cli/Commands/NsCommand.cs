@@ -7,7 +7,7 @@ using Platform.Client.Models;
 
 namespace Platform.Cli.Commands;
 
-/// <summary><c>platform ns create|get|ls|set|rm</c>: the namespace catalog (shared/API.md, Commands).</summary>
+/// <summary><c>platform ns create|get|ls|set|rm</c>: the namespace catalog (docs/api.md, Commands).</summary>
 public static class NsCommand
 {
     public static Command Create()

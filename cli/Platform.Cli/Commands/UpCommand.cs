@@ -4,7 +4,7 @@ using Platform.Cli.Up;
 namespace Platform.Cli.Commands;
 
 /// <summary>
-/// <c>platform up</c>: starts a whole local platform (shared/API.md, Commands): every node of every
+/// <c>platform up</c>: starts a whole local platform (docs/api.md, Commands): every node of every
 /// region as a child process, until Ctrl+C or SIGTERM.
 /// </summary>
 public static class UpCommand

@@ -1,6 +1,6 @@
 namespace Platform.Cli.Connection;
 
-/// <summary>Which exit code (shared/API.md, Commands) an HTTP refusal becomes.</summary>
+/// <summary>Which exit code (docs/api.md, Commands) an HTTP refusal becomes.</summary>
 public static class ExitCodeMap
 {
     public static int ForStatus(int status) => status switch

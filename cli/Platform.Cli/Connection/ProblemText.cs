@@ -33,7 +33,7 @@ public static class ProblemText
                 ? $"history before revision {floor.ToString(CultureInfo.InvariantCulture)} was compacted: list again and watch from the listing's revision."
                 : "that history was compacted: list again and watch from the listing's revision.",
             "Diverged" => "a failover discarded that history: read the keys again.",
-            "ValueTooLarge" or "RequestTooLarge" => "the value is over the platform's size limit (shared/API.md, Limits).",
+            "ValueTooLarge" or "RequestTooLarge" => "the value is over the platform's size limit (docs/api.md, Limits).",
             "OutcomeUnknown" => "the write may or may not have committed: read the key before writing it again.",
             "Overloaded" or "NoLeader" or "QuorumUnavailable" or "NotCaughtUp" or "RpoExceeded" => RetryLater(problem.RetryAfter),
             _ => null,

@@ -6,7 +6,7 @@ using Platform.Client.Models;
 namespace Platform.Cli.Output;
 
 /// <summary>
-/// The stdout of <c>platform kv get --output json</c> (shared/API.md, Commands): exactly
+/// The stdout of <c>platform kv get --output json</c> (docs/api.md, Commands): exactly
 /// <c>{"key","value","valueBase64","contentType","createRevision","modRevision","version","revision"}</c>,
 /// where <c>value</c> is the UTF-8 text or null when the bytes are not text. Every member is always
 /// written, null included, so scripts can rely on the shape.

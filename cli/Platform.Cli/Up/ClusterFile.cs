@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Platform.Cli.Up;
 
-/// <summary>The shape of <c>&lt;data-dir&gt;/cluster.json</c> (shared/API.md, Files).</summary>
+/// <summary>The shape of <c>&lt;data-dir&gt;/cluster.json</c> (docs/api.md, Files and cluster.json).</summary>
 public sealed record ClusterFile(
     [property: JsonPropertyName("adminToken"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AdminToken,
     [property: JsonPropertyName("regions")] IReadOnlyList<ClusterFileRegion> Regions)

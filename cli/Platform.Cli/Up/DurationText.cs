@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Platform.Cli.Up;
 
-/// <summary>Durations as shared/API.md writes them: <c>&lt;n&gt;ms|s|m</c>, n a non-negative integer.</summary>
+/// <summary>Durations as docs/api.md writes them: <c>&lt;n&gt;ms|s|m</c>, n a non-negative integer.</summary>
 public static class DurationText
 {
     public static bool TryParse(string? text, out TimeSpan duration)

@@ -27,7 +27,7 @@ public sealed record LocalRegion(string Name, IReadOnlyList<LocalNode> Nodes, in
 }
 
 /// <summary>
-/// The port layout of <c>platform up</c> (shared/API.md, cluster.json): region r (from 0) and node i
+/// The port layout of <c>platform up</c> (docs/api.md, Files and cluster.json): region r (from 0) and node i
 /// (from 1) get HTTP base+100r+i, silo base+4000+100r+i, gateway base+5000+100r+i, and an
 /// inter-region endpoint base+100r+100-i (so node-1's, base+100r+99, is the region's entry in
 /// cluster.json); edge proxies take consecutive ports from the edge port, and their HTTP/2 ports

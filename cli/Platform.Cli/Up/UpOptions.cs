@@ -8,7 +8,7 @@ public enum ClusteringKind
     Azurite,
 }
 
-/// <summary>The validated options of <c>platform up</c> (shared/API.md, Commands).</summary>
+/// <summary>The validated options of <c>platform up</c> (docs/api.md, Commands).</summary>
 public sealed partial record UpOptions(
     IReadOnlyList<string> Regions,
     int NodesPerRegion,
@@ -23,7 +23,7 @@ public sealed partial record UpOptions(
     public const int MaxRegions = 9;
     public const int MaxNodesPerRegion = 7;
 
-    // A region name is a DNS label, like the namespace names of shared/API.md.
+    // A region name is a DNS label, like the namespace names of docs/api.md (Limits).
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex RegionNamePattern();
 

@@ -4,7 +4,7 @@ using Platform.Client.Models;
 namespace Platform.Client.Http;
 
 /// <summary>
-/// The <c>/v1</c> paths of shared/API.md, relative to an endpoint. Namespaces, token names and
+/// The <c>/v1</c> paths of docs/api.md, relative to an endpoint. Namespaces, token names and
 /// query values are percent-encoded; keys keep their slashes (<see cref="KeyPath"/>).
 /// </summary>
 internal static class PlatformRoutes

@@ -5,7 +5,7 @@ namespace Platform.Client.Http;
 
 /// <summary>
 /// What the client's retry and revision rules need to know of a request, read off its method and
-/// relative path (the <c>/v1</c> routes of shared/API.md).
+/// relative path (the <c>/v1</c> routes of docs/api.md).
 /// </summary>
 internal static class RequestShapes
 {

@@ -4,7 +4,7 @@ using Platform.Client.Models;
 
 namespace Platform.Client.Http;
 
-/// <summary>Reads the platform's read headers (shared/API.md, HTTP API) off an answer.</summary>
+/// <summary>Reads the platform's read headers (docs/api.md, Headers) off an answer.</summary>
 internal static class ResponseHeaders
 {
     public static ReadMetadata ReadMetadata(HttpResponseMessage response)

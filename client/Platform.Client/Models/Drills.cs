@@ -14,7 +14,7 @@ public sealed record DrillStarted(string Id);
 /// <summary>One phase of a drill.</summary>
 public sealed record DrillPhaseInfo(string Name, DateTimeOffset StartedAt, double? DurationMs, string? Detail);
 
-/// <summary>A drill's figures for one namespace (shared/API.md, <c>GET /v1/drills/{id}</c>).</summary>
+/// <summary>A drill's figures for one namespace (docs/api.md, <c>GET /v1/drills/{id}</c>).</summary>
 public sealed record DrillNamespaceInfo(
     string Namespace, string OldHome, string? NewHome, long OldEpoch, long? NewEpoch, double? RtoMs, double? RpoRealizedMs, int? LostWrites,
     double? PausedMs, double RpoMs, int ProbeWrites, int ProbeErrors, long? ForkRevision, int? UnacknowledgedLost, string? Verdict, string? Problem);

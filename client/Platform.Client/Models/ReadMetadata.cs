@@ -1,7 +1,7 @@
 namespace Platform.Client.Models;
 
 /// <summary>
-/// The headers every read answer carries (shared/API.md): <c>X-Config-Revision</c> (the namespace
+/// The headers every read answer carries (docs/api.md, Headers): <c>X-Config-Revision</c> (the namespace
 /// revision the answer reflects), <c>X-Config-Region</c>, the value's <c>ETag</c>, and from an edge
 /// <c>X-Config-Cache</c>, <c>X-Config-Stale</c> with <c>Age</c>, and <c>X-Config-Lag-Ms</c>.
 /// </summary>

@@ -4,7 +4,7 @@ using Platform.Client.Sse;
 
 namespace Platform.Client.Models;
 
-/// <summary>The <c>event:</c> types of a watch stream (shared/API.md).</summary>
+/// <summary>The <c>event:</c> types of a watch stream (docs/api.md, Watches).</summary>
 public enum WatchEventKind
 {
     /// <summary>An event type this client does not know; <see cref="WatchEvent.EventType"/> names it.</summary>

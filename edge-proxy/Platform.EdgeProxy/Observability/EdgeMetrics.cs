@@ -21,7 +21,7 @@ public enum UpstreamKind
 }
 
 /// <summary>
-/// The edge's instruments under the Prometheus names of shared/API.md (Metrics). A cache hit only
+/// The edge's instruments under the Prometheus names of docs/api.md (Metrics). A cache hit only
 /// increments a plain counter; the instruments are observed from those counts when scraped, so
 /// the hot path pays no per-request tag lookup.
 /// </summary>

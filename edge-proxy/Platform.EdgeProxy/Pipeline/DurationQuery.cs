@@ -3,7 +3,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace Platform.EdgeProxy.Pipeline;
 
-/// <summary>A duration in a query string (<c>&lt;n&gt;ms|s|m</c>, as shared/API.md writes them), with a default and a ceiling.</summary>
+/// <summary>A duration in a query string (<c>&lt;n&gt;ms|s|m</c>, as docs/api.md writes them), with a default and a ceiling.</summary>
 public static class DurationQuery
 {
     public static TimeSpan Parse(StringValues text, string name, TimeSpan fallback, TimeSpan most)

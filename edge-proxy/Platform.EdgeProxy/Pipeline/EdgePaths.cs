@@ -1,6 +1,6 @@
 namespace Platform.EdgeProxy.Pipeline;
 
-/// <summary>The two routes the edge answers itself: a key's value and a namespace's watch (shared/API.md).</summary>
+/// <summary>The two routes the edge answers itself: a key's value and a namespace's watch (docs/api.md, HTTP routes).</summary>
 public static class EdgePaths
 {
     private const string NamespacesPrefix = "/v1/ns/";

@@ -6,7 +6,7 @@ namespace Platform.EdgeProxy.Pipeline;
 
 /// <summary>
 /// A refusal the edge answers itself, as <c>application/problem+json</c> (RFC 9457) with the
-/// stable codes of shared/API.md (Errors); nothing was changed by a request refused this way.
+/// stable codes of docs/api.md (Errors); nothing was changed by a request refused this way.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1710", Justification = "Named for what it is to the client: a problem answer.")]
 public sealed class EdgeProblem(int status, string code, string title, string detail) : Exception(detail)

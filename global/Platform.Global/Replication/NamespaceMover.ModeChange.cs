@@ -7,8 +7,8 @@ using Platform.Regional.StateMachine;
 namespace Platform.Global.Replication;
 
 /// <summary>
-/// A mode change (ARCHITECTURE.md: "a mode change copies the state at r_f into the target group
-/// the same way"), run in the region whose group the namespace leaves or enters: at the home for
+/// A mode change (docs/design.md, Mode change: the switchover's rule applied to groups, the state
+/// at r_f copied into the target group), run in the region whose group the namespace leaves or enters: at the home for
 /// <c>local-commit</c> to <c>strong-global</c>, at the new home for the way back.
 /// <list type="number">
 /// <item>commit the move in the catalog (a home's lease stops covering the namespace);</item>

@@ -8,7 +8,7 @@ using Platform.Regional.Service;
 namespace Platform.Global.Replication;
 
 /// <summary>
-/// The replication metrics of shared/API.md: <c>platform_replication_lag_seconds</c> and
+/// The replication metrics of docs/api.md (Metrics): <c>platform_replication_lag_seconds</c> and
 /// <c>platform_replication_lag_revisions</c> (labels <c>namespace</c>, <c>region</c>, reported by
 /// the home's nodes for every other region's copy), <c>platform_rpo_breaches_total</c> (each
 /// time a namespace's best copy goes past its RPO) and <c>platform_replica_divergence</c> (1 while

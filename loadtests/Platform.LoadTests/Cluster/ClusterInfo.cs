@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Platform.LoadTests.Cluster;
 
 /// <summary>
-/// What the harness reads of <c>&lt;data-dir&gt;/cluster.json</c> (shared/API.md, Files). Its own copy
+/// What the harness reads of <c>&lt;data-dir&gt;/cluster.json</c> (docs/api.md, Files and cluster.json). Its own copy
 /// of the shape rather than the CLI's: the harness treats <c>platform</c> as a black box, as a user would.
 /// </summary>
 public sealed record ClusterInfo(string AdminToken, IReadOnlyList<ClusterRegion> Regions)

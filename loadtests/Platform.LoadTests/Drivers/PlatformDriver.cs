@@ -94,7 +94,7 @@ public sealed class PlatformDriver : IKvDriver
         long modRevision;
         using (var read = await http.Client.GetAsync(LoadHttp.KeyUri(node, Namespace, key, "linearizable"), HttpCompletionOption.ResponseContentRead, cancellationToken))
         {
-            // The value's ETag is "<modRevision>" (shared/API.md).
+            // The value's ETag is "<modRevision>" (docs/api.md, Headers).
             if (!read.IsSuccessStatusCode || read.Headers.ETag is not { } etag
                 || !long.TryParse(etag.Tag.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out modRevision))
             {
@@ -116,7 +116,7 @@ public sealed class PlatformDriver : IKvDriver
         return result.RootElement.GetProperty("succeeded").GetBoolean() ? OpOutcome.Ok : OpOutcome.Conflict;
     }
 
-    /// <summary>The transaction of a CAS (shared/API.md): put the value if the key's modRevision is still the one read.</summary>
+    /// <summary>The transaction of a CAS (docs/api.md, Keys and values): put the value if the key's modRevision is still the one read.</summary>
     private static byte[] CasBody(string key, long modRevision, ReadOnlySpan<byte> value)
     {
         var buffer = new ArrayBufferWriter<byte>(256);

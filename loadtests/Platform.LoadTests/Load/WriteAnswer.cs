@@ -4,7 +4,7 @@ namespace Platform.LoadTests.Load;
 
 /// <summary>
 /// The answer to one write: its HTTP status and, for a refusal, the problem's <c>code</c>
-/// (shared/API.md): during a failover a 503 means different things (NoLeader: never accepted;
+/// (docs/api.md, Errors): during a failover a 503 means different things (NoLeader: never accepted;
 /// OutcomeUnknown: accepted, fate unknown), so the status alone would not say what happened.
 /// </summary>
 public readonly record struct WriteAnswer(int Status, string? Code)

@@ -1,6 +1,6 @@
 namespace Platform.Regional.Hosting;
 
-/// <summary>Who this node is and where its data lives (shared/API.md, Files: &lt;data-dir&gt;/&lt;region&gt;/&lt;node&gt;/).</summary>
+/// <summary>Who this node is and where its data lives (docs/api.md, Files and cluster.json: &lt;data-dir&gt;/&lt;region&gt;/&lt;node&gt;/).</summary>
 public sealed record NodeOptions
 {
     public required string Region { get; init; }

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Platform.Regional.Namespaces;
 
-/// <summary>The contract's spellings of modes, policies and durations (shared/API.md): <c>local-commit</c>, <c>5s</c>.</summary>
+/// <summary>The contract's spellings of modes, policies and durations (docs/api.md): <c>local-commit</c>, <c>5s</c>.</summary>
 public static class NamespaceText
 {
     public static string Mode(NamespaceMode mode) => mode == NamespaceMode.StrongGlobal ? "strong-global" : "local-commit";

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Platform.Regional.Observability;
 
 /// <summary>
-/// The node's instruments, under the Prometheus names of shared/API.md (Metrics). The exporter
+/// The node's instruments, under the Prometheus names of docs/api.md (Metrics). The exporter
 /// adds unit suffixes only when a name lacks them, so the names here already carry them.
 /// </summary>
 public sealed class RegionalMetrics

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Platform.Regional.Security;
 
-/// <summary>The namespace name rule of shared/API.md (Limits).</summary>
+/// <summary>The namespace name rule of docs/api.md (Limits).</summary>
 public static partial class NamespaceNames
 {
     public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);

@@ -1,6 +1,6 @@
 namespace Platform.Storage.Mvcc;
 
-/// <summary>One version of a key, as reads return it (shared/API.md envelope).</summary>
+/// <summary>One version of a key, as reads return it (the envelope of docs/api.md).</summary>
 public sealed record KeyValue(string Key, ReadOnlyMemory<byte> Value, string ContentType, long CreateRevision, long ModRevision, long Version);
 
 public enum ChangeKind : byte

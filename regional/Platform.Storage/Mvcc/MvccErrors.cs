@@ -1,6 +1,6 @@
 namespace Platform.Storage.Mvcc;
 
-/// <summary>Why the state machine refused something; the names match the problem codes of shared/API.md.</summary>
+/// <summary>Why the state machine refused something; the names match the problem codes of docs/api.md (Errors).</summary>
 public enum MvccErrorCode
 {
     InvalidKey,

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Platform.Storage.Mvcc;
 
-/// <summary>The limits of shared/API.md (defaults, configurable), enforced at the state machine's edge too.</summary>
+/// <summary>The limits of docs/api.md (defaults, configurable), enforced at the state machine's edge too.</summary>
 public sealed record MvccLimits
 {
     public int MaxKeyBytes { get; init; } = 1024;

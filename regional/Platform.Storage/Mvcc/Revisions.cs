@@ -1,7 +1,7 @@
 namespace Platform.Storage.Mvcc;
 
 /// <summary>
-/// Revisions per shared/API.md: <c>epoch * 2^40 + sequence</c>. Within an epoch the sequence counts
+/// Revisions per docs/api.md (Revisions): <c>epoch * 2^40 + sequence</c>. Within an epoch the sequence counts
 /// committed changes from 1; a new epoch (a change of home region) starts a new range, so a
 /// revision is never reused, not even for writes of a former home that did not survive a failover.
 /// </summary>

@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Platform.Cli.Tests.Processes;
 
 /// <summary>
-/// The node HTTP API (shared/API.md) as the fault tests use it, with every answer sorted into what a
+/// The node HTTP API (docs/api.md) as the fault tests use it, with every answer sorted into what a
 /// client may conclude: done, refused (the contract says a refusal other than OutcomeUnknown changed
 /// nothing), or unknown (503 OutcomeUnknown, a 5xx without that promise, a dropped connection, a timeout).
 /// Times are <see cref="Stopwatch"/> timestamps, one clock for every client of a test.

@@ -171,7 +171,7 @@ public sealed partial class UpProcessTests : IDisposable
         return null!;
     }
 
-    /// <summary>The client commands against the running platform, with the exit codes of shared/API.md.</summary>
+    /// <summary>The client commands against the running platform, with the exit codes of docs/api.md.</summary>
     private static void ClientCommandsWork(string endpoint, string token)
     {
         string[] Target(params string[] args) => [.. args, "--endpoint", endpoint, "--token", token];
@@ -277,6 +277,6 @@ public sealed partial class UpProcessTests : IDisposable
     private static partial int Kill(int pid, int signal);
 }
 
-/// <summary>Process collections run one at a time (shared/MACHINE-NOTES.md).</summary>
+/// <summary>Process collections run one at a time (docs/development.md, Learned on the build machine).</summary>
 [CollectionDefinition(nameof(UpProcessTests), DisableParallelization = true)]
 public sealed class UpProcessSuite;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Platform.Regional.Api.Problems;
 
 /// <summary>
-/// A refusal with one of the stable codes of shared/API.md (Errors); routes turn it into an
+/// A refusal with one of the stable codes of docs/api.md (Errors); routes turn it into an
 /// RFC 9457 problem answer. Every code except <c>OutcomeUnknown</c> means nothing changed.
 /// </summary>
 public sealed class ApiProblemException : Exception

@@ -6,7 +6,7 @@ using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.Api.Requests;
 
-/// <summary>How fresh a read must be (shared/API.md): through the leader, or this node's replica.</summary>
+/// <summary>How fresh a read must be (docs/api.md, Keys and values): through the leader, or this node's replica.</summary>
 public enum Consistency
 {
     Linearizable,

@@ -7,7 +7,7 @@ using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.Api.Requests;
 
-/// <summary>The JSON body of <c>POST /v1/ns/{ns}/txn</c> (shared/API.md).</summary>
+/// <summary>The JSON body of <c>POST /v1/ns/{ns}/txn</c> (docs/api.md, Keys and values).</summary>
 public sealed record TxnBody(IReadOnlyList<TxnCompareBody>? Compare, IReadOnlyList<TxnOperationBody>? Success, IReadOnlyList<TxnOperationBody>? Failure);
 
 public sealed record TxnCompareBody(string? Key, string? Target, string? Op, JsonElement Value);

@@ -5,7 +5,7 @@ using Platform.Regional.Catalog;
 namespace Platform.Regional.Api.Routes;
 
 /// <summary>
-/// shared/API.md, Revisions: any revision a client presents (<c>minRevision</c>, <c>since</c>,
+/// docs/api.md, Revisions: any revision a client presents (<c>minRevision</c>, <c>since</c>,
 /// <c>Last-Event-ID</c>, <c>If-Match</c>, <c>?revision</c>, <c>pageToken</c>) that lies past a fork
 /// point of its namespace (the revisions a lost home made that never reached its successor) gets
 /// 410 <c>Diverged</c>, so the client relists instead of reading on from a history that no longer

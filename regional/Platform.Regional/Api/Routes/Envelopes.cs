@@ -2,7 +2,7 @@ using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.Api.Routes;
 
-/// <summary>The JSON shapes of shared/API.md for keys and change events.</summary>
+/// <summary>The JSON shapes of docs/api.md for keys and change events.</summary>
 public static class Envelopes
 {
     /// <summary><c>{key,value(base64),contentType,createRevision,modRevision,version,revision}</c></summary>

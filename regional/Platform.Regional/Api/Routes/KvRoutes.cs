@@ -10,7 +10,7 @@ using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.Api.Routes;
 
-/// <summary>The key-value routes of one namespace (shared/API.md): values, listings, transactions, history, compaction, digests.</summary>
+/// <summary>The key-value routes of one namespace (docs/api.md, Keys and values): values, listings, transactions, history, compaction, digests.</summary>
 public static class KvRoutes
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -144,7 +144,7 @@ public static class KvRoutes
         });
     }
 
-    /// <summary>What every read answer carries (shared/API.md): the revision it reflects and the answering region.</summary>
+    /// <summary>What every read answer carries (docs/api.md, Headers): the revision it reflects and the answering region.</summary>
     public static void ReadHeaders(HttpContext context, NodeOptions node, long revision)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -8,7 +8,7 @@ using Platform.Regional.Namespaces;
 
 namespace Platform.Regional.Api.Routes;
 
-/// <summary>The namespace catalog routes (shared/API.md); local to the region until the global layer lands.</summary>
+/// <summary>The namespace catalog routes (docs/api.md, Namespaces), answered from the catalog.</summary>
 public static class NamespaceRoutes
 {
     public static void Map(IEndpointRouteBuilder app)

@@ -7,7 +7,7 @@ using Platform.Regional.Security;
 
 namespace Platform.Regional.Api.Routes;
 
-/// <summary>Token management (shared/API.md): create (the secret is shown once) and revoke.</summary>
+/// <summary>Token management (docs/api.md, Tokens): create (the secret is shown once) and revoke.</summary>
 public static class TokenRoutes
 {
     public static void Map(IEndpointRouteBuilder app)

@@ -5,7 +5,7 @@ using System.Text;
 
 namespace Platform.Regional.Tests.Api;
 
-/// <summary>Bad input gets its exact problem code, and changes nothing (shared/API.md, Errors).</summary>
+/// <summary>Bad input gets its exact problem code, and changes nothing (docs/api.md, Errors).</summary>
 [Trait("Category", "Integration")]
 [Collection(SharedApiRegion.Name)]
 public sealed class ApiRulesTests(ApiRegion region)
