@@ -11,6 +11,7 @@ namespace Platform.Regional.Replication;
 /// </summary>
 public static class TimedWait
 {
+
     /// <summary>The task's result, or <see cref="TimeoutException"/> once <paramref name="timeout"/> passed on <paramref name="time"/>.</summary>
     public static async Task<T> WaitAsync<T>(Task<T> task, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken = default)
     {
@@ -43,6 +44,27 @@ public static class TimedWait
         }
 
         await task;
+    }
+
+    /// <summary>Whether the task completed (in any way) within <paramref name="span"/> on <paramref name="time"/>; never throws for the task.</summary>
+    public static async Task<bool> CompletesWithinAsync(Task task, TimeSpan span, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        try
+        {
+            await WaitAsync(task, span, time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException) when (!task.IsCompleted)
+        {
+            return false;
+        }
+#pragma warning disable CA1031 // The task's own failure is the caller's to observe when it awaits it.
+        catch (Exception) when (task.IsCompleted)
+#pragma warning restore CA1031
+        {
+            return true;
+        }
     }
 
     private static async Task WatchAsync(Task task, TaskCompletionSource<bool> first)
