@@ -16,6 +16,9 @@ public sealed class LinkedRegionsFixture : IAsyncLifetime
 
     public HttpClient Client(string region) => regions.Client(region);
 
+    /// <summary>A region's node's services (to reach its groups the way its own code does).</summary>
+    public IServiceProvider Services(string region) => regions.Services(region);
+
     /// <summary>A client of <paramref name="region"/>'s node with another bearer token.</summary>
     public HttpClient ClientWith(string region, string token)
     {

@@ -108,6 +108,8 @@ public static class NodeHost
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddSingleton<NodeStorage>();
         builder.Services.AddSingleton<NodeReplicas>();
+        builder.Services.AddSingleton<ILocalReplicas>(services => services.GetRequiredService<NodeReplicas>());
+        builder.Services.AddSingleton<IReplicaPeers, GrainReplicaPeers>();
         builder.Services.AddSingleton<GroupRouter>();
         builder.Services.AddSingleton<NamespaceCatalog>();
         builder.Services.AddSingleton<NamespaceAccess>();

@@ -12,7 +12,7 @@ namespace Platform.Regional.Replication;
 /// life. None exists before the node's identity is settled: the disk is not even opened until then,
 /// so a request arriving early cannot make a fresh directory look like one with data.
 /// </summary>
-public sealed class NodeReplicas
+public sealed class NodeReplicas : ILocalReplicas
 {
     private readonly ConcurrentDictionary<ulong, Lazy<ReplicaCore>> replicas = new();
     private readonly IServiceProvider services;

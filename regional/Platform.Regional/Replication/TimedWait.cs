@@ -11,6 +11,13 @@ namespace Platform.Regional.Replication;
 /// </summary>
 public static class TimedWait
 {
+    /// <summary>
+    /// Task.Delay counts whole milliseconds: a shorter wait completes at once, so a caller waiting in
+    /// a loop until its deadline spun through its last millisecond without time passing (and, in a
+    /// simulation, where time passes only between pieces of work, for ever).
+    /// </summary>
+    private static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(1);
+
     /// <summary>The task's result, or <see cref="TimeoutException"/> once <paramref name="timeout"/> passed on <paramref name="time"/>.</summary>
     public static async Task<T> WaitAsync<T>(Task<T> task, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken = default)
     {
@@ -29,7 +36,7 @@ public static class TimedWait
             using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var first = new TaskCompletionSource<bool>();
             _ = WatchAsync(task, first);
-            _ = ExpireAsync(timeout, time, first, expiry.Token);
+            _ = ExpireAsync(timeout > ShortestWait ? timeout : ShortestWait, time, first, expiry.Token);
             var finished = await first.Task;
             // Cancel, not CancelAsync: the latter runs the delay's cancellation on the thread pool.
 #pragma warning disable CA1849
@@ -43,6 +50,27 @@ public static class TimedWait
         }
 
         await task;
+    }
+
+    /// <summary>Whether the task completed (in any way) within <paramref name="span"/> on <paramref name="time"/>; never throws for the task.</summary>
+    public static async Task<bool> CompletesWithinAsync(Task task, TimeSpan span, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        try
+        {
+            await WaitAsync(task, span, time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException) when (!task.IsCompleted)
+        {
+            return false;
+        }
+#pragma warning disable CA1031 // The task's own failure is the caller's to observe when it awaits it.
+        catch (Exception) when (task.IsCompleted)
+#pragma warning restore CA1031
+        {
+            return true;
+        }
     }
 
     private static async Task WatchAsync(Task task, TaskCompletionSource<bool> first)

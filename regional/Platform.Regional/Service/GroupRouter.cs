@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Hosting;
 using Platform.Regional.Replication;
@@ -10,9 +9,10 @@ namespace Platform.Regional.Service;
 /// Finds a group's leader for the node's API: proposals go to the local replica and, when it does
 /// not lead, are forwarded to the leader's replica grain on its node; linearizable reads get their
 /// read point from the leader and wait until the local replica has applied it. Clients never need
-/// to know which node leads.
+/// to know which node leads. Time (deadlines, pauses) comes from <paramref name="time"/>, and the
+/// other nodes' replicas are reached through <paramref name="peers"/>, so a simulation runs it as is.
 /// </summary>
-public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Placement.NodeAddresses addresses, NodeOptions node, Chaos.ChaosState? chaos = null, IGlobalGroups? global = null)
+public sealed class GroupRouter(ILocalReplicas replicas, IReplicaPeers peers, NodeOptions node, TimeProvider time, Chaos.ChaosState? chaos = null, IGlobalGroups? global = null)
 {
     /// <summary>The strong-global groups, when this node is linked to other regions.</summary>
     public IGlobalGroups? Global => global;
@@ -41,33 +41,33 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
             return await global.ProposeAsync(group, bytes, cancellationToken);
         }
 
-        var clock = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
         string? target = null;
         string lastProblem = "no leader is known";
-        while (clock.Elapsed < node.RequestTimeout)
+        while (time.GetElapsedTime(started) < node.RequestTimeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var left = node.RequestTimeout - clock.Elapsed;
+            var left = node.RequestTimeout - time.GetElapsedTime(started);
             ProposeReply reply;
             try
             {
                 reply = target is null || target == node.NodeName
-                    ? await Local(group).ProposeAsync(bytes).WaitAsync(left, cancellationToken)
+                    ? await TimedWait.WaitAsync(Local(group).ProposeAsync(bytes), left, time, cancellationToken)
                     : await ForwardAsync(group, target, bytes, left, cancellationToken);
             }
             catch (TimeoutException)
             {
                 throw ApiProblemException.OutcomeUnknown($"group {group} accepted the write but did not apply it within {node.RequestTimeout.TotalSeconds:0.#} s");
             }
-            catch (Exception unreachable) when (IsUndelivered(unreachable))
+            catch (PeerUnreachableException)
             {
                 // The leader's node is gone: the call never reached it, so asking again is safe.
                 lastProblem = $"the leader's node {target} is unreachable";
                 target = null;
-                await Task.Delay(ElectionPause, cancellationToken);
+                await Task.Delay(ElectionPause, time, cancellationToken);
                 continue;
             }
-            catch (OrleansException failed)
+            catch (PeerOutcomeUnknownException failed)
             {
                 // Delivered or not, we cannot tell: the write may have committed.
                 throw ApiProblemException.OutcomeUnknown($"forwarding the write to {target} failed: {failed.Message}");
@@ -85,7 +85,7 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
                 default:
                     lastProblem = reply.Problem ?? reply.Status.ToString();
                     target = null;
-                    await Task.Delay(ElectionPause, cancellationToken);
+                    await Task.Delay(ElectionPause, time, cancellationToken);
                     break;
             }
         }
@@ -105,23 +105,22 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
         var termAtSend = local.LeaderAndTerm.Term;
         if (chaos is { Enabled: true } && !chaos.CanReachNode(target))
         {
-            throw new CutOffException($"chaos: {target} is cut off from this node");
+            throw new PeerUnreachableException($"chaos: {target} is cut off from this node");
         }
 
-        var call = grains.GetGrain<IReplicaGrain>(addresses.Replica(group, target)).Propose(bytes);
-        var clock = Stopwatch.StartNew();
+        var call = peers.ProposeAsync(group, target, bytes);
+        var started = time.GetTimestamp();
         TimeSpan? leaderChangedAt = null;
         while (true)
         {
-            var remaining = left - clock.Elapsed;
+            var remaining = left - time.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero)
             {
-                call.Ignore();
+                Abandon(call);
                 throw new TimeoutException();
             }
 
-            var finished = await Task.WhenAny(call, Task.Delay(LeaderWatch < remaining ? LeaderWatch : remaining, cancellationToken));
-            if (finished == call)
+            if (await TimedWait.CompletesWithinAsync(call, LeaderWatch < remaining ? LeaderWatch : remaining, time, cancellationToken))
             {
                 return await call;
             }
@@ -131,10 +130,10 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
             {
                 // A leader that handed over (or merely lost) leadership alive answers within moments
                 // once the new leader commits; only one that stays silent is given up on.
-                leaderChangedAt ??= clock.Elapsed;
-                if (clock.Elapsed - leaderChangedAt > SilentLeaderGrace)
+                leaderChangedAt ??= time.GetElapsedTime(started);
+                if (time.GetElapsedTime(started) - leaderChangedAt > SilentLeaderGrace)
                 {
-                    call.Ignore();
+                    Abandon(call);
                     throw ApiProblemException.OutcomeUnknown($"group {group}'s leader changed from {target} to {leader} while the write was in flight, and {target} went silent");
                 }
             }
@@ -159,30 +158,30 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
             return;
         }
 
-        var clock = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
         var local = Local(group);
         string? target = null;
-        while (clock.Elapsed < node.RequestTimeout)
+        while (time.GetElapsedTime(started) < node.RequestTimeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
             ReadIndexReply reply;
             try
             {
                 reply = target is null || target == node.NodeName
-                    ? await local.ReadIndexAsync(node.RequestTimeout - clock.Elapsed)
-                    : await ForwardReadIndexAsync(group, target, node.RequestTimeout - clock.Elapsed, cancellationToken);
+                    ? await local.ReadIndexAsync(node.RequestTimeout - time.GetElapsedTime(started))
+                    : await ForwardReadIndexAsync(group, target, node.RequestTimeout - time.GetElapsedTime(started), cancellationToken);
             }
-            catch (Exception unreachable) when (unreachable is TimeoutException or SiloUnavailableException || IsUndelivered(unreachable))
+            catch (Exception unreachable) when (unreachable is TimeoutException or PeerUnreachableException or PeerOutcomeUnknownException)
             {
                 // A read point asked again costs nothing, whether or not the first question arrived.
                 target = null;
-                await Task.Delay(ElectionPause, cancellationToken);
+                await Task.Delay(ElectionPause, time, cancellationToken);
                 continue;
             }
 
             if (reply.Status == ReadIndexStatus.Ready)
             {
-                if (await local.WaitAppliedAsync(reply.Index, node.RequestTimeout - clock.Elapsed, cancellationToken))
+                if (await local.WaitAppliedAsync(reply.Index, node.RequestTimeout - time.GetElapsedTime(started), cancellationToken))
                 {
                     return;
                 }
@@ -197,7 +196,7 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
             }
 
             target = null;
-            await Task.Delay(ElectionPause, cancellationToken);
+            await Task.Delay(ElectionPause, time, cancellationToken);
         }
 
         throw ApiProblemException.NoLeader($"group {group} could not confirm a leader within {node.RequestTimeout.TotalSeconds:0.#} s");
@@ -210,15 +209,14 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
         var termAtSend = local.LeaderAndTerm.Term;
         if (chaos is { Enabled: true } && !chaos.CanReachNode(target))
         {
-            throw new SiloUnavailableException($"chaos: {target} is cut off from this node");
+            throw new PeerUnreachableException($"chaos: {target} is cut off from this node");
         }
 
-        var call = grains.GetGrain<IReplicaGrain>(addresses.Replica(group, target)).ReadIndex();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < left)
+        var call = peers.ReadIndexAsync(group, target);
+        var started = time.GetTimestamp();
+        while (time.GetElapsedTime(started) < left)
         {
-            var finished = await Task.WhenAny(call, Task.Delay(LeaderWatch, cancellationToken));
-            if (finished == call)
+            if (await TimedWait.CompletesWithinAsync(call, LeaderWatch, time, cancellationToken))
             {
                 return await call;
             }
@@ -226,27 +224,16 @@ public sealed class GroupRouter(NodeReplicas replicas, IGrainFactory grains, Pla
             var (leader, term) = local.LeaderAndTerm;
             if (term > termAtSend && leader is not null && leader != target)
             {
-                call.Ignore();
+                Abandon(call);
                 return new ReadIndexReply(ReadIndexStatus.NotLeader, 0, leader);
             }
         }
 
-        call.Ignore();
+        Abandon(call);
         throw new TimeoutException();
     }
 
-    /// <summary>
-    /// True for failures that prove the call never reached the other node: the connection could not
-    /// be made, placement refused a node that is not an active member, or chaos cut it off. Not
-    /// <see cref="SiloUnavailableException"/>: Orleans also fails a request already delivered with it
-    /// when the node is declared dead while the request is in flight, and a write that reached a
-    /// leader may commit (retrying it elsewhere would answer "changed nothing", or write twice).
-    /// </summary>
-    private static bool IsUndelivered(Exception failure) =>
-        failure is CutOffException or Orleans.Runtime.Messaging.ConnectionFailedException
-        || failure is OrleansMessageRejectionException { InnerException: Orleans.Runtime.Messaging.ConnectionFailedException }
-        || (failure is OrleansException && failure.Message.Contains("not an active member", StringComparison.Ordinal));
-
-    /// <summary>A node the chaos routes cut this one off from: nothing was sent.</summary>
-    private sealed class CutOffException(string message) : Exception(message);
+    /// <summary>Leaves a call to finish on its own; its failure, if any, is observed and dropped.</summary>
+    private static void Abandon(Task call) =>
+        _ = call.ContinueWith(static finished => _ = finished.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Platform.Regional.Api.Problems;
 using Platform.Regional.Hosting;
 using Platform.Regional.Replication;
 using Platform.Regional.StateMachine;
@@ -30,7 +31,8 @@ public sealed class ReplicaSimulation
 
     private static readonly TimeSpan FaultsFor = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan HealedFor = TimeSpan.FromSeconds(4);
-    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>Longer than a node's request timeout (1.5 s): the node answers first, unless it crashed or paused.</summary>
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(4);
     private static readonly string[] Keys = ["k0", "k1", "k2"];
 
     private readonly int seed;
@@ -69,8 +71,10 @@ public sealed class ReplicaSimulation
                 TickInterval = TimeSpan.FromMilliseconds(10),
                 SnapshotEveryEntries = random.Chance(0.5) ? 40 : 10_000,
                 SnapshotCatchUpEntries = 5,
+                RequestTimeout = TimeSpan.FromMilliseconds(1500),
             };
-            var node = new SimReplicaNode(name, options, loop, random.Fork(), ClockRateErrorBound, random.Between(TimeSpan.FromMicroseconds(100), TimeSpan.FromMicroseconds(900)));
+            var peers = new SimReplicaPeers(name, n => nodes[n], (from, to) => !cut.Contains((from, to)), () => random.Between(TimeSpan.FromMicroseconds(100), TimeSpan.FromMilliseconds(faulting ? 20 : 2)));
+            var node = new SimReplicaNode(name, options, loop, random.Fork(), ClockRateErrorBound, random.Between(TimeSpan.FromMicroseconds(100), TimeSpan.FromMicroseconds(900)), peers);
             node.Send = Deliver;
             node.SendChunk = DeliverChunkAsync;
             nodes[name] = node;
@@ -240,10 +244,9 @@ public sealed class ReplicaSimulation
 
     private async Task CreateNamespaceAsync()
     {
-        var create = GroupCommandCodec.Encode(new CreateNamespaceCommand(Namespace));
         while (true)
         {
-            var reply = await ProposeAnywhereAsync(create);
+            var reply = await ProposeAnywhereAsync(new CreateNamespaceCommand(Namespace));
             if (reply is { Status: ProposeStatus.Applied })
             {
                 Note("namespace created");
@@ -254,37 +257,37 @@ public sealed class ReplicaSimulation
         }
     }
 
-    /// <summary>Sends a proposal to a random node, then to the leader it names; null when neither answered in time.</summary>
-    private async Task<ProposeReply?> ProposeAnywhereAsync(byte[] command)
+    /// <summary>
+    /// Sends a command to a random node, whose shipped router finds the leader and forwards it: the
+    /// outcome, or why not. <see cref="ProposeStatus.Unknown"/> stands for every answer after which
+    /// the write may have committed (OutcomeUnknown, or no answer in time); a refusal that changed
+    /// nothing (no leader, the node down or starting) comes back as <see cref="ProposeStatus.Refused"/>.
+    /// </summary>
+    private async Task<ProposeReply> ProposeAnywhereAsync(GroupCommand command)
     {
         var node = random.Pick(nodes.Values.ToList());
-        for (var hop = 0; hop < 2; hop++)
+        var call = node.Call(random.Between(TimeSpan.FromMicroseconds(100), TimeSpan.FromMilliseconds(2)), _ => node.Router.ProposeAsync(0, command, CancellationToken.None));
+        if (call is null)
         {
-            var call = node.Call(random.Between(TimeSpan.FromMicroseconds(100), TimeSpan.FromMilliseconds(2)), core => core.ProposeAsync(command));
-            if (call is null)
-            {
-                return null;
-            }
-
-            ProposeReply reply;
-            try
-            {
-                reply = await TimedWait.WaitAsync(call, ClientTimeout, clients.Time);
-            }
-            catch (TimeoutException)
-            {
-                return new ProposeReply(ProposeStatus.Unknown, null, 0, null, "the client stopped waiting");
-            }
-
-            if (reply.Status != ProposeStatus.NotLeader || reply.LeaderNode is not { } leader || !nodes.TryGetValue(leader, out var next))
-            {
-                return reply;
-            }
-
-            node = next;
+            return new ProposeReply(ProposeStatus.Refused, null, 0, null, $"{node.Name} is down");
         }
 
-        return new ProposeReply(ProposeStatus.NotLeader, null, 0, null, "no leader found");
+        try
+        {
+            return await TimedWait.WaitAsync(call, ClientTimeout, clients.Time);
+        }
+        catch (TimeoutException)
+        {
+            return new ProposeReply(ProposeStatus.Unknown, null, 0, null, "the client stopped waiting");
+        }
+        catch (ApiProblemException problem) when (problem.Code == "OutcomeUnknown")
+        {
+            return new ProposeReply(ProposeStatus.Unknown, null, 0, null, problem.Message);
+        }
+        catch (Exception refused) when (refused is ApiProblemException or NodeNotReadyException)
+        {
+            return new ProposeReply(ProposeStatus.Refused, null, 0, null, refused.Message);
+        }
     }
 
     private async Task ClientAsync(int client)
@@ -312,7 +315,7 @@ public sealed class ReplicaSimulation
     private async Task PutAsync(int client, string key, string value)
     {
         var recorded = history.Add(new RecordedOperation(client, key, KvOperationKind.Put, value, null, Ticks));
-        var command = GroupCommandCodec.Encode(new NamespaceCommand(Namespace, new PutCommand(key, Encoding.UTF8.GetBytes(value), "text/plain"), IdempotencyKey: value));
+        var command = new NamespaceCommand(Namespace, new PutCommand(key, Encoding.UTF8.GetBytes(value), "text/plain"), IdempotencyKey: value);
         var mayHaveApplied = false;
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -332,7 +335,7 @@ public sealed class ReplicaSimulation
                     break;
                 case { Status: ProposeStatus.Applied }:
                     throw new InvalidOperationException($"a put of {key}={value} was applied and refused: {reply.Problem} {reply.Write?.Detail}");
-                case null or { Status: ProposeStatus.Unknown }:
+                case { Status: ProposeStatus.Unknown }:
                     mayHaveApplied = true;
                     break;
             }
@@ -357,8 +360,13 @@ public sealed class ReplicaSimulation
         var node = random.Pick(nodes.Values.ToList());
         var call = node.Call(random.Between(TimeSpan.FromMicroseconds(100), TimeSpan.FromMilliseconds(2)), async core =>
         {
-            var point = await core.ReadIndexAsync(ClientTimeout);
-            if (point.Status != ReadIndexStatus.Ready || !await core.WaitAppliedAsync(point.Index, ClientTimeout, CancellationToken.None))
+            // The node API's barrier: a read point from the leader (forwarded by the router), then
+            // this node's replica once it applied that point.
+            try
+            {
+                await node.Router.LinearizableBarrierAsync(0, CancellationToken.None);
+            }
+            catch (ApiProblemException)
             {
                 return (Read: false, Value: (string?)null);
             }
@@ -375,7 +383,7 @@ public sealed class ReplicaSimulation
 
         try
         {
-            var (read, value) = await TimedWait.WaitAsync(call, ClientTimeout + ClientTimeout, clients.Time);
+            var (read, value) = await TimedWait.WaitAsync(call, ClientTimeout, clients.Time);
             if (read)
             {
                 recorded.Complete(Ticks, value, false);
@@ -385,7 +393,7 @@ public sealed class ReplicaSimulation
                 recorded.Fail();
             }
         }
-        catch (TimeoutException)
+        catch (Exception unanswered) when (unanswered is TimeoutException or ApiProblemException or NodeNotReadyException)
         {
             recorded.Fail();
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Regional.Hosting;
 using Platform.Regional.Observability;
 using Platform.Regional.Replication;
+using Platform.Regional.Service;
 using Platform.Regional.Transport;
 using Platform.Storage.Wal;
 using Platform.Testing.Simulation;
@@ -28,7 +29,7 @@ public sealed class SimReplicaNode
     private readonly TimeSpan fsyncLatency;
     private ITimer? ticker;
 
-    public SimReplicaNode(string name, NodeOptions options, SimLoop loop, SimRandom random, double clockRateErrorBound, TimeSpan fsyncLatency)
+    public SimReplicaNode(string name, NodeOptions options, SimLoop loop, SimRandom random, double clockRateErrorBound, TimeSpan fsyncLatency, IReplicaPeers peers)
     {
         ArgumentNullException.ThrowIfNull(random);
         this.random = random;
@@ -36,7 +37,13 @@ public sealed class SimReplicaNode
         this.fsyncLatency = fsyncLatency;
         Name = name;
         Process = new SimProcess(name, loop, random.Fork(), clockRateErrorBound);
+        Router = new GroupRouter(new RunningReplica(this), peers, options, Process.Time);
     }
+
+    public TimeSpan RequestTimeout => options.RequestTimeout;
+
+    /// <summary>The node's shipped router: proposals to the leader (forwarded through the peers), linearizable barriers.</summary>
+    public GroupRouter Router { get; }
 
     public string Name { get; }
 
@@ -104,15 +111,23 @@ public sealed class SimReplicaNode
         return answer.Task;
     }
 
+    /// <summary>The running incarnation's replica, as the router finds it; none while the node is down.</summary>
+    private sealed class RunningReplica(SimReplicaNode node) : ILocalReplicas
+    {
+        public ReplicaCore Get(ulong group) => node.Core ?? throw new NodeNotReadyException($"{node.Name} is down");
+    }
+
     private static async Task RunAsync<T>(ReplicaCore core, Func<ReplicaCore, Task<T>> work, TaskCompletionSource<T> answer)
     {
         try
         {
             answer.TrySetResult(await work(core));
         }
-        catch (TimeoutException timedOut)
+#pragma warning disable CA1031 // Whatever the work threw is the caller's answer.
+        catch (Exception failed)
+#pragma warning restore CA1031
         {
-            answer.TrySetException(timedOut);
+            answer.TrySetException(failed);
         }
     }
 }
