@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.Regional.Api.Requests;
 using Platform.Regional.Api.Routes;
+using Platform.Regional.Security;
 
 namespace Platform.Regional.Dashboard;
 
@@ -39,9 +40,9 @@ public static class DashboardRoutes
         return Results.Bytes(Page.Value, "text/html; charset=utf-8");
     }
 
-    private static async Task StreamAsync(HttpContext context, IMediator mediator)
+    private static async Task StreamAsync(HttpContext context, IMediator mediator, TokenDirectory tokens)
     {
-        var caller = Authentication.CallerOf(context);
+        var grant = new StreamGrant(tokens, Authentication.TokenOf(context), _ => true);
         var response = context.Response;
         var cancel = context.RequestAborted;
         response.ContentType = "text/event-stream";
@@ -52,6 +53,12 @@ public static class DashboardRoutes
         {
             do
             {
+                // As each status is read, the token is judged anew: a revoked one ends the feed.
+                if (await grant.ResolveAsync(cancel) is not { } caller)
+                {
+                    return;
+                }
+
                 var status = await mediator.Send(new GetStatus(caller), cancel);
                 var frame = $"event: status\ndata: {JsonSerializer.Serialize(StatusRoutes.View(status))}\n\n";
                 await response.Body.WriteAsync(Encoding.UTF8.GetBytes(frame), cancel);

@@ -58,6 +58,18 @@ public sealed class TokenDirectory(NamespaceCatalog catalog, NodeOptions node, G
         return null;
     }
 
+    /// <summary>
+    /// The token as this node's catalog replica knows it now, with no round trip: what a long-lived
+    /// stream checks before each batch it sends, so nothing reaches a token once this node applied
+    /// its revocation.
+    /// </summary>
+    public Caller? ResolveLocally(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var hash = TokenHash.Of(token);
+        return node.AdminTokenHash is { } admin && TokenHash.Same(hash, admin) ? BootstrapAdmin : Find(hash);
+    }
+
     private static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(1);
     private const int MaxRemembered = 10_000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> recentlyUnknown = new(StringComparer.Ordinal);

@@ -32,6 +32,13 @@ public sealed class Authentication(RequestDelegate next)
         await next(context);
     }
 
+    /// <summary>The bearer token the request was authenticated with (what a long-lived stream checks again while it runs).</summary>
+    public static string TokenOf(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Request.Headers.Authorization.ToString()[7..].Trim();
+    }
+
     /// <summary>The caller the middleware resolved for this request.</summary>
     public static Caller CallerOf(HttpContext context)
     {

@@ -9,6 +9,7 @@ using Platform.Regional.Api.Requests;
 using Platform.Regional.Hosting;
 using Platform.Regional.Observability;
 using Platform.Regional.Replication;
+using Platform.Regional.Security;
 using Platform.Regional.Service;
 using Platform.Storage.Mvcc;
 
@@ -30,7 +31,7 @@ public static class WatchRoutes
 
     public static void Map(IEndpointRouteBuilder app) => app.MapGet("/v1/ns/{ns}/watch", WatchAsync);
 
-    private static async Task WatchAsync(HttpContext context, string ns, IMediator mediator, NamespaceAccess namespaces, NamespaceCatalog catalog, NodeOptions node, RegionalMetrics metrics)
+    private static async Task WatchAsync(HttpContext context, string ns, IMediator mediator, NamespaceAccess namespaces, NamespaceCatalog catalog, NodeOptions node, RegionalMetrics metrics, TokenDirectory tokens)
     {
         var request = context.Request;
         var query = request.Query;
@@ -39,12 +40,13 @@ public static class WatchRoutes
         var start = await mediator.Send(new OpenWatch(Authentication.CallerOf(context), ns, prefix, since), context.RequestAborted);
         var replica = namespaces.Replica(ns);
         var cancel = context.RequestAborted;
+        var grant = new StreamGrant(tokens, Authentication.TokenOf(context), caller => caller.Holds(ns, Role.Reader));
         if (request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             metrics.Watchers.Add(1);
             try
             {
-                await StreamAsync(context, ns, prefix, start.After, replica, catalog, node, cancel);
+                await StreamAsync(context, ns, prefix, start.After, replica, catalog, node, grant, cancel);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -58,10 +60,10 @@ public static class WatchRoutes
             return;
         }
 
-        await LongPollAsync(context, ns, prefix, start.After, replica, catalog, node, HttpInput.ParseWait(query["wait"], LongPollDefault, LongPollMax), cancel);
+        await LongPollAsync(context, ns, prefix, start.After, replica, catalog, node, grant, HttpInput.ParseWait(query["wait"], LongPollDefault, LongPollMax), cancel);
     }
 
-    private static async Task StreamAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NamespaceCatalog catalog, NodeOptions node, CancellationToken cancel)
+    private static async Task StreamAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NamespaceCatalog catalog, NodeOptions node, StreamGrant grant, CancellationToken cancel)
     {
         var response = context.Response;
         response.ContentType = "text/event-stream";
@@ -100,6 +102,13 @@ public static class WatchRoutes
                 return;
             }
 
+            if (batch.Events.Count > 0 && !grant.HoldsLocally())
+            {
+                // Revoked (or no longer covering the namespace) since the stream opened: it ends,
+                // and nothing written since reaches it.
+                return;
+            }
+
             foreach (var change in batch.Events)
             {
                 await WriteEventAsync(response, change.Revision, change.Kind == ChangeKind.Put ? "put" : "delete", JsonSerializer.Serialize(Envelopes.Change(change)), cancel);
@@ -120,6 +129,11 @@ public static class WatchRoutes
             var untilProgress = nextProgress - DateTime.UtcNow;
             if (untilProgress <= TimeSpan.Zero)
             {
+                if (!await grant.StillHoldsAsync(cancel))
+                {
+                    return;
+                }
+
                 await WriteEventAsync(response, cursor, "progress", JsonSerializer.Serialize(new { revision = cursor }), cancel);
                 await response.Body.FlushAsync(cancel);
                 nextProgress = DateTime.UtcNow + Jittered(ProgressEvery);
@@ -143,7 +157,7 @@ public static class WatchRoutes
         cancel.ThrowIfCancellationRequested();
     }
 
-    private static async Task LongPollAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NamespaceCatalog catalog, NodeOptions node, TimeSpan wait, CancellationToken cancel)
+    private static async Task LongPollAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NamespaceCatalog catalog, NodeOptions node, StreamGrant grant, TimeSpan wait, CancellationToken cancel)
     {
         var deadline = DateTime.UtcNow + wait;
         while (true)
@@ -161,6 +175,11 @@ public static class WatchRoutes
             }
 
             var left = deadline - DateTime.UtcNow;
+            if (batch.Events.Count > 0 && !grant.HoldsLocally())
+            {
+                throw Problems.ApiProblemException.Unauthorized("the token was revoked, or no longer covers this namespace, while the poll waited");
+            }
+
             if (batch.Events.Count > 0 || batch.Gone || left <= TimeSpan.Zero)
             {
                 // The revision this answer covers: a client resuming from it misses nothing.

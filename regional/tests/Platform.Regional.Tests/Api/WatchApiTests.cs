@@ -53,6 +53,39 @@ public sealed class WatchApiTests(ApiRegion region)
     }
 
     [Fact]
+    public async Task A_revoked_tokens_watch_on_a_node_ends_and_gets_no_change_made_after_the_revocation()
+    {
+        await Admin.CreateNamespaceAsync("revoked-watch");
+        using var created = await Admin.PostAsJsonAsync("/v1/tokens", new { name = "watch-reader", grants = new[] { new { @namespace = "revoked-watch", role = "reader" } } }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var token = (await created.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("token").GetString();
+        using var reader = ApiRegion.Client(region.Endpoints[1], token);
+        using var before = await Admin.PutAsync("/v1/ns/revoked-watch/kv/k", new StringContent("before"), Cancel);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        using var watch = await reader.SendAsync(Watch("/v1/ns/revoked-watch/watch?since=0"), HttpCompletionOption.ResponseHeadersRead, Cancel);
+        Assert.Equal(HttpStatusCode.OK, watch.StatusCode);
+        using var stream = new StreamReader(await watch.Content.ReadAsStreamAsync(Cancel));
+        Assert.Equal("before", System.Text.Encoding.UTF8.GetString((await ReadEventsAsync(stream, 1))[0].Data.GetProperty("value").GetBytesFromBase64()));
+
+        using var revoke = await Admin.DeleteAsync("/v1/tokens/watch-reader", Cancel);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var refused = await reader.GetAsync("/v1/ns/revoked-watch/kv/k", Cancel);
+            return refused.StatusCode == HttpStatusCode.Unauthorized;
+        });
+        using var after = await Admin.PutAsync("/v1/ns/revoked-watch/kv/k", new StringContent("secret-after-revocation"), Cancel);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+
+        // The stream ends, and carries nothing written after the node knew of the revocation.
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        ending.CancelAfter(TimeSpan.FromSeconds(15));
+        var rest = await stream.ReadToEndAsync(ending.Token);
+        Assert.DoesNotContain(Convert.ToBase64String("secret-after-revocation"u8.ToArray()), rest, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_watch_streams_changes_in_order_and_resumes_after_the_last_event_id()
     {
         await Admin.CreateNamespaceAsync("watched");
