@@ -29,6 +29,11 @@ public static class Terminal
             || (ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected);
     }
 
+    /// <summary>True when <paramref name="writer"/> is the process's own stdout (or stderr) and that is a terminal, whatever the plain-text settings.</summary>
+    public static bool IsTerminal(TextWriter writer) =>
+        (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected)
+        || (ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected);
+
     /// <summary>A console that writes to <paramref name="writer"/>, with colours and live rendering only when it is interactive.</summary>
     public static IAnsiConsole For(TextWriter writer) => For(writer, IsInteractive(writer));
 

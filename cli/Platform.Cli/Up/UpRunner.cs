@@ -86,7 +86,10 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 new ClusterFileEdge(r.EdgeUrl, edges.Single(e => e.Region == r).Pid, r.EdgeHttp2Url)))]);
             cluster.Write(clusterPath);
             PrintEndpoints(regions, dataDirectory);
-            output.WriteLine($"Admin token (shown here only; also in {clusterPath}): {adminToken}");
+            // The token goes to a terminal only: redirected output ends up in logs and CI transcripts.
+            output.WriteLine(Terminal.IsTerminal(output)
+                ? $"Admin token (shown here only; also in {clusterPath}): {adminToken}"
+                : $"Admin token: in {clusterPath} (\"adminToken\"); it is printed only to a terminal, never to redirected output");
             stopped.Wait();
             return ExitCodes.Ok;
         }
