@@ -40,8 +40,11 @@ public static class DashboardRoutes
         return Results.Bytes(Page.Value, "text/html; charset=utf-8");
     }
 
-    private static async Task StreamAsync(HttpContext context, IMediator mediator, TokenDirectory tokens)
+    private static async Task StreamAsync(HttpContext context, IMediator mediator, TokenDirectory tokens, StreamLimits limits)
     {
+        var tokenName = Authentication.CallerOf(context).TokenName;
+        using var slot = limits.TryOpen(tokenName, StreamLimits.Kind.DashboardFeed)
+            ?? throw Api.Problems.ApiProblemException.Overloaded($"token '{tokenName}' holds as many dashboard feeds open on this node as one token may; close one");
         var grant = new StreamGrant(tokens, Authentication.TokenOf(context), _ => true);
         var response = context.Response;
         var cancel = context.RequestAborted;

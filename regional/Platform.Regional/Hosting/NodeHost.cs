@@ -114,6 +114,7 @@ public static class NodeHost
         builder.Services.AddSingleton<NamespaceCatalog>();
         builder.Services.AddSingleton<NamespaceAccess>();
         builder.Services.AddSingleton<ForwardedMark>();
+        builder.Services.AddSingleton(new StreamLimits(node.MaxWatchesPerToken, node.MaxFeedsPerToken));
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddHostedService<ReplicaActivator>();
         builder.Services.AddHostedService<ReplicaTicker>();

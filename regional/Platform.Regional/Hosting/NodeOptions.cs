@@ -39,6 +39,12 @@ public sealed record NodeOptions
     /// <summary>How long a request may wait for a leader, a commit or a read point before it is answered 503.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Watches (SSE and long polls) one token may hold open on this node at once; beyond, 429.</summary>
+    public int MaxWatchesPerToken { get; init; } = 1000;
+
+    /// <summary>Dashboard status feeds one token may hold open on this node at once; beyond, 429.</summary>
+    public int MaxFeedsPerToken { get; init; } = 10;
+
     /// <summary>Serve the chaos routes (<c>--chaos</c>): fault injection for drills and tests.</summary>
     public bool Chaos { get; init; }
 

@@ -31,7 +31,7 @@ public static class WatchRoutes
 
     public static void Map(IEndpointRouteBuilder app) => app.MapGet("/v1/ns/{ns}/watch", WatchAsync);
 
-    private static async Task WatchAsync(HttpContext context, string ns, IMediator mediator, NamespaceAccess namespaces, NamespaceCatalog catalog, NodeOptions node, RegionalMetrics metrics, TokenDirectory tokens)
+    private static async Task WatchAsync(HttpContext context, string ns, IMediator mediator, NamespaceAccess namespaces, NamespaceCatalog catalog, NodeOptions node, RegionalMetrics metrics, TokenDirectory tokens, StreamLimits limits)
     {
         var request = context.Request;
         var query = request.Query;
@@ -41,6 +41,9 @@ public static class WatchRoutes
         var replica = namespaces.Replica(ns);
         var cancel = context.RequestAborted;
         var grant = new StreamGrant(tokens, Authentication.TokenOf(context), caller => caller.Holds(ns, Role.Reader));
+        var tokenName = Authentication.CallerOf(context).TokenName;
+        using var slot = limits.TryOpen(tokenName, StreamLimits.Kind.Watch)
+            ?? throw Problems.ApiProblemException.Overloaded($"token '{tokenName}' holds {node.MaxWatchesPerToken} watches open on this node, as many as one token may; close one, or watch through the edge");
         if (request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             metrics.Watchers.Add(1);

@@ -53,6 +53,37 @@ public sealed class WatchApiTests(ApiRegion region)
     }
 
     [Fact]
+    public async Task One_token_holds_a_bounded_number_of_dashboard_feeds_on_a_node()
+    {
+        using var created = await Admin.PostAsJsonAsync("/v1/tokens", new { name = "feed-reader", grants = new[] { new { @namespace = "*", role = "reader" } } }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var token = (await created.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("token").GetString();
+        using var reader = ApiRegion.Client(region.Endpoints[2], token);
+        var feeds = new List<HttpResponseMessage>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var feed = await reader.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/dashboard/stream"), HttpCompletionOption.ResponseHeadersRead, Cancel);
+                feeds.Add(feed);
+                Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+            }
+
+            using var refused = await reader.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/dashboard/stream"), HttpCompletionOption.ResponseHeadersRead, Cancel);
+            Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+            await refused.AssertProblemAsync((HttpStatusCode)429, "Overloaded");
+            Assert.NotNull(refused.Headers.RetryAfter);
+        }
+        finally
+        {
+            foreach (var feed in feeds)
+            {
+                feed.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_revoked_tokens_watch_on_a_node_ends_and_gets_no_change_made_after_the_revocation()
     {
         await Admin.CreateNamespaceAsync("revoked-watch");
