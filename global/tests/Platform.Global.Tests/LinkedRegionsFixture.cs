@@ -16,6 +16,16 @@ public sealed class LinkedRegionsFixture : IAsyncLifetime
 
     public HttpClient Client(string region) => regions.Client(region);
 
+    /// <summary>Applies a chaos action (<c>partition</c>, <c>isolate</c>, <c>heal</c>...) through a region's node.</summary>
+    public async Task ChaosAsync(string region, string action, object? body = null)
+    {
+        using var client = Client(region);
+        using var response = body is null
+            ? await client.PostAsync(new Uri($"/v1/chaos/{action}", UriKind.Relative), null, TestContext.Current.CancellationToken)
+            : await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(client, $"/v1/chaos/{action}", body, TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
     /// <summary>A region's node's services (to reach its groups the way its own code does).</summary>
     public IServiceProvider Services(string region) => regions.Services(region);
 

@@ -60,15 +60,6 @@ public sealed class ReplicationAcrossRegionsTests(LinkedRegionsFixture regions) 
         return shown.GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("region").GetString() == region);
     }
 
-    private async Task ChaosAsync(string region, string action, object? body = null)
-    {
-        using var client = regions.Client(region);
-        using var response = body is null
-            ? await client.PostAsync(Relative($"/v1/chaos/{action}"), null, Cancel)
-            : await client.PostAsJsonAsync($"/v1/chaos/{action}", body, Cancel);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
-    }
-
     [Fact]
     public async Task A_write_at_the_home_is_read_in_every_other_region_with_min_revision()
     {
@@ -120,7 +111,7 @@ public sealed class ReplicationAcrossRegionsTests(LinkedRegionsFixture regions) 
 
         // Isolated, not only cut from the home: cut from the home alone, ap-south could keep the
         // catalog's leader with us-east, out of the home's reach (a partial partition).
-        await ChaosAsync("ap-south", "isolate");
+        await regions.ChaosAsync("ap-south", "isolate");
         long last = 0;
         try
         {
@@ -137,7 +128,7 @@ public sealed class ReplicationAcrossRegionsTests(LinkedRegionsFixture regions) 
         }
         finally
         {
-            await ChaosAsync("ap-south", "heal");
+            await regions.ChaosAsync("ap-south", "heal");
         }
 
         using var apSouth = regions.Client("ap-south");
@@ -179,7 +170,7 @@ public sealed class ReplicationAcrossRegionsTests(LinkedRegionsFixture regions) 
         // Both copies hear their home 4 s late: the changes still flow, but every copy lags past 1 s.
         foreach (var region in Copies)
         {
-            await ChaosAsync(region, "latency", new { region = Home, ms = 4000 });
+            await regions.ChaosAsync(region, "latency", new { region = Home, ms = 4000 });
         }
 
         try
@@ -219,7 +210,7 @@ public sealed class ReplicationAcrossRegionsTests(LinkedRegionsFixture regions) 
         {
             foreach (var region in Copies)
             {
-                await ChaosAsync(region, "heal");
+                await regions.ChaosAsync(region, "heal");
             }
         }
 

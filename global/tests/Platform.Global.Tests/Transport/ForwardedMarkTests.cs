@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 
 namespace Platform.Global.Tests.Transport;
 
@@ -31,7 +30,7 @@ public sealed class ForwardedMarkTests(LinkedRegionsFixture regions) : IClassFix
             return read.StatusCode == HttpStatusCode.OK && read.Headers.Contains("X-Config-Lag-Ms");
         }, 20, "ap-south's copy holding the first write");
 
-        await ChaosAsync(Copy, "partition", new { regions = new[] { Home } });
+        await regions.ChaosAsync(Copy, "partition", new { regions = new[] { Home } });
         try
         {
             await Eventually.WrittenAsync(home, "/v1/ns/marked/kv/k", "2");
@@ -47,7 +46,7 @@ public sealed class ForwardedMarkTests(LinkedRegionsFixture regions) : IClassFix
         }
         finally
         {
-            await ChaosAsync(Copy, "heal");
+            await regions.ChaosAsync(Copy, "heal");
         }
 
         // Healed: the same read is forwarded to the home on the signed path, marked there, and answered the newest value.
@@ -58,14 +57,5 @@ public sealed class ForwardedMarkTests(LinkedRegionsFixture regions) : IClassFix
             using var read = await copy.SendAsync(request, Cancel);
             return read.StatusCode == HttpStatusCode.OK && await read.Content.ReadAsStringAsync(Cancel) == "2";
         }, 20, "the healed copy's region forwarding the linearizable read to the home");
-    }
-
-    private async Task ChaosAsync(string region, string action, object? body = null)
-    {
-        using var client = regions.Client(region);
-        using var response = body is null
-            ? await client.PostAsync(Relative($"/v1/chaos/{action}"), null, Cancel)
-            : await client.PostAsJsonAsync($"/v1/chaos/{action}", body, Cancel);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
     }
 }
