@@ -15,6 +15,7 @@ public sealed class UpstreamGate : IDisposable
     private readonly SemaphoreSlim slots;
     private readonly int queueLimit;
     private readonly PartitionedRateLimiter<string>? perToken;
+    private readonly PartitionedRateLimiter<System.Net.IPAddress> unknownTokenChecks;
     private int waiting;
 
     public UpstreamGate(EdgeOptions options)
@@ -34,6 +35,35 @@ public sealed class UpstreamGate : IDisposable
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
+        }
+
+        var checkBurst = Math.Max(options.UnknownTokenCheckBurst, 1);
+        var checkRate = Math.Max(options.UnknownTokenChecksPerSecond, 1);
+        unknownTokenChecks = PartitionedRateLimiter.Create<System.Net.IPAddress, System.Net.IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = checkBurst,
+            TokensPerPeriod = Math.Max(1, checkRate / 10),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    /// <summary>
+    /// Admits a check of a token the edge does not know, made for a client at <paramref name="from"/>:
+    /// a flood of random tokens from one address is refused here (429), before it reaches the region.
+    /// </summary>
+    public void AdmitUnknownTokenCheck(System.Net.IPAddress? from)
+    {
+        if (from is null)
+        {
+            return;
+        }
+
+        using var lease = unknownTokenChecks.AttemptAcquire(from);
+        if (!lease.IsAcquired)
+        {
+            throw EdgeProblem.Overloaded($"too many checks of unknown tokens from {from}");
         }
     }
 
@@ -95,5 +125,6 @@ public sealed class UpstreamGate : IDisposable
     {
         slots.Dispose();
         perToken?.Dispose();
+        unknownTokenChecks.Dispose();
     }
 }

@@ -54,6 +54,14 @@ public sealed record EdgeOptions
 
     public int TokenBurst { get; init; } = 2000;
 
+    /// <summary>
+    /// Checks of tokens the edge does not know, per client address and second: each costs the region
+    /// a catalog read, so a flood of random tokens from one address is refused (429) past this rate.
+    /// </summary>
+    public int UnknownTokenChecksPerSecond { get; init; } = 20;
+
+    public int UnknownTokenCheckBurst { get; init; } = 50;
+
     /// <summary>A token check older than this is refreshed in the background.</summary>
     public TimeSpan TokenRefreshAfter { get; init; } = TimeSpan.FromSeconds(5);
 

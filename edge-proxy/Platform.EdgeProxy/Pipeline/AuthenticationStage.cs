@@ -39,7 +39,7 @@ public sealed class AuthenticationStage(RequestDelegate next)
 
     private async Task ResolveAsync(HttpContext context, TokenCache tokens, string token)
     {
-        var (_, state) = await tokens.ResolveAsync(token, context.RequestAborted);
+        var (_, state) = await tokens.ResolveAsync(token, context.RequestAborted, context.Connection.RemoteIpAddress);
         context.Features.Set(state);
         await next(context);
     }

@@ -34,6 +34,9 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
 
         public Task? Refreshing { get; set; }
 
+        /// <summary>The last check was refused by the region as one too many (429), not left unanswered.</summary>
+        public bool LastCheckOverloaded { get; set; }
+
         /// <summary>Open watches that depend on this token.</summary>
         public int Watches => Volatile.Read(ref watches);
 
@@ -56,9 +59,16 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
     /// The token's caller, or a refusal: 401 when the region does not know it, 503 when it cannot
     /// be checked and the last check is too old (or there was none).
     /// </summary>
-    public async ValueTask<(EdgeCaller Caller, TokenState State)> ResolveAsync(string token, CancellationToken cancellationToken)
+    public async ValueTask<(EdgeCaller Caller, TokenState State)> ResolveAsync(string token, CancellationToken cancellationToken, System.Net.IPAddress? from = null)
     {
-        var state = tokens.GetOrAdd(token, static _ => new TokenState());
+        if (!tokens.TryGetValue(token, out var known) || (known.Caller is null && Environment.TickCount64 - known.ConfirmedAt > UnknownForMs))
+        {
+            // Not known to work: the client's address pays for asking the region, before the token
+            // takes a place in the cache (a refused flood of random tokens leaves nothing behind).
+            gate.AdmitUnknownTokenCheck(from);
+        }
+
+        var state = known ?? tokens.GetOrAdd(token, static _ => new TokenState());
         var age = Environment.TickCount64 - state.ConfirmedAt;
         if (age > (state.Caller is null ? UnknownForMs : (long)options.TokenMaxStaleness.TotalMilliseconds))
         {
@@ -66,7 +76,9 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
             age = Environment.TickCount64 - state.ConfirmedAt;
             if (age > (long)options.TokenMaxStaleness.TotalMilliseconds)
             {
-                throw EdgeProblem.Unavailable("the region cannot confirm the token right now");
+                throw state.LastCheckOverloaded
+                    ? EdgeProblem.Overloaded("the region refuses more checks of unknown tokens right now")
+                    : EdgeProblem.Unavailable("the region cannot confirm the token right now");
             }
         }
         else if (state.Caller is not null && age > (long)options.TokenRefreshAfter.TotalMilliseconds)
@@ -140,10 +152,15 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
 
             state.Caller = caller;
             state.ConfirmedAt = Environment.TickCount64;
+            state.LastCheckOverloaded = false;
             if (tokens.Count > MaxTokens)
             {
                 Trim();
             }
+        }
+        catch (UpstreamOverloadedException)
+        {
+            state.LastCheckOverloaded = true;
         }
         catch (Exception unanswered) when (unanswered is UpstreamUnavailableException or EdgeProblem)
         {

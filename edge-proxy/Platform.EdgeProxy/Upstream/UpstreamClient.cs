@@ -83,6 +83,12 @@ public sealed class UpstreamClient : IDisposable
                 return null;
             }
 
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                // The region limits lookups of unknown tokens per address, and this edge is one.
+                throw new UpstreamOverloadedException("the region refused the token check: too many unknown tokens from this edge");
+            }
+
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 throw new UpstreamUnavailableException($"the region answered {(int)response.StatusCode} to a token check");

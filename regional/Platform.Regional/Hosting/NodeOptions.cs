@@ -42,6 +42,12 @@ public sealed record NodeOptions
     /// <summary>Watches (SSE and long polls) one token may hold open on this node at once; beyond, 429.</summary>
     public int MaxWatchesPerToken { get; init; } = 1000;
 
+    /// <summary>Lookups of tokens this node does not know, per client address and second (each costs a catalog read); beyond, 429.</summary>
+    public int UnknownTokenLookupsPerSecond { get; init; } = 20;
+
+    /// <summary>The burst of <see cref="UnknownTokenLookupsPerSecond"/>.</summary>
+    public int UnknownTokenLookupBurst { get; init; } = 50;
+
     /// <summary>Dashboard status feeds one token may hold open on this node at once; beyond, 429.</summary>
     public int MaxFeedsPerToken { get; init; } = 10;
 

@@ -21,7 +21,29 @@ public sealed class TokenDirectory(NamespaceCatalog catalog, NodeOptions node, G
     /// </summary>
     public static readonly TimeSpan MaxStaleness = NamespaceCatalog.MaxStaleness;
 
-    public async Task<Caller?> ResolveAsync(string token, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lookups of tokens this node does not know, a token bucket per client address: each costs a
+    /// linearizable catalog read (a consensus round), so a flood of random tokens from one address
+    /// is refused once its bucket is empty, before any of that work. Idle buckets are dropped by the
+    /// limiter itself, so the table follows the addresses active now.
+    /// </summary>
+    private readonly System.Threading.RateLimiting.PartitionedRateLimiter<System.Net.IPAddress> unknownLookups =
+        System.Threading.RateLimiting.PartitionedRateLimiter.Create<System.Net.IPAddress, System.Net.IPAddress>(address =>
+            System.Threading.RateLimiting.RateLimitPartition.GetTokenBucketLimiter(address, _ => new System.Threading.RateLimiting.TokenBucketRateLimiterOptions
+            {
+                TokenLimit = Math.Max(1, node.UnknownTokenLookupBurst),
+                TokensPerPeriod = Math.Max(1, node.UnknownTokenLookupsPerSecond / 10),
+                ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+
+    /// <summary>
+    /// The token's caller, or null when no such token exists. A token this node's replica does not
+    /// hold is confirmed through the catalog's leader; <paramref name="from"/>, the client's
+    /// address, pays for that from its bucket (429 <c>Overloaded</c> once empty).
+    /// </summary>
+    public async Task<Caller?> ResolveAsync(string token, CancellationToken cancellationToken, System.Net.IPAddress? from = null)
     {
         ArgumentNullException.ThrowIfNull(token);
         var hash = TokenHash.Of(token);
@@ -30,7 +52,8 @@ public sealed class TokenDirectory(NamespaceCatalog catalog, NodeOptions node, G
             return BootstrapAdmin;
         }
 
-        if (catalog.Replica.SinceFresh <= MaxStaleness && Find(hash) is { } known)
+        var local = Find(hash);
+        if (catalog.Replica.SinceFresh <= MaxStaleness && local is { } known)
         {
             return known;
         }
@@ -41,6 +64,15 @@ public sealed class TokenDirectory(NamespaceCatalog catalog, NodeOptions node, G
         if (recentlyUnknown.TryGetValue(hash, out var until) && now < until)
         {
             return null;
+        }
+
+        if (local is null && from is not null)
+        {
+            using var lease = unknownLookups.AttemptAcquire(from);
+            if (!lease.IsAcquired)
+            {
+                throw Api.Problems.ApiProblemException.Overloaded($"too many lookups of unknown tokens from {from}; retry later");
+            }
         }
 
         await router.LinearizableBarrierAsync(catalog.Group, cancellationToken);

@@ -39,4 +39,31 @@ public sealed class AbuseTests(EdgeRegion region)
         Assert.True(catalogAfter - catalogBefore <= 2, $"the edge asked the catalog {catalogAfter - catalogBefore} times for 100 requests of invalid names");
         Assert.True(catalogLater - catalogAfter <= 2, $"the edge went on asking the catalog ({catalogLater - catalogAfter} times in 2 s after the client stopped)");
     }
+
+    [Fact]
+    public async Task A_flood_of_random_tokens_from_one_address_costs_the_region_a_bounded_number_of_checks()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var ns = await region.NamespaceAsync("flood", cancel);
+        var checksBefore = await region.Edge.UpstreamAsync("auth", cancel);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = 0;
+        for (var i = 0; i < 400; i++)
+        {
+            using var stranger = region.EdgeHttp($"pt_random-{Guid.NewGuid():N}");
+            using var answer = await stranger.GetAsync($"v1/ns/{ns}/kv/k", cancel);
+            Assert.True(answer.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests,
+                $"token {i}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync(cancel)}\n{region.Edge.OutputTail()}");
+            refused += answer.StatusCode == HttpStatusCode.TooManyRequests ? 1 : 0;
+        }
+
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var checks = await region.Edge.UpstreamAsync("auth", cancel) - checksBefore;
+        var bound = 50 + (20 * elapsed) + 5;
+        Assert.True(checks <= bound, $"400 random tokens in {elapsed:F1} s cost the region {checks} token checks (bound {bound:F0}; {refused} refused with 429)");
+        Assert.True(refused > 0);
+
+        // The address's bucket refills before the collection's next test.
+        await Task.Delay(TimeSpan.FromSeconds(3), cancel);
+    }
 }

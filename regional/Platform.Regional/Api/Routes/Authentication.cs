@@ -25,7 +25,7 @@ public sealed class Authentication(RequestDelegate next)
                 throw ApiProblemException.Unauthorized("send Authorization: Bearer <token>");
             }
 
-            context.Items[CallerItem] = await tokens.ResolveAsync(header[7..].Trim(), context.RequestAborted)
+            context.Items[CallerItem] = await tokens.ResolveAsync(header[7..].Trim(), context.RequestAborted, context.Connection.RemoteIpAddress)
                 ?? throw ApiProblemException.Unauthorized("the token is not known or was revoked");
         }
 
