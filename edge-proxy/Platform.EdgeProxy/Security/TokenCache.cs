@@ -30,7 +30,9 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
         public EdgeCaller? Caller { get; set; }
 
         /// <summary>When the region last confirmed it (monotonic ms); long.MinValue before the first answer.</summary>
-        public long ConfirmedAt { get; set; } = long.MinValue / 2;
+        public long ConfirmedAt { get; set; } = NeverConfirmed;
+
+        public const long NeverConfirmed = long.MinValue / 2;
 
         public Task? Refreshing { get; set; }
 
@@ -61,18 +63,11 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
     /// </summary>
     public async ValueTask<(EdgeCaller Caller, TokenState State)> ResolveAsync(string token, CancellationToken cancellationToken, System.Net.IPAddress? from = null)
     {
-        if (!tokens.TryGetValue(token, out var known) || (known.Caller is null && Environment.TickCount64 - known.ConfirmedAt > UnknownForMs))
-        {
-            // Not known to work: the client's address pays for asking the region, before the token
-            // takes a place in the cache (a refused flood of random tokens leaves nothing behind).
-            gate.AdmitUnknownTokenCheck(from);
-        }
-
-        var state = known ?? tokens.GetOrAdd(token, static _ => new TokenState());
+        var state = tokens.GetOrAdd(token, static _ => new TokenState());
         var age = Environment.TickCount64 - state.ConfirmedAt;
         if (age > (state.Caller is null ? UnknownForMs : (long)options.TokenMaxStaleness.TotalMilliseconds))
         {
-            await RefreshAsync(token, state, cancellationToken);
+            await RefreshAsync(token, state, cancellationToken, unknownFrom: state.Caller is null ? from : null);
             age = Environment.TickCount64 - state.ConfirmedAt;
             if (age > (long)options.TokenMaxStaleness.TotalMilliseconds)
             {
@@ -122,12 +117,30 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
         return state.Caller is { } caller && caller.MayRead(ns) && Environment.TickCount64 - state.ConfirmedAt <= (long)options.TokenMaxStaleness.TotalMilliseconds;
     }
 
-    /// <summary>One check at a time per token: a herd with one token costs one auth request.</summary>
-    private Task RefreshAsync(string token, TokenState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// One check at a time per token: a herd with one token costs one auth request. A check of a
+    /// token not known to work is paid for by the address of the request that starts it (requests
+    /// that join a check in flight cost the region nothing); a refused first check takes the token
+    /// out of the table again, so a flood of random tokens leaves nothing behind.
+    /// </summary>
+    private Task RefreshAsync(string token, TokenState state, CancellationToken cancellationToken, System.Net.IPAddress? unknownFrom = null)
     {
         Task refresh;
         lock (state)
         {
+            if (state.Refreshing is null && unknownFrom is not null)
+            {
+                try
+                {
+                    gate.AdmitUnknownTokenCheck(unknownFrom);
+                }
+                catch (EdgeProblem) when (state.Caller is null && state.ConfirmedAt == TokenState.NeverConfirmed)
+                {
+                    tokens.TryRemove(new KeyValuePair<string, TokenState>(token, state));
+                    throw;
+                }
+            }
+
             refresh = state.Refreshing ??= CheckAsync(token, state);
         }
 

@@ -74,4 +74,31 @@ public sealed class AbuseTests(EdgeRegion region)
             await Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task A_fleet_sharing_one_new_token_is_checked_once_and_never_refused_as_a_flood()
+    {
+        // The unknown-token bucket charges the request that starts a check, not every request that
+        // waits for it: 500 machines starting together with one token are one check, not a flood.
+        var cancel = TestContext.Current.CancellationToken;
+        var ns = await region.NamespaceAsync("fleet", cancel);
+        using var node = region.NodeClient();
+        await node.PutAsync(ns, "k", "v"u8.ToArray(), "text/plain", cancellationToken: cancel);
+        var reader = await node.CreateTokenAsync($"fleet-{Guid.NewGuid():N}"[..20], [new TokenGrant(ns, "reader")], cancel);
+        var checksBefore = await region.Edge.UpstreamAsync("auth", cancel);
+
+        using var fleet = region.EdgeHttp(reader.Token, http2: true);
+        using var go = new ManualResetEventSlim();
+        var reads = Enumerable.Range(0, 500).Select(_ => Task.Run(async () =>
+        {
+            go.Wait(cancel);
+            using var answer = await fleet.GetAsync($"v1/ns/{ns}/kv/k", cancel);
+            return $"{(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync(cancel)}";
+        }, cancel)).ToList();
+        go.Set();
+        var answers = await Task.WhenAll(reads);
+
+        Assert.All(answers, a => Assert.Equal("200 v", a));
+        Assert.Equal(checksBefore + 1, await region.Edge.UpstreamAsync("auth", cancel));
+    }
 }
