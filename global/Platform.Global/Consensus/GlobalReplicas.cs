@@ -16,7 +16,8 @@ namespace Platform.Global.Consensus;
 /// region and messages carried by the inter-region transport, whose simulated WAN delay they pay.
 /// They exist once the node's identity is settled, and tick from their own timer.
 /// </summary>
-public sealed partial class GlobalReplicas(IServiceProvider services, InterRegionClient client, NodeOptions node, NodeIdentity identity, RegionalMetrics metrics, ILoggerFactory loggers)
+public sealed partial class GlobalReplicas(
+    IServiceProvider services, IInterRegionTransport client, NodeOptions node, NodeIdentity identity, RegionalMetrics metrics, ILoggerFactory loggers, TimeProvider time)
     : BackgroundService, IGroupSource
 {
     private readonly Dictionary<ulong, ReplicaCore> replicas = [];
@@ -51,11 +52,20 @@ public sealed partial class GlobalReplicas(IServiceProvider services, InterRegio
         return new GlobalTopology(regions, nodes, node.Region, node.NodeName, NodeOptions.IncarnationOf(identity.ReplicaId), client.Options.GlobalVotersPerRegion);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Disk work (group commit, snapshot chunks) on the caller's thread rather than the thread pool:
+    /// for the deterministic simulation, which runs every process on its one thread.
+    /// </summary>
+    public bool DiskWorkOnCallerThread { get; init; }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>Makes the replicas once the node's identity is settled, then ticks them until <paramref name="stoppingToken"/>.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!identity.IsDecided)
         {
-            await Task.Delay(node.TickInterval * 5, stoppingToken);
+            await Task.Delay(node.TickInterval * 5, time, stoppingToken);
         }
 
         var topology = Topology();
@@ -64,20 +74,23 @@ public sealed partial class GlobalReplicas(IServiceProvider services, InterRegio
         {
             foreach (var group in GlobalGroups.All)
             {
-                var core = new ReplicaCore(group, storage, topology, metrics, loggers.CreateLogger<ReplicaCore>());
+                var core = new ReplicaCore(group, storage, topology, metrics, loggers.CreateLogger<ReplicaCore>(), time, services.GetService<Platform.Consensus.IRandomSource>())
+                {
+                    DiskWorkOnCallerThread = DiskWorkOnCallerThread,
+                };
                 if (services.GetService<Platform.Regional.Chaos.ChaosState>() is { Enabled: true } chaos)
                 {
                     core.Reachable = name => name.Split('/') is [var region, var peer] && chaos.CanReachRegion(region) && (region != node.Region || chaos.CanReachNode(peer));
                 }
 
                 core.Transport = (name, batch) => _ = SendAsync(group, name, batch);
-                core.SnapshotStreamer = new SnapshotStreamer(group, node.SnapshotChunkBytes, (name, chunk) => SendChunkAsync(group, name, chunk), loggers.CreateLogger<SnapshotStreamer>());
+                core.SnapshotStreamer = new SnapshotStreamer(group, node.SnapshotChunkBytes, (name, chunk) => SendChunkAsync(group, name, chunk), loggers.CreateLogger<SnapshotStreamer>(), onCallerThread: DiskWorkOnCallerThread);
                 replicas[group] = core;
             }
         }
 
-        using var timer = new PeriodicTimer(node.TickInterval);
-        var nextJoinCheck = DateTime.UtcNow;
+        using var timer = new PeriodicTimer(node.TickInterval, time);
+        var nextJoinCheck = time.Monotonic();
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             foreach (var (_, replica) in Groups)
@@ -85,9 +98,9 @@ public sealed partial class GlobalReplicas(IServiceProvider services, InterRegio
                 _ = replica.TickAsync();
             }
 
-            if (DateTime.UtcNow >= nextJoinCheck)
+            if (time.Monotonic() >= nextJoinCheck)
             {
-                nextJoinCheck = DateTime.UtcNow + JoinPeriod;
+                nextJoinCheck = time.Monotonic() + JoinPeriod;
                 foreach (var (group, replica) in Groups.Where(g => g.Replica.NeedsToJoin))
                 {
                     _ = AskToJoinAsync(group, replica.Status().ReplicaId, stoppingToken);

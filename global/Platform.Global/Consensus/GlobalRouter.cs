@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Platform.Global.Transport;
@@ -15,7 +14,7 @@ namespace Platform.Global.Consensus;
 /// outcome it applies, so a write costs one round trip from any region, not two. No leader
 /// reachable means no majority of regions: answered <c>503 QuorumUnavailable</c>.
 /// </summary>
-public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient client, Regional.Hosting.NodeOptions node) : IGlobalGroups
+public sealed class GlobalRouter(GlobalReplicas replicas, IInterRegionTransport client, Regional.Hosting.NodeOptions node, TimeProvider time) : IGlobalGroups
 {
     private static readonly TimeSpan ElectionPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan SilentLeaderGrace = TimeSpan.FromMilliseconds(300);
@@ -32,14 +31,14 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
     public async Task<ProposeReply> ProposeAsync(ulong group, byte[] command, CancellationToken cancellationToken)
     {
         var local = Local(group) ?? throw ApiProblemException.NotCaughtUp("this node's strong-global replicas are still starting");
-        var clock = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
         var lastProblem = "no leader is known";
-        while (clock.Elapsed < node.RequestTimeout)
+        while (time.GetElapsedTime(started) < node.RequestTimeout)
         {
             var (leader, term) = local.LeaderAndTerm;
             if (leader is null)
             {
-                await Task.Delay(ElectionPause, cancellationToken);
+                await Task.Delay(ElectionPause, time, cancellationToken);
                 continue;
             }
 
@@ -48,7 +47,7 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
             {
                 try
                 {
-                    reply = await local.ProposeAsync(command).WaitAsync(Remaining(clock), cancellationToken);
+                    reply = await TimedWait.WaitAsync(local.ProposeAsync(command), Remaining(started), time, cancellationToken);
                 }
                 catch (TimeoutException)
                 {
@@ -57,18 +56,18 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
             }
             else
             {
-                var accepted = await ForwardAsync(group, leader, term, command, clock, cancellationToken);
+                var accepted = await ForwardAsync(group, leader, term, command, started, cancellationToken);
                 if (accepted is null)
                 {
                     lastProblem = $"the leader {leader} is unreachable";
-                    await Task.Delay(ElectionPause, cancellationToken);
+                    await Task.Delay(ElectionPause, time, cancellationToken);
                     continue;
                 }
 
                 // The leader only put it in its log; this node's own replica commits it (it hears
                 // the voters' durable matches) and reads the outcome when it applies the entry.
                 reply = accepted.Status == ProposeStatus.Accepted
-                    ? await local.WaitOutcomeAsync(accepted.Index, accepted.Term, Remaining(clock), cancellationToken)
+                    ? await local.WaitOutcomeAsync(accepted.Index, accepted.Term, Remaining(started), cancellationToken)
                     : accepted;
             }
 
@@ -80,7 +79,7 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
                     throw ApiProblemException.OutcomeUnknown($"strong-global group {group} may have committed the write: {reply.Problem}");
                 default:
                     lastProblem = reply.Problem ?? reply.Status.ToString();
-                    await Task.Delay(ElectionPause, cancellationToken);
+                    await Task.Delay(ElectionPause, time, cancellationToken);
                     break;
             }
         }
@@ -93,15 +92,14 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
     /// when it never got there (safe to retry). A leader that stays silent after this node has seen
     /// a newer one is given up: outcome unknown.
     /// </summary>
-    private async Task<ProposeReply?> ForwardAsync(ulong group, string leader, long term, byte[] command, Stopwatch clock, CancellationToken cancellationToken)
+    private async Task<ProposeReply?> ForwardAsync(ulong group, string leader, long term, byte[] command, long started, CancellationToken cancellationToken)
     {
         var local = Local(group)!;
         var call = client.PostAsync(Peer(leader), GlobalReplicas.Path(group, "accept"), command, cancellationToken);
         TimeSpan? changedAt = null;
         while (true)
         {
-            var finished = await Task.WhenAny(call, Task.Delay(ElectionPause, cancellationToken));
-            if (finished == call)
+            if (await TimedWait.CompletesWithinAsync(call, ElectionPause, time, cancellationToken))
             {
                 try
                 {
@@ -123,15 +121,15 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
             var (now, nowTerm) = local.LeaderAndTerm;
             if (nowTerm > term && now != leader)
             {
-                changedAt ??= clock.Elapsed;
-                if (clock.Elapsed - changedAt > SilentLeaderGrace)
+                changedAt ??= time.GetElapsedTime(started);
+                if (time.GetElapsedTime(started) - changedAt > SilentLeaderGrace)
                 {
                     _ = call.ContinueWith(t => t.Exception, TaskScheduler.Default);
                     throw ApiProblemException.OutcomeUnknown($"strong-global group {group}'s leader changed from {leader} while the write was in flight");
                 }
             }
 
-            if (clock.Elapsed > node.RequestTimeout)
+            if (time.GetElapsedTime(started) > node.RequestTimeout)
             {
                 _ = call.ContinueWith(t => t.Exception, TaskScheduler.Default);
                 throw ApiProblemException.OutcomeUnknown($"the strong-global leader {leader} did not answer in time");
@@ -142,14 +140,14 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
     public async Task LinearizableBarrierAsync(ulong group, CancellationToken cancellationToken)
     {
         var local = Local(group) ?? throw ApiProblemException.NotCaughtUp("this node's strong-global replicas are still starting");
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < node.RequestTimeout)
+        var started = time.GetTimestamp();
+        while (time.GetElapsedTime(started) < node.RequestTimeout)
         {
             var (leader, _) = local.LeaderAndTerm;
             ReadIndexReply? reply = null;
             if (leader == SelfName)
             {
-                reply = await local.ReadIndexAsync(Remaining(clock));
+                reply = await local.ReadIndexAsync(Remaining(started));
             }
             else if (leader is not null)
             {
@@ -166,7 +164,7 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
 
             if (reply is { Status: ReadIndexStatus.Ready })
             {
-                if (await local.WaitAppliedAsync(reply.Index, Remaining(clock), cancellationToken))
+                if (await local.WaitAppliedAsync(reply.Index, Remaining(started), cancellationToken))
                 {
                     return;
                 }
@@ -174,7 +172,7 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
                 throw ApiProblemException.NotCaughtUp($"this node has not applied index {reply.Index} of strong-global group {group} in time");
             }
 
-            await Task.Delay(ElectionPause, cancellationToken);
+            await Task.Delay(ElectionPause, time, cancellationToken);
         }
 
         throw ApiProblemException.QuorumUnavailable($"strong-global group {group} could not confirm a leader from {SelfName} within {node.RequestTimeout.TotalSeconds:0.#} s");
@@ -182,7 +180,7 @@ public sealed class GlobalRouter(GlobalReplicas replicas, InterRegionClient clie
 
     private string SelfName => $"{node.Region}/{node.NodeName}";
 
-    private TimeSpan Remaining(Stopwatch clock) => node.RequestTimeout > clock.Elapsed ? node.RequestTimeout - clock.Elapsed : TimeSpan.Zero;
+    private TimeSpan Remaining(long started) => node.RequestTimeout > time.GetElapsedTime(started) ? node.RequestTimeout - time.GetElapsedTime(started) : TimeSpan.Zero;
 
     private PeerEndpoint Peer(string name) =>
         client.Options.Peers.FirstOrDefault(p => $"{p.Region}/{p.Node}" == name) ?? throw new ArgumentException($"no inter-region address for {name}");

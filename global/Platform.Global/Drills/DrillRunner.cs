@@ -18,7 +18,7 @@ namespace Platform.Global.Drills;
 /// (the routes send the request there). One drill at a time per node.
 /// </summary>
 public sealed partial class DrillRunner(
-    GroupRouter router, NamespaceCatalog catalog, INamespaceMover mover, Promotion promotion, InterRegionClient client,
+    GroupRouter router, NamespaceCatalog catalog, INamespaceMover mover, Promotion promotion, IInterRegionTransport client,
     IRegionView regions, PeerMonitor peers, NodeEndpoints endpoints, ILogger<DrillRunner> logger) : IDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);

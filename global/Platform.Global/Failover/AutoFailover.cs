@@ -17,15 +17,18 @@ namespace Platform.Global.Failover;
 /// region it cannot reach while the catalog's majority can is lost as far as the namespace goes.
 /// </summary>
 public sealed partial class AutoFailover(
-    Promotion promotion, NamespaceCatalog catalog, IRegionView regions, InterRegionOptions options, ILogger<AutoFailover> logger) : BackgroundService
+    Promotion promotion, NamespaceCatalog catalog, IRegionView regions, InterRegionOptions options, TimeProvider time, ILogger<AutoFailover> logger) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, TimeSpan> unreachableSince = new(StringComparer.Ordinal);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>Checks every second until <paramref name="stoppingToken"/>.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Every);
+        using var timer = new PeriodicTimer(Every, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -47,7 +50,7 @@ public sealed partial class AutoFailover(
 
     private async Task CheckAsync(CancellationToken stoppingToken)
     {
-        var now = BootClock.Now;
+        var now = time.Monotonic();
         foreach (var region in regions.Regions.Where(r => r.Name != options.Region))
         {
             if (region.Reachable)

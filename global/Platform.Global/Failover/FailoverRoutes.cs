@@ -32,24 +32,8 @@ public static class FailoverRoutes
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost(StopPath, async (HttpContext context, GroupRouter router, NamespaceAccess namespaces) =>
-        {
-            if (Decode<StopRequest>(context) is not { Namespace.Length: > 0 } stop)
-            {
-                return Results.BadRequest();
-            }
-
-            var group = namespaces.RegionalGroupOf(stop.Namespace);
-            var reply = await router.ProposeAsync(group, new FenceNamespaceCommand(stop.Namespace, stop.Epoch, stop.MoveVersion), context.RequestAborted);
-            if (reply.Write is not { } noted)
-            {
-                return Results.Json(new StopAnswer(-1, false), Web);
-            }
-
-            await router.Local(group).WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, context.RequestAborted);
-            var isCopy = router.Local(group).Read(m => m.State(stop.Namespace)?.IsCopy ?? false);
-            return Results.Json(new StopAnswer(noted.Revision, isCopy), Web);
-        });
+        app.MapPost(StopPath, (HttpContext context, GroupRouter router, NamespaceAccess namespaces) =>
+            StopAsync(router, namespaces, InterRegionEndpoint.Body(context), context.RequestAborted));
 
         app.MapPost(ChaosPath, async (HttpContext context, ChaosState chaos) =>
         {
@@ -72,6 +56,28 @@ public static class FailoverRoutes
             var others = await ChaosRoutes.ApplyToRegionAsync(context.RequestServices, action, context.RequestAborted);
             return Results.Json(others, Web);
         });
+    }
+
+    /// <summary>Commits <c>stop(X, e)</c> in the group holding this region's data of X and answers where it stopped.</summary>
+    public static async Task<InterRegionAnswer> StopAsync(GroupRouter router, NamespaceAccess namespaces, byte[] body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        ArgumentNullException.ThrowIfNull(namespaces);
+        if (Decode<StopRequest>(body) is not { Namespace.Length: > 0 } stop)
+        {
+            return InterRegionAnswer.Empty(System.Net.HttpStatusCode.BadRequest);
+        }
+
+        var group = namespaces.RegionalGroupOf(stop.Namespace);
+        var reply = await router.ProposeAsync(group, new FenceNamespaceCommand(stop.Namespace, stop.Epoch, stop.MoveVersion), cancellationToken);
+        if (reply.Write is not { } noted)
+        {
+            return InterRegionAnswer.Json(Encode(new StopAnswer(-1, false)));
+        }
+
+        await router.Local(group).WaitAppliedAsync(reply.Index, router.Node.RequestTimeout, cancellationToken);
+        var isCopy = router.Local(group).Read(m => m.State(stop.Namespace)?.IsCopy ?? false);
+        return InterRegionAnswer.Json(Encode(new StopAnswer(noted.Revision, isCopy)));
     }
 
     public static byte[] Encode<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Web);

@@ -30,7 +30,8 @@ public sealed record PromotionResult(string Namespace, string OldHome, string Ne
 /// lifted by the replicators).
 /// </summary>
 public sealed partial class Promotion(
-    GroupRouter router, NamespaceCatalog catalog, CatalogSteps steps, NamespaceAccess namespaces, HomeLeaseKeeper leases, InterRegionClient client, ILogger<Promotion> logger)
+    GroupRouter router, NamespaceCatalog catalog, CatalogSteps steps, NamespaceAccess namespaces, HomeLeaseKeeper leases, IInterRegionTransport client,
+    TimeProvider time, ILogger<Promotion> logger)
 {
     private InterRegionOptions Options => client.Options;
 
@@ -59,7 +60,7 @@ public sealed partial class Promotion(
             throw ApiProblemException.InvalidRequest($"cannot revoke {lost}'s lease on '{ns}': {failed.Message}");
         }
 
-        var revokedAt = BootClock.Now;
+        var revokedAt = time.Monotonic();
         LogRevoked(logger, ns, lost, entry.Epoch);
         try
         {
@@ -81,11 +82,11 @@ public sealed partial class Promotion(
                     ? new EndMoveCommand(ns, best, fork, e.Version)
                     : throw new InvalidOperationException($"'{ns}' changed while it was being promoted (epoch {e.Epoch}, version {e.Version})"), cancellationToken);
             LogPromoted(logger, ns, best, moved.Epoch, fork, string.Join(", ", candidates.Select(c => $"{c.Key}={c.Value}")));
-            return new PromotionResult(ns, lost, best, entry.Epoch, moved.Epoch, fork, candidates, revokedAt, BootClock.Now);
+            return new PromotionResult(ns, lost, best, entry.Epoch, moved.Epoch, fork, candidates, revokedAt, time.Monotonic());
         }
         catch (Exception failed) when (failed is InvalidOperationException or TimeoutException or HttpRequestException or ApiProblemException)
         {
-            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var bounded = time.Within(TimeSpan.FromSeconds(30), CancellationToken.None);
             try
             {
                 if (catalog.Find(ns) is { MovingTo: not null } current && current.Epoch == entry.Epoch)
@@ -133,7 +134,7 @@ public sealed partial class Promotion(
 
             if (round > 1)
             {
-                await Task.Delay(StopRetryPause, cancellationToken);
+                await Task.Delay(StopRetryPause, time, cancellationToken);
             }
 
             await AskToStopAsync(missing, body, answers, cancellationToken);
@@ -162,8 +163,7 @@ public sealed partial class Promotion(
             {
                 try
                 {
-                    using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    bounded.CancelAfter(router.Node.RequestTimeout);
+                    using var bounded = time.Within(router.Node.RequestTimeout, cancellationToken);
                     var (status, answer) = await client.PostAsync(peer, FailoverRoutes.StopPath, body, bounded.Token);
                     if (status == System.Net.HttpStatusCode.OK && FailoverRoutes.Decode<StopAnswer>(answer) is { } stopped)
                     {
@@ -183,13 +183,13 @@ public sealed partial class Promotion(
         }));
     }
 
-    private static async Task WaitUntilAsync(TimeSpan until, CancellationToken cancellationToken)
+    private async Task WaitUntilAsync(TimeSpan until, CancellationToken cancellationToken)
     {
-        var left = until - BootClock.Now;
+        var left = until - time.Monotonic();
         while (left > TimeSpan.Zero)
         {
-            await Task.Delay(left, cancellationToken);
-            left = until - BootClock.Now;
+            await Task.Delay(left, time, cancellationToken);
+            left = until - time.Monotonic();
         }
     }
 

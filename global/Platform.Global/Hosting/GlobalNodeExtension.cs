@@ -30,8 +30,8 @@ public sealed class GlobalNodeExtension(InterRegionOptions options) : INodeExten
     public void ConfigureServices(IServiceCollection services)
     {
         services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
         services.AddSingleton<InterRegionClient>();
+        services.AddSingleton<IInterRegionTransport>(sp => sp.GetRequiredService<InterRegionClient>());
         services.AddSingleton<ReplayGuard>();
         services.AddSingleton<PeerMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());

@@ -14,7 +14,7 @@ namespace Platform.Global.Replication;
 /// <see cref="InvalidOperationException"/> when the entry moved on in a way the step cannot follow);
 /// a catalog refusal (a lost race) is read again and decided again, up to <see cref="Patience"/>.
 /// </summary>
-public sealed class CatalogSteps(GroupRouter router, NamespaceCatalog catalog)
+public sealed class CatalogSteps(GroupRouter router, NamespaceCatalog catalog, TimeProvider time)
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
@@ -22,9 +22,9 @@ public sealed class CatalogSteps(GroupRouter router, NamespaceCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(done);
         ArgumentNullException.ThrowIfNull(next);
-        var deadline = BootClock.Now + Patience;
+        var deadline = time.Monotonic() + Patience;
         string? last = null;
-        while (BootClock.Now < deadline)
+        while (time.Monotonic() < deadline)
         {
             try
             {
@@ -46,7 +46,7 @@ public sealed class CatalogSteps(GroupRouter router, NamespaceCatalog catalog)
             {
                 // No catalog leader yet, or its answer was lost: read again and decide again.
                 last = unsettled.Message;
-                await Task.Delay(200, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
             }
         }
 

@@ -18,7 +18,7 @@ namespace Platform.Global.Replication;
 /// lost connection or a home that stopped serving starts a new pull from the watermark.
 /// </summary>
 public sealed partial class CopyPuller(
-    CatalogEntry entry, ulong group, GroupRouter router, InterRegionClient client, ReplicationMetrics metrics, ILogger logger)
+    CatalogEntry entry, ulong group, GroupRouter router, IInterRegionTransport client, ReplicationMetrics metrics, TimeProvider time, ILogger logger)
 {
     /// <summary>Set when digests disagreed: the next pull asks for the home's whole state and replaces the copy with it.</summary>
     private bool wantSnapshot;
@@ -72,7 +72,7 @@ public sealed partial class CopyPuller(
                 pending.Clear();
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
     }
 
@@ -136,8 +136,10 @@ public sealed partial class CopyPuller(
         }
         finally
         {
-            await stop.CancelAsync();
-            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+#pragma warning disable CA1849 // CancelAsync would run the reader's callbacks on the thread pool.
+            stop.Cancel();
+#pragma warning restore CA1849
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
     }
 
@@ -166,7 +168,7 @@ public sealed partial class CopyPuller(
                     }
                 }
 
-                await frames.WriteAsync((BootClock.Now + oneWay, frame, changes), stop);
+                await frames.WriteAsync((time.Monotonic() + oneWay, frame, changes), stop);
             }
 
             frames.TryComplete();
@@ -182,10 +184,10 @@ public sealed partial class CopyPuller(
         while (await frames.WaitToReadAsync(stop))
         {
             frames.TryPeek(out var next);
-            var wait = next.Due - BootClock.Now;
+            var wait = next.Due - time.Monotonic();
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, stop);
+                await Task.Delay(wait, time, stop);
             }
 
             frames.TryRead(out var item);
@@ -221,7 +223,7 @@ public sealed partial class CopyPuller(
         var replicate = (ReplicateCommand)command.Command;
         var revisions = new List<ReplicatedRevision>(replicate.Revisions);
         var outcomes = new List<RememberedOutcome>(command.Outcomes ?? []);
-        while (revisions.Count < 4096 && frames.TryPeek(out var more) && more.Frame.Kind == FeedFrameKind.Changes && more.Due <= BootClock.Now)
+        while (revisions.Count < 4096 && frames.TryPeek(out var more) && more.Frame.Kind == FeedFrameKind.Changes && more.Due <= time.Monotonic())
         {
             frames.TryRead(out _);
             var next = more.Changes!;

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using System.Net;
 using Platform.Global.Transport;
+using Platform.Regional.Chaos;
+using Platform.Regional.Replication;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Service;
 
@@ -23,87 +26,107 @@ public static class FeedRoutes
     /// <summary>How often an idle feed says it is alive (and how stale a copy's idea of the home's head may get).</summary>
     public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromMilliseconds(250);
 
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, ServeAsync);
+    public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, ServeRouteAsync);
 
-    private static async Task ServeAsync(HttpContext context, NamespaceCatalog catalog, NamespaceAccess namespaces, InterRegionOptions options)
+    private static async Task ServeRouteAsync(HttpContext context, NamespaceCatalog catalog, NamespaceAccess namespaces, InterRegionOptions options)
     {
+        var chaos = context.RequestServices.GetService(typeof(ChaosState)) as ChaosState;
+        var requester = context.Request.Headers[RequestSignature.FromHeader].ToString().Split('/')[0];
+        var refused = await ServeAsync(InterRegionEndpoint.Body(context), requester, catalog, namespaces, options, chaos, async cancellationToken =>
+        {
+            context.Response.ContentType = "application/octet-stream";
+            await context.Response.StartAsync(cancellationToken);
+            return context.Response.Body;
+        }, context.Abort, context.RequestAborted);
+        if (refused is { } status)
+        {
+            context.Response.StatusCode = (int)status;
+        }
+    }
+
+    /// <summary>
+    /// Serves one feed request from <paramref name="requester"/> (a region): the status to answer
+    /// when it is refused before anything streams (400 unreadable, 409 not the home), or null once
+    /// the stream, opened by <paramref name="open"/>, has ended; <paramref name="abort"/> cuts the
+    /// connection (a partition made after the stream opened).
+    /// </summary>
+    public static async Task<HttpStatusCode?> ServeAsync(
+        byte[] body, string requester, NamespaceCatalog catalog, NamespaceAccess namespaces, InterRegionOptions options, ChaosState? chaos,
+        Func<CancellationToken, Task<Stream>> open, Action abort, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(namespaces);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(abort);
         FeedRequest request;
         try
         {
-            request = FeedRequest.Decode(InterRegionEndpoint.Body(context));
+            request = FeedRequest.Decode(body);
         }
         catch (Exception bad) when (bad is EndOfStreamException or IOException)
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return;
+            return HttpStatusCode.BadRequest;
         }
 
-        var entry = await catalog.FindAsync(request.Namespace, context.RequestAborted);
+        var entry = await catalog.FindAsync(request.Namespace, cancellationToken);
         if (entry is null || entry.Mode != NamespaceMode.LocalCommit || entry.HomeRegion != options.Region)
         {
             // Not (or no longer) the home: the copy looks the namespace up again.
-            context.Response.StatusCode = StatusCodes.Status409Conflict;
-            return;
+            return HttpStatusCode.Conflict;
         }
 
         var replica = namespaces.Replica(request.Namespace);
-        context.Response.ContentType = "application/octet-stream";
-        await context.Response.StartAsync(context.RequestAborted);
-        var stream = context.Response.Body;
+        var time = namespaces.Time;
+        var stream = await open(cancellationToken);
         var after = request.LastRevision;
         if (entry.ForkBelow(request.LastRevision) is { } fork)
         {
-            await new FeedFrame(FeedFrameKind.Fork, request.LastRevision, fork, []).WriteAsync(stream, context.RequestAborted);
-            return;
+            await new FeedFrame(FeedFrameKind.Fork, request.LastRevision, fork, []).WriteAsync(stream, cancellationToken);
+            return null;
         }
 
-        var lastSent = DateTime.UtcNow;
-        var chaos = context.RequestServices.GetService(typeof(Platform.Regional.Chaos.ChaosState)) as Platform.Regional.Chaos.ChaosState;
-        var requester = context.Request.Headers[RequestSignature.FromHeader].ToString().Split('/')[0];
-        while (!context.RequestAborted.IsCancellationRequested)
+        var lastSent = time.Monotonic();
+        while (!cancellationToken.IsCancellationRequested)
         {
             if (chaos is { Enabled: true } && !chaos.CanReachRegion(requester))
             {
                 // A partition made after the stream opened cuts it as well.
-                context.Abort();
-                return;
+                abort();
+                return null;
             }
 
             var applied = replica.NextApply;
             var frame = replica.Read(m => FeedSource.NextFrame(m, request.Namespace, after));
             if (frame is null)
             {
-                return;
+                return null;
             }
 
             if (frame.Kind != FeedFrameKind.Heartbeat)
             {
-                await frame.WriteAsync(stream, context.RequestAborted);
+                await frame.WriteAsync(stream, cancellationToken);
                 after = frame.Revision;
-                lastSent = DateTime.UtcNow;
+                lastSent = time.Monotonic();
                 if (frame.Kind == FeedFrameKind.Changes && frame.Revision < frame.Head)
                 {
                     continue;
                 }
             }
-            else if (DateTime.UtcNow - lastSent >= HeartbeatEvery)
+            else if (time.Monotonic() - lastSent >= HeartbeatEvery)
             {
-                await frame.WriteAsync(stream, context.RequestAborted);
-                lastSent = DateTime.UtcNow;
+                await frame.WriteAsync(stream, cancellationToken);
+                lastSent = time.Monotonic();
                 if (catalog.Find(request.Namespace) is not { } now || now.HomeRegion != options.Region || now.Epoch != entry.Epoch)
                 {
-                    return;
+                    return null;
                 }
             }
 
-            try
-            {
-                await applied.WaitAsync(HeartbeatEvery, context.RequestAborted);
-            }
-            catch (TimeoutException)
-            {
-                // Idle: the loop sends a heartbeat.
-            }
+            // Applied, or idle for a heartbeat's time: the loop looks again.
+            await TimedWait.CompletesWithinAsync(applied, HeartbeatEvery, time, cancellationToken);
         }
+
+        return null;
     }
 }

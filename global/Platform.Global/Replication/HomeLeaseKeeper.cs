@@ -15,9 +15,10 @@ namespace Platform.Global.Replication;
 /// <c>local-commit</c> namespaces the catalog homes in this region, each in its current epoch,
 /// except those being moved away (their lease was revoked).
 /// </summary>
-public sealed partial class HomeLeaseKeeper(GroupRouter router, NamespaceCatalog catalog, InterRegionOptions options, ILogger<HomeLeaseKeeper> logger) : BackgroundService
+public sealed partial class HomeLeaseKeeper(GroupRouter router, NamespaceCatalog catalog, InterRegionOptions options, TimeProvider time, ILogger<HomeLeaseKeeper> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim renewNow = new(0);
+    /// <summary>Completed when a write found the lease lapsed and wants a renewal now.</summary>
+    private TaskCompletionSource renewNow = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource renewed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public HomeLease Lease { get; } = new(DurationFor(options), new RaftOptions { Id = 1 }.ClockRateErrorBound);
@@ -44,44 +45,45 @@ public sealed partial class HomeLeaseKeeper(GroupRouter router, NamespaceCatalog
     /// </summary>
     public async Task<bool> WaitCoveredAsync(string ns, long epoch, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var deadline = BootClock.Now + wait;
-        while (!Lease.Covers(ns, epoch, BootClock.Now))
+        var deadline = time.Monotonic() + wait;
+        while (!Lease.Covers(ns, epoch, time.Monotonic()))
         {
             if (catalog.Find(ns) is { } entry && (entry.MovingTo is not null || entry.Epoch != epoch || entry.HomeRegion != options.Region))
             {
                 return false;
             }
 
-            var left = deadline - BootClock.Now;
+            var left = deadline - time.Monotonic();
             if (left <= TimeSpan.Zero)
             {
                 return false;
             }
 
             var next = renewed.Task;
-            renewNow.Release();
-            try
+            Volatile.Read(ref renewNow).TrySetResult();
+            if (!await TimedWait.CompletesWithinAsync(next, left, time, cancellationToken))
             {
-                await next.WaitAsync(left, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                return Lease.Covers(ns, epoch, BootClock.Now);
+                return Lease.Covers(ns, epoch, time.Monotonic());
             }
         }
 
         return true;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>Renews every <c>L / 3</c>, and at once when a write asks, until <paramref name="stoppingToken"/>.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         var every = Lease.Duration / 3;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // A request made from here on is served by the renewal that follows.
+            Interlocked.Exchange(ref renewNow, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             await RenewAsync(every, stoppingToken);
             try
             {
-                await renewNow.WaitAsync(every, stoppingToken);
+                await TimedWait.CompletesWithinAsync(Volatile.Read(ref renewNow).Task, every, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -92,11 +94,10 @@ public sealed partial class HomeLeaseKeeper(GroupRouter router, NamespaceCatalog
 
     private async Task RenewAsync(TimeSpan timeout, CancellationToken stoppingToken)
     {
-        var sentAt = BootClock.Now;
+        var sentAt = time.Monotonic();
         try
         {
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            bounded.CancelAfter(timeout);
+            using var bounded = time.Within(timeout, stoppingToken);
             await router.LinearizableBarrierAsync(catalog.Group, bounded.Token);
             var pairs = catalog.Replica.Read(m => m.Catalog.Entries
                 .Where(e => e.Mode == NamespaceMode.LocalCommit && e.HomeRegion == options.Region && e.MovingTo is null)

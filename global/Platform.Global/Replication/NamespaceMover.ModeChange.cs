@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
+using Platform.Regional.Replication;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Global.Replication;
@@ -102,7 +103,7 @@ public sealed partial class NamespaceMover
     /// <summary>Best effort: what is left behind is removed by the replicator (<see cref="ModeChangeRules"/>).</summary>
     private async Task TryProposeAsync(ulong group, GroupCommand command)
     {
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var bounded = time.Within(TimeSpan.FromSeconds(10), CancellationToken.None);
         try
         {
             await router.ProposeAsync(group, command, bounded.Token);

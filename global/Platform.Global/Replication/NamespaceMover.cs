@@ -24,7 +24,7 @@ namespace Platform.Global.Replication;
 /// Past the deadline the catalog records the abort first, and only then is A unfrozen.
 /// </summary>
 public sealed partial class NamespaceMover(
-    GroupRouter router, CatalogSteps steps, ReplicationBoard board, InterRegionOptions options, ILogger<NamespaceMover> logger)
+    GroupRouter router, CatalogSteps steps, ReplicationBoard board, InterRegionOptions options, TimeProvider time, ILogger<NamespaceMover> logger)
     : INamespaceMover
 {
     /// <summary>How long the drain to the freeze point may take before the switchover is aborted.</summary>
@@ -48,15 +48,15 @@ public sealed partial class NamespaceMover(
             var freeze = await router.ProposeAsync(entry.Group, new FenceNamespaceCommand(ns, entry.Epoch, moving.Version), cancellationToken);
             var drainTo = freeze.Write?.Revision ?? throw new InvalidOperationException(freeze.Problem ?? "the freeze reported no revision");
             LogFrozen(logger, ns, drainTo, target);
-            var deadline = BootClock.Now + DrainDeadline;
+            var deadline = time.Monotonic() + DrainDeadline;
             while ((board.Find(ns, target)?.Progress.AppliedRevision ?? -1) < drainTo)
             {
-                if (BootClock.Now > deadline)
+                if (time.Monotonic() > deadline)
                 {
                     throw new TimeoutException($"{target} did not apply revision {drainTo} within {DrainDeadline.TotalSeconds:0} s");
                 }
 
-                await Task.Delay(Poll, cancellationToken);
+                await Task.Delay(Poll, time, cancellationToken);
             }
 
             var moved = await steps.SettleAsync(ns, e => e.Epoch > entry.Epoch && e.HomeRegion == target, e =>
@@ -100,7 +100,7 @@ public sealed partial class NamespaceMover(
     /// </summary>
     private async Task AbortAsync(string ns, CatalogEntry before, string reason)
     {
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var bounded = time.Within(TimeSpan.FromSeconds(30), CancellationToken.None);
         try
         {
             var settled = await steps.SettleAsync(ns, e => e.Epoch != before.Epoch || e.MovingTo is null, e => new EndMoveCommand(ns, null, null, e.Version), bounded.Token);
@@ -121,10 +121,10 @@ public sealed partial class NamespaceMover(
     /// <summary>Best effort: waits (up to 10 s) until this region's copy reads the new home's feed, which the new home serves only once promoted.</summary>
     private async Task WaitServedAsync(string ns, long epoch, CancellationToken cancellationToken)
     {
-        var until = BootClock.Now + TimeSpan.FromSeconds(10);
-        while (BootClock.Now < until && (board.Find(ns, options.Region)?.Progress.FeedEpoch ?? -1) < epoch)
+        var until = time.Monotonic() + TimeSpan.FromSeconds(10);
+        while (time.Monotonic() < until && (board.Find(ns, options.Region)?.Progress.FeedEpoch ?? -1) < epoch)
         {
-            await Task.Delay(Poll, cancellationToken);
+            await Task.Delay(Poll, time, cancellationToken);
         }
     }
 

@@ -13,16 +13,21 @@ public static class ProgressRoutes
 
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost(Path, (HttpContext context, ReplicationBoard board) =>
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost(Path, (HttpContext context, ReplicationBoard board) => Handle(board, InterRegionEndpoint.Body(context)));
+
+    /// <summary>Records the reports on this node's board: 204, or 400 for a body that is not a report list.</summary>
+    public static InterRegionAnswer Handle(ReplicationBoard board, byte[] body)
     {
+        ArgumentNullException.ThrowIfNull(board);
         CopyProgress[]? reports;
         try
         {
-            reports = JsonSerializer.Deserialize<CopyProgress[]>(InterRegionEndpoint.Body(context), Web);
+            reports = JsonSerializer.Deserialize<CopyProgress[]>(body, Web);
         }
         catch (JsonException)
         {
-            return Results.BadRequest();
+            return InterRegionAnswer.Empty(System.Net.HttpStatusCode.BadRequest);
         }
 
         foreach (var report in reports ?? [])
@@ -30,8 +35,8 @@ public static class ProgressRoutes
             board.Record(report);
         }
 
-        return Results.NoContent();
-    });
+        return InterRegionAnswer.Empty(System.Net.HttpStatusCode.NoContent);
+    }
 
     public static byte[] Encode(IReadOnlyList<CopyProgress> reports) => JsonSerializer.SerializeToUtf8Bytes(reports, Web);
 }

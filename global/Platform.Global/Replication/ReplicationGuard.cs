@@ -42,7 +42,7 @@ public sealed class ReplicationGuard(
     public void AfterCommit(CatalogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (!leases.Lease.Covers(entry.Name, entry.Epoch, Regional.Replication.BootClock.Now))
+        if (!leases.Lease.Covers(entry.Name, entry.Epoch, Regional.Replication.NodeTime.Monotonic(clock)))
         {
             throw ApiProblemException.OutcomeUnknown(
                 $"the write committed in {options.Region}, but the region's home lease for '{entry.Name}' ran out before it could be acknowledged (another region may have taken the namespace over)");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Global.Transport;
 using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
+using Platform.Regional.Replication;
 using Platform.Regional.Service;
 using Platform.Regional.StateMachine;
 
@@ -18,8 +19,8 @@ namespace Platform.Global.Replication;
 /// no longer has are removed.
 /// </summary>
 public sealed partial class Replicator(
-    GroupRouter router, NamespaceAccess namespaces, NamespaceCatalog catalog, InterRegionClient client, ReplicationBoard board,
-    ReplicationMetrics metrics, IReplicationGuard guard, ILogger<Replicator> logger) : BackgroundService
+    GroupRouter router, NamespaceAccess namespaces, NamespaceCatalog catalog, IInterRegionTransport client, ReplicationBoard board,
+    ReplicationMetrics metrics, IReplicationGuard guard, TimeProvider time, ILogger<Replicator> logger) : BackgroundService
 {
     private static readonly TimeSpan ReconcileEvery = TimeSpan.FromMilliseconds(200);
     private readonly Dictionary<string, (CopyPuller Stream, CancellationTokenSource Stop, Task Running)> streams = new(StringComparer.Ordinal);
@@ -27,10 +28,13 @@ public sealed partial class Replicator(
 
     private InterRegionOptions Options => client.Options;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>Reconciles every <see cref="ReconcileEvery"/> and reports progress until <paramref name="stoppingToken"/>.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         var reporting = ReportAsync(stoppingToken);
-        using var timer = new PeriodicTimer(ReconcileEvery);
+        using var timer = new PeriodicTimer(ReconcileEvery, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -52,12 +56,12 @@ public sealed partial class Replicator(
         {
             foreach (var (_, (_, stop, running)) in streams)
             {
-                await stop.CancelAsync();
-                await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                CancelHere(stop);
+                await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
                 stop.Dispose();
             }
 
-            await reporting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await reporting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
     }
 
@@ -81,9 +85,9 @@ public sealed partial class Replicator(
 
             if (leads && !running)
             {
-                var copy = new CopyPuller(entry, group, router, client, metrics, logger);
+                var copy = new CopyPuller(entry, group, router, client, metrics, time, logger);
                 var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                streams[entry.Name] = (copy, stop, Task.Run(() => copy.RunAsync(stop.Token), CancellationToken.None));
+                streams[entry.Name] = (copy, stop, NodeTime.Detached(() => copy.RunAsync(stop.Token)));
             }
             else if (running)
             {
@@ -149,7 +153,7 @@ public sealed partial class Replicator(
     /// </summary>
     private async Task AbortStaleMovesAsync(IReadOnlyList<CatalogEntry> entries, CancellationToken stoppingToken)
     {
-        foreach (var entry in staleMoves.Due(entries, Options.Region, Regional.Replication.BootClock.Now))
+        foreach (var entry in staleMoves.Due(entries, Options.Region, time.Monotonic()))
         {
             var group = entry.Mode == NamespaceMode.LocalCommit ? namespaces.LocalGroupOf(entry) : namespaces.RegionalGroupOf(entry.Name);
             if (router.Local(group).LeaderAndTerm.Leader != Options.NodeName)
@@ -240,9 +244,17 @@ public sealed partial class Replicator(
     {
         var (_, stop, running) = streams[ns];
         streams.Remove(ns);
-        await stop.CancelAsync();
-        await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        CancelHere(stop);
+        await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         stop.Dispose();
+    }
+
+    /// <summary>Cancels on this thread: CancelAsync would run the stream's callbacks on the thread pool.</summary>
+    private static void CancelHere(CancellationTokenSource stop)
+    {
+#pragma warning disable CA1849
+        stop.Cancel();
+#pragma warning restore CA1849
     }
 
     /// <summary>
@@ -298,7 +310,7 @@ public sealed partial class Replicator(
     /// <summary>Sends the copies' progress to the home regions' nodes and this region's, and notes RPO breaches of namespaces homed here.</summary>
     private async Task ReportAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(ReplicationBoard.ReportEvery);
+        using var timer = new PeriodicTimer(ReplicationBoard.ReportEvery, time);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -346,8 +358,7 @@ public sealed partial class Replicator(
     {
         try
         {
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            bounded.CancelAfter(TimeSpan.FromSeconds(2));
+            using var bounded = time.Within(TimeSpan.FromSeconds(2), stoppingToken);
             await client.PostAsync(peer, ProgressRoutes.Path, body, bounded.Token);
         }
         catch (Exception failed) when (failed is HttpRequestException or OperationCanceledException or IOException)

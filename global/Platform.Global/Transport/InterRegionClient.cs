@@ -9,7 +9,7 @@ namespace Platform.Global.Transport;
 /// delay of the pair of regions: half the round trip before the request leaves, half after the
 /// answer arrives, so a call costs one round trip as it would between real regions.
 /// </summary>
-public sealed class InterRegionClient : IDisposable
+public sealed class InterRegionClient : IInterRegionTransport, IDisposable
 {
     private readonly InterRegionOptions options;
     private readonly SocketsHttpHandler handler;

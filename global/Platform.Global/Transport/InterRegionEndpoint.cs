@@ -84,8 +84,17 @@ public static partial class InterRegionEndpoint
     public static void MapPing(IEndpointRouteBuilder app, InterRegionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        app.MapPost(Prefix + "/ping", () => Results.Json(new { region = options.Region, node = options.NodeName }));
+        app.MapPost(Prefix + "/ping", () => Ping(options));
     }
+
+    /// <summary>The ping's answer: this node's region and name.</summary>
+    public static InterRegionAnswer Ping(InterRegionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return InterRegionAnswer.Json(JsonSerializer.SerializeToUtf8Bytes(new { region = options.Region, node = options.NodeName }, PingJson));
+    }
+
+    private static readonly JsonSerializerOptions PingJson = new(JsonSerializerDefaults.Web);
 
     private const string BodyItem = "platform.inter-region.body";
     private const int MaxBody = 64 << 20;

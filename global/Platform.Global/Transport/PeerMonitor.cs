@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Platform.Regional.Hosting;
+using Platform.Regional.Replication;
 
 namespace Platform.Global.Transport;
 
@@ -11,17 +11,17 @@ namespace Platform.Global.Transport;
 /// a region is reachable while some node of it answered within <see cref="Stale"/>, and its round
 /// trip is the last one measured (the simulated WAN delay included). What <c>/v1/status</c> shows.
 /// </summary>
-public sealed class PeerMonitor(InterRegionClient client, NodeOptions node) : BackgroundService, IRegionView
+public sealed class PeerMonitor(IInterRegionTransport client, NodeOptions node, TimeProvider time) : BackgroundService, IRegionView
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Stale = TimeSpan.FromSeconds(6);
-    private readonly ConcurrentDictionary<string, (DateTime At, double RoundTripMs)> lastAnswer = new();
+    private readonly ConcurrentDictionary<string, (TimeSpan At, double RoundTripMs)> lastAnswer = new();
 
     public IReadOnlyList<RegionReach> Regions
     {
         get
         {
-            var now = DateTime.UtcNow;
+            var now = time.Monotonic();
             var others = client.Options.OtherRegions.Select(region => lastAnswer.TryGetValue(region, out var seen) && now - seen.At < Stale
                 ? new RegionReach(region, true, seen.RoundTripMs)
                 : new RegionReach(region, false, seen.RoundTripMs));
@@ -29,9 +29,12 @@ public sealed class PeerMonitor(InterRegionClient client, NodeOptions node) : Ba
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>Pings every other region every <see cref="Period"/> until <paramref name="stoppingToken"/>.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Period);
+        using var timer = new PeriodicTimer(Period, time);
         do
         {
             await Task.WhenAll(client.Options.OtherRegions.Select(region => PingAsync(region, stoppingToken)));
@@ -62,13 +65,13 @@ public sealed class PeerMonitor(InterRegionClient client, NodeOptions node) : Ba
     {
         foreach (var peer in client.Options.Peers.Where(p => p.Region == region))
         {
-            var clock = Stopwatch.StartNew();
+            var sent = time.GetTimestamp();
             try
             {
                 var (status, _) = await client.PostAsync(peer, InterRegionEndpoint.Prefix + "/ping", [], cancellationToken);
                 if (status == HttpStatusCode.OK)
                 {
-                    lastAnswer[region] = (DateTime.UtcNow, clock.Elapsed.TotalMilliseconds);
+                    lastAnswer[region] = (time.Monotonic(), time.GetElapsedTime(sent).TotalMilliseconds);
                     return true;
                 }
             }

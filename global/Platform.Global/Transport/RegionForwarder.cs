@@ -12,7 +12,7 @@ namespace Platform.Global.Transport;
 /// through it. It tries the region's nodes in turn while a node cannot be reached at all; once a
 /// write may have arrived, it never sends it again (<c>OutcomeUnknown</c> instead).
 /// </summary>
-public sealed class RegionForwarder(InterRegionClient client) : IRegionForwarder
+public sealed class RegionForwarder(IInterRegionTransport client) : IRegionForwarder
 {
     public const string Path = InterRegionEndpoint.Prefix + "/forward";
 

@@ -103,7 +103,10 @@ public static class NodeHost
         builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton(new Chaos.ChaosState(node.Chaos));
         builder.Services.AddSingleton(MvccLimits.Default);
-        builder.Services.AddSingleton(TimeProvider.System);
+        // The node's clock: CLOCK_BOOTTIME timestamps (leases count through a suspend), the system's
+        // wall clock and timers. The global layer reads it through TimeProvider so a simulation can
+        // run the same classes in simulated time.
+        builder.Services.AddSingleton(Replication.BootClock.Provider);
         builder.Services.AddSingleton<RegionalMetrics>();
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddSingleton<NodeStorage>();

@@ -22,6 +22,9 @@ public sealed class GroupRouter(ILocalReplicas replicas, IReplicaPeers peers, No
 
     public NodeOptions Node => node;
 
+    /// <summary>The node's clock (simulated time under the deterministic simulations).</summary>
+    public TimeProvider Time => time;
+
     public ReplicaCore Local(ulong group) =>
         global is not null && global.Owns(group)
             ? global.Local(group) ?? throw new NodeNotReadyException("this node's strong-global replicas are still starting")

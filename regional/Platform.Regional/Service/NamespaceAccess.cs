@@ -18,6 +18,9 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
 {
     public NamespaceCatalog Catalog => catalog;
 
+    /// <summary>The node's clock.</summary>
+    public TimeProvider Time => router.Time;
+
     /// <summary>The regional group a namespace homed in this region lives in: a hash of its name.</summary>
     public ulong RegionalGroupOf(string ns) => NamespacePlacement.GroupOf(ns, router.Node.Groups);
 
@@ -194,10 +197,10 @@ public sealed class NamespaceAccess(GroupRouter router, NamespaceCatalog catalog
     public async Task WaitServedAsync(CatalogEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var until = BootClock.Now + router.Node.RequestTimeout;
-        while (!HasData(entry) && BootClock.Now < until)
+        var until = router.Time.Monotonic() + router.Node.RequestTimeout;
+        while (!HasData(entry) && router.Time.Monotonic() < until)
         {
-            await Task.Delay(20, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), router.Time, cancellationToken);
         }
     }
 

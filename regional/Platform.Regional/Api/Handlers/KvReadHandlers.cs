@@ -1,6 +1,7 @@
 using Mediator;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Api.Requests;
+using Platform.Regional.Replication;
 using Platform.Regional.Service;
 using Platform.Storage.Mvcc;
 
@@ -84,7 +85,7 @@ public sealed class KvReadHandlers(NamespaceAccess namespaces)
     private async Task WaitForRevisionAsync(string ns, long revision, TimeSpan wait, CancellationToken cancellationToken)
     {
         var replica = namespaces.Replica(ns);
-        var deadline = DateTime.UtcNow + wait;
+        var deadline = namespaces.Time.Monotonic() + wait;
         while (true)
         {
             // The signal is taken before the check, so an apply between the two still wakes us.
@@ -94,20 +95,14 @@ public sealed class KvReadHandlers(NamespaceAccess namespaces)
                 return;
             }
 
-            var left = deadline - DateTime.UtcNow;
+            var left = deadline - namespaces.Time.Monotonic();
             if (left <= TimeSpan.Zero)
             {
                 throw ApiProblemException.NotCaughtUp($"this region has not applied revision {revision} of '{ns}' yet");
             }
 
-            try
-            {
-                await applied.WaitAsync(left, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // Checked once more by the loop, then answered NotCaughtUp.
-            }
+            // Timed out or applied: checked once more by the loop, then answered NotCaughtUp.
+            await TimedWait.CompletesWithinAsync(applied, left, namespaces.Time, cancellationToken);
         }
     }
 }

@@ -3,6 +3,7 @@ using Mediator;
 using Platform.Regional.Api.Requests;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Observability;
+using Platform.Regional.Replication;
 using Platform.Regional.Service;
 using Platform.Regional.StateMachine;
 using Platform.Storage.Mvcc;
@@ -101,7 +102,7 @@ public sealed class KvWriteHandlers(GroupRouter router, NamespaceAccess namespac
     /// </summary>
     private async Task NoteUnacknowledgedAsync(ulong group, string ns, long revision)
     {
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        using var bounded = router.Time.Within(TimeSpan.FromSeconds(2), CancellationToken.None);
         try
         {
             await router.ProposeAsync(group, new NoteUnacknowledgedCommand(ns, revision), bounded.Token);
