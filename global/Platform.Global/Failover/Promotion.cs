@@ -144,6 +144,7 @@ public sealed partial class Promotion(
     }
 
     private const int StopRounds = 3;
+    private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan StopRetryPause = TimeSpan.FromMilliseconds(250);
 
     private static bool Answered(Dictionary<string, long> answers, string region)
@@ -188,7 +189,9 @@ public sealed partial class Promotion(
         var left = until - time.Monotonic();
         while (left > TimeSpan.Zero)
         {
-            await Task.Delay(left, time, cancellationToken);
+            // Task.Delay counts whole milliseconds: less than one completes at once, and the loop
+            // would spin through its last millisecond (for ever, in simulated time).
+            await Task.Delay(left > OneMillisecond ? left : OneMillisecond, time, cancellationToken);
             left = until - time.Monotonic();
         }
     }

@@ -78,6 +78,12 @@ public sealed class ClientHistory
     }
 
     /// <summary>Completed operations, plus writes of unknown outcome (they may have taken effect at any time after invocation).</summary>
-    public IReadOnlyList<KvOperation> ForChecker() =>
-        [.. operations.Where(o => o.Outcome is not null || (!o.Failed && o.Kind != KvOperationKind.Get)).Select(o => o.ToOperation())];
+    public IReadOnlyList<KvOperation> ForChecker() => ForChecker(_ => true);
+
+    /// <summary>As <see cref="ForChecker()"/>, of the operations <paramref name="keep"/> keeps.</summary>
+    public IReadOnlyList<KvOperation> ForChecker(Func<RecordedOperation, bool> keep) =>
+        [.. operations.Where(o => (o.Outcome is not null || (!o.Failed && o.Kind != KvOperationKind.Get)) && keep(o)).Select(o => o.ToOperation())];
+
+    /// <summary>Every operation recorded, in invocation order.</summary>
+    public IReadOnlyList<RecordedOperation> All => operations;
 }

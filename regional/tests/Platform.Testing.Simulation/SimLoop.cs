@@ -18,6 +18,13 @@ public sealed class SimLoop
     private long sequence;
     private long steps;
     private Thread? owner;
+    private readonly System.Diagnostics.Stopwatch running = new();
+
+    /// <summary>
+    /// How much real time a run may take before it is declared stuck (null: no bound): a seed
+    /// whose work keeps simulated time nearly still would otherwise hang the suite.
+    /// </summary>
+    public TimeSpan? RealTimeBudget { get; init; }
 
     private sealed record Work(SimProcess? Process, Action Action, long Generation);
 
@@ -47,6 +54,7 @@ public sealed class SimLoop
     {
         var previous = SynchronizationContext.Current;
         owner = Thread.CurrentThread;
+        running.Start();
         try
         {
             while (Failure is null && queue.TryPeek(out _, out var due) && due.At <= until.Ticks)
@@ -56,6 +64,13 @@ public sealed class SimLoop
                 if (++steps > MaxStepsPerRun)
                 {
                     throw new InvalidOperationException($"the simulation did more than {MaxStepsPerRun} steps: some work keeps queueing more at no cost in time");
+                }
+
+                if ((steps & 0xFFF) == 0 && RealTimeBudget is { } budget && running.Elapsed > budget)
+                {
+                    throw new SimulationEscapeException(
+                        $"the run took more than {budget.TotalSeconds:0} s of real time ({steps} steps) and reached only {Now.TotalMilliseconds:F0} ms of simulated time",
+                        new TimeoutException("real-time budget"));
                 }
 
                 Run(work);
@@ -68,6 +83,7 @@ public sealed class SimLoop
         }
         finally
         {
+            running.Stop();
             SynchronizationContext.SetSynchronizationContext(previous);
         }
 

@@ -16,7 +16,7 @@ public sealed class SimProcess
         ArgumentNullException.ThrowIfNull(random);
         Name = name;
         Loop = loop;
-        Context = new ProcessContext(this);
+        Context = new ProcessContext(this, 0);
         Time = new SimTime(this, new DriftingClock(random, clockRateErrorBound, loop.Now));
     }
 
@@ -24,8 +24,8 @@ public sealed class SimProcess
 
     public SimLoop Loop { get; }
 
-    /// <summary>Current while this process's work runs: awaits in it continue here.</summary>
-    public SynchronizationContext Context { get; }
+    /// <summary>Current while this process's work runs: awaits in it continue here (a new one for each incarnation).</summary>
+    public SynchronizationContext Context { get; private set; }
 
     /// <summary>This process's clock and timers (pass it wherever the code under test takes a <see cref="TimeProvider"/>).</summary>
     public SimTime Time { get; }
@@ -56,15 +56,26 @@ public sealed class SimProcess
     public void Crash()
     {
         Generation++;
+        Context = new ProcessContext(this, Generation);
         held.Clear();
         IsPaused = false;
     }
 
     internal void Hold(Action action) => held.Add(action);
 
-    private sealed class ProcessContext(SimProcess process) : SynchronizationContext
+    private sealed class ProcessContext(SimProcess process, long generation) : SynchronizationContext
     {
-        public override void Post(SendOrPostCallback d, object? state) => process.Loop.At(process.Loop.Now, process, () => d(state));
+        /// <summary>
+        /// Work of a crashed incarnation never runs, wherever it comes from: also a finalizer's
+        /// (an undisposed PeriodicTimer of a dead incarnation completes its waiter when collected).
+        /// </summary>
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+            if (generation == process.Generation)
+            {
+                process.Loop.At(process.Loop.Now, process, () => d(state));
+            }
+        }
 
         public override void Send(SendOrPostCallback d, object? state) =>
             throw new NotSupportedException("a simulated process never blocks on another's work");

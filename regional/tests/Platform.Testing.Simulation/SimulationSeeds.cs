@@ -32,4 +32,16 @@ public static class SimulationSeeds
 
         return [.. Enumerable.Range(defaultFirst, defaultCount)];
     }
+
+    /// <summary>
+    /// Appends a run's summary to the file <c>SIM_SUMMARY</c> names, if set: a soak's figures outlive
+    /// the test runner, which shows a passing test's output nowhere.
+    /// </summary>
+    public static void Summarize(string summary)
+    {
+        if (Environment.GetEnvironmentVariable("SIM_SUMMARY") is { Length: > 0 } file)
+        {
+            File.AppendAllText(file, summary + Environment.NewLine);
+        }
+    }
 }
