@@ -3,6 +3,7 @@ using System.Text;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Api.Requests;
+using Platform.Regional.Catalog;
 using Platform.Regional.Hosting;
 using Platform.Regional.Replication;
 using Platform.Regional.Security;
@@ -38,6 +39,7 @@ public sealed class GlobalSimulation
     /// <summary>After healing, a write at the catalog's home must succeed within this (a stale move is aborted after 60 s).</summary>
     private static readonly TimeSpan HomeWithin = TimeSpan.FromSeconds(75);
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan PatientFor = TimeSpan.FromSeconds(40);
 
     private readonly int seed;
     private readonly SimRandom random;
@@ -180,8 +182,24 @@ public sealed class GlobalSimulation
             return random.Pick(Regions);
         }
 
-        var entry = nodes.Values.Where(n => n.Running).Select(n => n.Catalog.Find(Namespace)).Where(e => e is not null).MaxBy(e => e!.Version);
+        var entry = LatestEntry();
         return entry?.HomeRegion ?? random.Pick(Regions);
+    }
+
+    /// <summary>The namespace's entry as the most advanced running catalog replica holds it (the simulator's view, for routing clients and operators).</summary>
+    private CatalogEntry? LatestEntry() => nodes.Values.Select(EntryAt).Where(e => e is not null).MaxBy(e => e!.Version);
+
+    /// <summary>The node's catalog entry; none while it is down or its strong-global replicas are starting.</summary>
+    private static CatalogEntry? EntryAt(SimGlobalNode node)
+    {
+        try
+        {
+            return node.Running ? node.Catalog.Find(Namespace) : null;
+        }
+        catch (NodeNotReadyException)
+        {
+            return null;
+        }
     }
 
     private async Task CreateNamespaceAsync(string home)
@@ -231,12 +249,18 @@ public sealed class GlobalSimulation
         }
     }
 
-    /// <summary>A put carrying its value as idempotency key, retried while its outcome is unknown, as the SDK does.</summary>
+    /// <summary>
+    /// A put carrying its value as idempotency key, retried while its outcome is unknown or it was
+    /// refused, as the SDK does; client 0 is patient, as a queue's consumer delivering at least once:
+    /// it retries for up to <see cref="PatientFor"/>, across failovers and failbacks.
+    /// </summary>
     private async Task PutAsync(int client, string key, string value)
     {
         var recorded = history.Add(new RecordedOperation(client, key, KvOperationKind.Put, value, null, loop.Now.Ticks));
         var mayHaveApplied = false;
-        for (var attempt = 0; attempt < 3; attempt++)
+        var giveUpAt = loop.Now + (client == 0 ? PatientFor : TimeSpan.FromSeconds(1));
+        var pause = TimeSpan.FromMilliseconds(50);
+        for (var attempt = 0; attempt == 0 || loop.Now < giveUpAt; attempt++)
         {
             var node = NodeIn(TargetRegion());
             var call = node.Call(TimeSpan.FromMilliseconds(1), async () =>
@@ -246,16 +270,14 @@ public sealed class GlobalSimulation
                 Acknowledged(node, key, value, written);
                 return written;
             });
-            if (call is null)
-            {
-                continue;
-            }
-
             try
             {
-                await TimedWait.WaitAsync(call, ClientTimeout, clients.Time);
-                recorded.Complete(loop.Now.Ticks, null, false);
-                return;
+                if (call is not null)
+                {
+                    await TimedWait.WaitAsync(call, ClientTimeout, clients.Time);
+                    recorded.Complete(loop.Now.Ticks, null, false);
+                    return;
+                }
             }
             catch (ApiProblemException unknown) when (unknown.Code == "OutcomeUnknown")
             {
@@ -270,7 +292,8 @@ public sealed class GlobalSimulation
                 Note($"put {key}={value} at {node.Region}: {refused.Message}");
             }
 
-            await Task.Delay(random.Between(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400)), clients.Time);
+            await Task.Delay(random.Between(pause, pause * 2), clients.Time);
+            pause = pause * 2 > TimeSpan.FromSeconds(2) ? TimeSpan.FromSeconds(2) : pause * 2;
         }
 
         if (mayHaveApplied)
@@ -391,7 +414,7 @@ public sealed class GlobalSimulation
         var isolatedFor = random.Between(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(14));
         loop.At(at, null, () =>
         {
-            var entry = nodes.Values.Where(n => n.Running).Select(n => n.Catalog.Find(Namespace)).Where(e => e is not null).MaxBy(e => e!.Version);
+            var entry = LatestEntry();
             if (entry?.HomeRegion is not { } home)
             {
                 Note($"operator: no namespace to act on ({operatorAction})");
@@ -402,11 +425,7 @@ public sealed class GlobalSimulation
             switch (operatorAction)
             {
                 case "switchover":
-                    var target = random.Pick(others);
-                    Note($"operator: switchover of {home} to {target}");
-                    var mover = NodeIn(home);
-                    _ = mover.Call(TimeSpan.FromMilliseconds(1), () => OperatorAsync("switchover", async () =>
-                        (await mover.NamespaceApi.Handle(new PutNamespace(Operator, Namespace, new NamespaceBody("local-commit", target, "30s", "alert", false)), CancellationToken.None)).ToString()));
+                    Switchover(random.Pick(others));
                     break;
                 case "promotion":
                 case "auto-failover":
@@ -429,17 +448,44 @@ public sealed class GlobalSimulation
                     if (operatorAction == "promotion")
                     {
                         var promoter = NodeIn(random.Pick(others));
+                        var failback = random.Chance(0.5);
                         loop.After(TimeSpan.FromSeconds(1), null, () =>
                         {
                             Note($"operator: promotion of {Namespace} from {promoter.Region}");
-                            _ = promoter.Call(TimeSpan.FromMilliseconds(1), () => OperatorAsync("promotion", async () =>
-                                (await promoter.Promotion.PromoteAsync(promoter.Catalog.Find(Namespace)!, CancellationToken.None)).ToString()));
+                            _ = promoter.Call(TimeSpan.FromMilliseconds(1), async () =>
+                            {
+                                var promoted = await OperatorAsync("promotion", async () =>
+                                    (await promoter.Promotion.PromoteAsync(EntryAt(promoter) ?? throw new InvalidOperationException("no catalog entry here yet"), CancellationToken.None)).ToString());
+                                if (promoted && failback)
+                                {
+                                    // Once the lost home is back: the namespace returns to it by a switchover.
+                                    loop.At(at + isolatedFor + TimeSpan.FromSeconds(3), null, () => Switchover(home));
+                                }
+
+                                return promoted;
+                            });
                         });
                     }
 
                     break;
             }
         });
+    }
+
+    /// <summary>A switchover to <paramref name="target"/>, run at the home the catalog names now.</summary>
+    private void Switchover(string target)
+    {
+        var entry = LatestEntry();
+        if (entry?.HomeRegion is not { } home || home == target)
+        {
+            Note($"operator: no switchover to {target} (home {entry?.HomeRegion ?? "unknown"})");
+            return;
+        }
+
+        Note($"operator: switchover of {home} to {target}");
+        var mover = NodeIn(home);
+        _ = mover.Call(TimeSpan.FromMilliseconds(1), () => OperatorAsync("switchover", async () =>
+            (await mover.NamespaceApi.Handle(new PutNamespace(Operator, Namespace, new NamespaceBody("local-commit", target, "30s", "alert", autoFailover)), CancellationToken.None)).ToString()));
     }
 
     private async Task<bool> OperatorAsync(string what, Func<Task<string>> act)
@@ -503,7 +549,7 @@ public sealed class GlobalSimulation
 
     private HashSet<string> ArchivedValues()
     {
-        var node = nodes.Values.FirstOrDefault(n => n.Running);
+        var node = nodes.Values.FirstOrDefault(n => EntryAt(n) is not null);
         return node is null
             ? []
             : node.Catalog.Replica.Read(m => m.Catalog.Divergent(Namespace).Select(d => Encoding.UTF8.GetString(d.Value.Span)).ToHashSet(StringComparer.Ordinal));
@@ -553,7 +599,7 @@ public sealed class GlobalSimulation
             return $"the divergent-writes archive lists {value}, which no client wrote";
         }
 
-        var home = NodeIn(nodes.Values.First(n => n.Running).Catalog.Find(Namespace)!.HomeRegion!);
+        var home = NodeIn(LatestEntry()!.HomeRegion!);
         var held = home.Namespaces.Replica(Namespace).Read(m => m.Namespace(Namespace) is { } store
             ? Keys.SelectMany(k => store.History(k, int.MaxValue)).Where(c => c.Kind == ChangeKind.Put).Select(c => Encoding.UTF8.GetString(c.Current.Value.Span)).ToHashSet(StringComparer.Ordinal)
             : []);
