@@ -28,6 +28,9 @@ public sealed class SimLoop
 
     private sealed record Work(SimProcess? Process, Action Action, long Generation);
 
+    /// <summary>How many pieces of work ran so far (the simulation's cost, independent of the machine).</summary>
+    public long Steps => steps;
+
     /// <summary>True simulated time (no process reads it: each reads its own drifting clock).</summary>
     public TimeSpan Now { get; private set; }
 

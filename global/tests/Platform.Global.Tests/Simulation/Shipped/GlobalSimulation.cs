@@ -15,7 +15,7 @@ namespace Platform.Global.Tests.Simulation.Shipped;
 
 /// <summary>What one seed did.</summary>
 public sealed record GlobalRunReport(
-    int Seed, string Operator, int Completed, int Acknowledged, int Replayed, int Archived, int Crashes, int Pauses, int Partitions, int Homes);
+    int Seed, string Operator, int Completed, int Acknowledged, int Replayed, int Archived, int Crashes, int Pauses, int Partitions, int Homes, long Steps);
 
 /// <summary>
 /// One seeded run of the shipped global layer: three regions of one node each (<see cref="SimGlobalNode"/>)
@@ -128,7 +128,7 @@ public sealed class GlobalSimulation
     }
 
     private GlobalRunReport Report() => new(seed, operatorAction, history.Completed, acks.Count, acks.Count(a => a.Replayed), ArchivedValues().Count,
-        crashes, pauses, partitions, acks.Select(a => (a.Region, a.Epoch)).Distinct().Count());
+        crashes, pauses, partitions, acks.Select(a => (a.Region, a.Epoch)).Distinct().Count(), loop.Steps);
 
     private string? RunPhases()
     {
@@ -429,27 +429,35 @@ public sealed class GlobalSimulation
                     break;
                 case "promotion":
                 case "auto-failover":
-                    partitions++;
-                    Note($"operator: {home} cut off from every region for {isolatedFor.TotalMilliseconds:F0}ms");
-                    foreach (var other in others)
+                    // A promotion usually follows the home's loss; sometimes the home is alive and
+                    // well (an operator's mistake, or a region-loss drill): either way it must stop
+                    // acknowledging before the new home starts.
+                    var homeLost = operatorAction == "auto-failover" || random.Chance(0.7);
+                    if (homeLost)
                     {
-                        network.Cut(home, other);
-                        network.Cut(other, home);
-                    }
-
-                    loop.After(isolatedFor, null, () =>
-                    {
+                        partitions++;
+                        Note($"operator: {home} cut off from every region for {isolatedFor.TotalMilliseconds:F0}ms");
                         foreach (var other in others)
                         {
-                            network.Heal(home, other);
-                            network.Heal(other, home);
+                            network.Cut(home, other);
+                            network.Cut(other, home);
                         }
-                    });
+
+                        loop.After(isolatedFor, null, () =>
+                        {
+                            foreach (var other in others)
+                            {
+                                network.Heal(home, other);
+                                network.Heal(other, home);
+                            }
+                        });
+                    }
+
                     if (operatorAction == "promotion")
                     {
                         var promoter = NodeIn(random.Pick(others));
                         var failback = random.Chance(0.5);
-                        loop.After(TimeSpan.FromSeconds(1), null, () =>
+                        loop.After(random.Between(TimeSpan.Zero, TimeSpan.FromSeconds(1)), null, () =>
                         {
                             Note($"operator: promotion of {Namespace} from {promoter.Region}");
                             _ = promoter.Call(TimeSpan.FromMilliseconds(1), async () =>

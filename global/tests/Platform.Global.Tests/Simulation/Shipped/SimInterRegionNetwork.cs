@@ -13,8 +13,9 @@ namespace Platform.Global.Tests.Simulation.Shipped;
 /// The simulated network between regions, carrying the shipped inter-region routes: a request
 /// reaches the other node after the pair's one-way delay (with jitter) and runs the route's
 /// shipped handler there; the answer comes back the same way. A request to a node that is down is
-/// refused (a reset, after the one-way delay); a request or answer sent across a cut is lost, and
-/// its caller gives up after the client's timeout, as HTTP does. A node's crash resets every
+/// refused (a reset, after the one-way delay), and so is one towards a region this node is cut off
+/// from (as the inter-region client refuses it); an answer sent back across a cut is lost, and its
+/// caller gives up after the client's timeout, as HTTP does. A node's crash resets every
 /// connection it had. The change feed streams: every write of the home's feed handler is
 /// delivered in order after the one-way delay, and a cut breaks the stream after the keep-alive
 /// timeout, as HTTP/2 pings would.
@@ -237,7 +238,9 @@ public sealed class SimInterRegionNetwork(SimLoop loop, SimRandom random, Func<s
             var server = network.nodes($"{peer.Region}/{peer.Node}");
             if (!network.CanReach(self.Region, peer.Region))
             {
+                // As InterRegionClient under chaos: a cut region cannot be connected to.
                 network.Lost++;
+                failed(new HttpRequestException(HttpRequestError.ConnectionError, $"{self.Region} is cut off from {peer.Region}"));
                 return null;
             }
 
