@@ -491,9 +491,38 @@ public sealed class GlobalSimulation
         }
 
         Note($"operator: switchover of {home} to {target}");
+        if (random.Chance(0.5) && CatalogLeaderRegion() is { } leader && leader != home)
+        {
+            // The old home stops hearing from the catalog's leader (one way) while the move
+            // commits: its catalog replica goes stale while its last lease still runs.
+            var after = random.Between(TimeSpan.Zero, TimeSpan.FromMilliseconds(1500));
+            var lasting = random.Between(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6));
+            loop.After(after, null, () =>
+            {
+                partitions++;
+                Note($"{leader} (catalog leader) cut from {home} (one way) for {lasting.TotalMilliseconds:F0}ms");
+                network.Cut(leader, home);
+                loop.After(lasting, null, () => network.Heal(leader, home));
+            });
+        }
+
         var mover = NodeIn(home);
         _ = mover.Call(TimeSpan.FromMilliseconds(1), () => OperatorAsync("switchover", async () =>
             (await mover.NamespaceApi.Handle(new PutNamespace(Operator, Namespace, new NamespaceBody("local-commit", target, "30s", "alert", autoFailover)), CancellationToken.None)).ToString()));
+    }
+
+    /// <summary>The region whose node leads the catalog's group now, as the nodes see it.</summary>
+    private string? CatalogLeaderRegion()
+    {
+        foreach (var node in nodes.Values.Where(n => n.Running))
+        {
+            if (node.Global.Get(Platform.Global.Consensus.GlobalGroups.Catalog)?.LeaderAndTerm.Leader is { } leader)
+            {
+                return leader.Split('/')[0];
+            }
+        }
+
+        return null;
     }
 
     private async Task<bool> OperatorAsync(string what, Func<Task<string>> act)
