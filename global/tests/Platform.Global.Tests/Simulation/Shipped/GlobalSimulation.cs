@@ -52,6 +52,9 @@ public sealed class GlobalSimulation
     private readonly List<Ack> acks = [];
     private readonly List<string> violations = [];
     private readonly bool autoFailover;
+
+    /// <summary>The deployment's layout (peers, round trips between every pair of regions).</summary>
+    private InterRegionOptions InterOptions { get; }
     private readonly string operatorAction;
     private TimeSpan? homeAcceptedAt;
     private int crashes;
@@ -89,7 +92,8 @@ public sealed class GlobalSimulation
             AutoFailoverAfter = TimeSpan.FromSeconds(5),
         };
 
-        network = new SimInterRegionNetwork(loop, random.Fork(), name => nodes[name], InterFor(Regions[0]));
+        InterOptions = InterFor(Regions[0]);
+        network = new SimInterRegionNetwork(loop, random.Fork(), name => nodes[name], InterOptions);
         foreach (var region in Regions)
         {
             var options = new NodeOptions
@@ -455,9 +459,13 @@ public sealed class GlobalSimulation
 
                     if (operatorAction == "promotion")
                     {
-                        var promoter = NodeIn(random.Pick(others));
+                        // Half the time the promoter is the region whose links are fastest (the one
+                        // that would derive the shortest lease from its own links).
+                        var promoter = NodeIn(random.Chance(0.5)
+                            ? random.Pick(others)
+                            : others.MinBy(r => Regions.Where(o => o != r).Max(o => InterOptions.RoundTripBetween(r, o)))!);
                         var failback = random.Chance(0.5);
-                        loop.After(random.Between(TimeSpan.Zero, TimeSpan.FromSeconds(1)), null, () =>
+                        void Promote()
                         {
                             Note($"operator: promotion of {Namespace} from {promoter.Region}");
                             _ = promoter.Call(TimeSpan.FromMilliseconds(1), async () =>
@@ -472,12 +480,42 @@ public sealed class GlobalSimulation
 
                                 return promoted;
                             });
-                        });
+                        }
+
+                        if (homeLost)
+                        {
+                            loop.After(random.Between(TimeSpan.Zero, TimeSpan.FromSeconds(1)), null, Promote);
+                        }
+                        else
+                        {
+                            // A live home: the revoke lands right after one of its lease renewals,
+                            // when its lease runs longest past the revoke.
+                            AfterRenewal(NodeIn(home), Promote);
+                        }
                     }
 
                     break;
             }
         });
+    }
+
+    /// <summary>Runs <paramref name="then"/> as soon as <paramref name="node"/>'s home lease was renewed (polling every 5 ms, for up to 10 s).</summary>
+    private void AfterRenewal(SimGlobalNode node, Action then)
+    {
+        var before = node.Running ? node.Leases.Lease.ValidUntil : TimeSpan.MinValue;
+        var until = loop.Now + TimeSpan.FromSeconds(10);
+        void Poll()
+        {
+            if (loop.Now > until || (node.Running && node.Leases.Lease.ValidUntil > before))
+            {
+                then();
+                return;
+            }
+
+            loop.After(TimeSpan.FromMilliseconds(5), null, Poll);
+        }
+
+        Poll();
     }
 
     /// <summary>A switchover to <paramref name="target"/>, run at the home the catalog names now.</summary>
