@@ -22,9 +22,6 @@ namespace Platform.Regional.Api.Routes;
 /// </summary>
 public static class WatchRoutes
 {
-    /// <summary>Events read per pass, so one watcher far behind does not hold the replica's lock for long.</summary>
-    private const int BatchSize = 512;
-
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LongPollDefault = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LongPollMax = TimeSpan.FromSeconds(60);
@@ -63,7 +60,7 @@ public static class WatchRoutes
             return;
         }
 
-        await LongPollAsync(context, ns, prefix, start.After, replica, catalog, node, grant, HttpInput.ParseWait(query["wait"], LongPollDefault, LongPollMax), cancel);
+        await LongPollAsync(context, ns, prefix, start.After, replica, catalog, node, grant, HttpInput.ParseWait(query["wait"], LongPollDefault, LongPollMax), namespaces.Time, cancel);
     }
 
     private static async Task StreamAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NamespaceCatalog catalog, NodeOptions node, StreamGrant grant, CancellationToken cancel)
@@ -82,8 +79,8 @@ public static class WatchRoutes
         while (!cancel.IsCancellationRequested)
         {
             var applied = replica.NextApply;
-            var batch = Next(replica, ns, prefix, cursor);
-            if ((ForkBelow(catalog, ns, cursor) ?? batch.DivergedBelow) is { } fork)
+            var batch = WatchPoll.Next(replica, ns, prefix, cursor);
+            if ((WatchPoll.ForkBelow(catalog, ns, cursor) ?? batch.DivergedBelow) is { } fork)
             {
                 // The stream ran past a fork: this region's copy was a lost home whose last writes
                 // did not survive a failover. Its changes stop without a delete for what vanished,
@@ -147,9 +144,6 @@ public static class WatchRoutes
         }
     }
 
-    /// <summary>The fork point below <paramref name="cursor"/> when the namespace's history forked under it (this node's catalog replica).</summary>
-    private static long? ForkBelow(NamespaceCatalog catalog, string ns, long cursor) => catalog.Find(ns)?.ForkBelow(cursor);
-
     /// <summary>Waits for the next apply or the time to run out, without leaving a timer behind when the apply wins.</summary>
     private static async Task WaitAsync(Task applied, TimeSpan most, CancellationToken cancel)
     {
@@ -160,74 +154,12 @@ public static class WatchRoutes
         cancel.ThrowIfCancellationRequested();
     }
 
-    private static async Task LongPollAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NamespaceCatalog catalog, NodeOptions node, StreamGrant grant, TimeSpan wait, CancellationToken cancel)
+    private static async Task LongPollAsync(HttpContext context, string ns, string prefix, long after, ReplicaCore replica, NamespaceCatalog catalog, NodeOptions node, StreamGrant grant, TimeSpan wait, TimeProvider time, CancellationToken cancel)
     {
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
-        {
-            var applied = replica.NextApply;
-            var batch = Next(replica, ns, prefix, after);
-            if ((ForkBelow(catalog, ns, after) ?? batch.DivergedBelow) is { } fork)
-            {
-                throw Problems.ApiProblemException.Diverged($"revision {after} lies past the fork point {fork}: it was made by a former home and never reached its successor; watch again without it");
-            }
-
-            if (batch.CompactedAt is { } compacted)
-            {
-                throw Problems.ApiProblemException.Compacted(compacted);
-            }
-
-            var left = deadline - DateTime.UtcNow;
-            if (batch.Events.Count > 0 && !grant.HoldsLocally())
-            {
-                throw Problems.ApiProblemException.Unauthorized("the token was revoked, or no longer covers this namespace, while the poll waited");
-            }
-
-            if (batch.Events.Count > 0 || batch.Gone || left <= TimeSpan.Zero)
-            {
-                // The revision this answer covers: a client resuming from it misses nothing.
-                var covered = batch.More ? batch.Events[^1].Revision : Math.Max(after, batch.Revision);
-                KvRoutes.ReadHeaders(context, node, covered);
-                await Results.Json(batch.Events.Select(Envelopes.Change)).ExecuteAsync(context);
-                return;
-            }
-
-            await WaitAsync(applied, left, cancel);
-        }
+        var answer = await WatchPoll.PollAsync(replica, catalog, ns, prefix, after, grant.HoldsLocally, wait, time, cancel);
+        KvRoutes.ReadHeaders(context, node, answer.Covered);
+        await Results.Json(answer.Events.Select(Envelopes.Change)).ExecuteAsync(context);
     }
-
-    /// <summary>The next changes after <paramref name="cursor"/>, read with the revision they reach, under the replica's lock.</summary>
-    private static Batch Next(ReplicaCore replica, string ns, string prefix, long cursor) => replica.Read(m =>
-    {
-        if (m.Namespace(ns) is not { } store)
-        {
-            return new Batch([], 0, null, Gone: true, More: false);
-        }
-
-        if (store.DivergedBelow(cursor) is { } fork)
-        {
-            return new Batch([], store.Revision, null, Gone: false, More: false) { DivergedBelow = fork };
-        }
-
-        try
-        {
-            var events = store.ChangesAfter(cursor, prefix, BatchSize);
-            if (events.Count < BatchSize)
-            {
-                return new Batch(events, store.Revision, null, Gone: false, More: false);
-            }
-
-            // A full batch may end inside a transaction's revision: hold that revision back whole,
-            // so resuming after the last sent revision misses none of its changes.
-            var last = events[^1].Revision;
-            var whole = events[0].Revision == last ? events : [.. events.Where(e => e.Revision != last)];
-            return new Batch(whole, store.Revision, null, Gone: false, More: true);
-        }
-        catch (MvccException compacted) when (compacted.Code == MvccErrorCode.Compacted)
-        {
-            return new Batch([], store.Revision, compacted.CompactRevision, Gone: false, More: false);
-        }
-    });
 
     private static async Task WriteEventAsync(HttpResponse response, long? id, string kind, string data, CancellationToken cancel)
     {
@@ -243,10 +175,4 @@ public static class WatchRoutes
 
     /// <summary>Spreads progress events between 80% and 100% of the period, so thousands of watchers do not tick together.</summary>
     private static TimeSpan Jittered(TimeSpan period) => period * (0.8 + (0.2 * Random.Shared.NextDouble()));
-
-    private sealed record Batch(IReadOnlyList<ChangeEvent> Events, long Revision, long? CompactedAt, bool Gone, bool More)
-    {
-        /// <summary>The fork point below the cursor, when the store dropped the history the cursor lies in.</summary>
-        public long? DivergedBelow { get; init; }
-    }
 }

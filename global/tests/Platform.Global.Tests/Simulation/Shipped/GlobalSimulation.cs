@@ -15,7 +15,7 @@ namespace Platform.Global.Tests.Simulation.Shipped;
 
 /// <summary>What one seed did.</summary>
 public sealed record GlobalRunReport(
-    int Seed, string Operator, int Completed, int Acknowledged, int Replayed, int Archived, int Crashes, int Pauses, int Partitions, int Homes, long Steps);
+    int Seed, string Operator, int Completed, int Acknowledged, int Replayed, int Archived, int Crashes, int Pauses, int Partitions, int Homes, int Watched, int WatchesEnded, long Steps);
 
 /// <summary>
 /// One seeded run of the shipped global layer: three regions of one node each (<see cref="SimGlobalNode"/>)
@@ -50,6 +50,8 @@ public sealed class GlobalSimulation
     private readonly ClientHistory history = new();
     private readonly Queue<string> trace = new();
     private readonly List<Ack> acks = [];
+    private readonly List<Poll> polls = [];
+    private int watchSessions;
     private readonly List<string> violations = [];
     private readonly bool autoFailover;
 
@@ -61,6 +63,9 @@ public sealed class GlobalSimulation
     private int pauses;
     private int partitions;
     private bool created;
+
+    /// <summary>One long poll a watcher made: its session, where, the cursor it sent, and what came back (null events: it ended the session).</summary>
+    private sealed record Poll(int Session, string Region, long After, long Covered, IReadOnlyList<(long Revision, string Key, string Value)>? Events, string? Ended);
 
     /// <summary>An acknowledged write: which region acknowledged it, in which epoch, at what revision, when (true time).</summary>
     private sealed record Ack(string Key, string Value, string Region, long Epoch, long Revision, TimeSpan At, bool Replayed);
@@ -132,7 +137,8 @@ public sealed class GlobalSimulation
     }
 
     private GlobalRunReport Report() => new(seed, operatorAction, history.Completed, acks.Count, acks.Count(a => a.Replayed), ArchivedValues().Count,
-        crashes, pauses, partitions, acks.Select(a => (a.Region, a.Epoch)).Distinct().Count(), loop.Steps);
+        crashes, pauses, partitions, acks.Select(a => (a.Region, a.Epoch)).Distinct().Count(),
+        polls.Sum(p => p.Events?.Count ?? 0), polls.Count(p => p.Events is null), loop.Steps);
 
     private string? RunPhases()
     {
@@ -147,6 +153,11 @@ public sealed class GlobalSimulation
         {
             var id = client;
             clients.Post(ClientsFrom + TimeSpan.FromMilliseconds(client * 37), () => _ = ClientAsync(id));
+        }
+
+        for (var watcher = 0; watcher < 2; watcher++)
+        {
+            clients.Post(ClientsFrom + TimeSpan.FromMilliseconds(500 + (watcher * 53)), () => _ = WatchAsync());
         }
 
         ScheduleFaults();
@@ -349,6 +360,53 @@ public sealed class GlobalSimulation
         catch (Exception refused) when (refused is ApiProblemException or TimeoutException or NodeNotReadyException or InvalidOperationException)
         {
             recorded.Fail();
+        }
+    }
+
+    /// <summary>
+    /// A watcher long-polling the namespace in any region, as the SDK watches: it resumes from its
+    /// cursor (in another region, if need be) after an unanswered poll, and starts a new session
+    /// from the present after <c>Diverged</c> or <c>Compacted</c>, as a client relists.
+    /// </summary>
+    private async Task WatchAsync()
+    {
+        long? cursor = null;
+        var session = ++watchSessions;
+        while (loop.Now < HealAt + TimeSpan.FromSeconds(4))
+        {
+            var node = NodeIn(random.Pick(Regions));
+            var after = cursor;
+            var call = node.Call(TimeSpan.FromMilliseconds(1), async () =>
+            {
+                var start = await new Platform.Regional.Api.Handlers.WatchHandler(node.Namespaces).Handle(new OpenWatch(Operator, Namespace, string.Empty, after), CancellationToken.None);
+                var answer = await Platform.Regional.Service.WatchPoll.PollAsync(node.Namespaces.Replica(Namespace), node.Catalog, Namespace, string.Empty, start.After,
+                    () => true, TimeSpan.FromSeconds(2), node.Process.Time, CancellationToken.None);
+                return (start.After, answer);
+            });
+            try
+            {
+                if (call is not null && created)
+                {
+                    var (from, answer) = await TimedWait.WaitAsync(call, ClientTimeout, clients.Time);
+                    polls.Add(new Poll(session, node.Region, from, answer.Covered,
+                        [.. answer.Events.Where(e => e.Kind == ChangeKind.Put).Select(e => (e.Revision, e.Current.Key, Encoding.UTF8.GetString(e.Current.Value.Span)))], null));
+                    cursor = answer.Covered;
+                    continue;
+                }
+            }
+            catch (ApiProblemException ended) when (ended.Code is "Diverged" or "Compacted")
+            {
+                polls.Add(new Poll(session, node.Region, after ?? -1, after ?? -1, null, ended.Code));
+                Note($"watch session {session} at {node.Region} ends: {ended.Code}");
+                cursor = null;
+                session = ++watchSessions;
+            }
+            catch (Exception unanswered) when (unanswered is ApiProblemException or TimeoutException or NodeNotReadyException or InvalidOperationException)
+            {
+                // Resumed from the cursor at the next poll.
+            }
+
+            await Task.Delay(random.Between(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300)), clients.Time);
         }
     }
 
@@ -622,6 +680,68 @@ public sealed class GlobalSimulation
         }
     }
 
+    /// <summary>
+    /// Every watch session saw a consistent view of the namespace's history: each event is a change
+    /// of the home's final history or of the archive (same revision, key and value); a poll gives
+    /// every change of the final history in the range it covers; and a session that saw a change
+    /// the archive holds, or polls from a cursor past a fork, ends with <c>Diverged</c> before it
+    /// sees anything of the history that went on.
+    /// </summary>
+    private string? CheckWatches(SimGlobalNode home)
+    {
+        var final = home.Namespaces.Replica(Namespace).Read(m => m.Namespace(Namespace) is { } store
+            ? Keys.Append("healed").SelectMany(k => store.History(k, int.MaxValue)).Where(c => c.Kind == ChangeKind.Put)
+                .Select(c => (c.Revision, c.Current.Key, Value: Encoding.UTF8.GetString(c.Current.Value.Span))).ToHashSet()
+            : []);
+        var archive = home.Catalog.Replica.Read(m => m.Catalog.Divergent(Namespace)
+            .Select(d => (d.Revision, d.Key, Value: Encoding.UTF8.GetString(d.Value.Span))).ToHashSet());
+        var entry = home.Catalog.Find(Namespace)!;
+        var tainted = new HashSet<int>();
+        foreach (var poll in polls)
+        {
+            if (poll.Events is null)
+            {
+                tainted.Remove(poll.Session);
+                continue;
+            }
+
+            if (entry.ForkBelow(poll.After) is not null)
+            {
+                tainted.Add(poll.Session);
+            }
+
+            foreach (var change in poll.Events)
+            {
+                var kept = final.Contains(change);
+                if (!kept && !archive.Contains(change))
+                {
+                    return $"watch session {poll.Session} at {poll.Region} got {change.Key}={change.Value} at revision {change.Revision}, in neither the home's history nor the archive";
+                }
+
+                if (kept && tainted.Contains(poll.Session))
+                {
+                    return $"watch session {poll.Session} at {poll.Region} ran past a fork: after a revision the failover dropped it got {change.Key}={change.Value} at revision {change.Revision} without Diverged";
+                }
+
+                if (!kept)
+                {
+                    tainted.Add(poll.Session);
+                }
+            }
+
+            if (!tainted.Contains(poll.Session))
+            {
+                var missed = final.Where(c => c.Revision > poll.After && c.Revision <= poll.Covered && !poll.Events.Contains(c)).OrderBy(c => c.Revision).FirstOrDefault();
+                if (missed.Key is not null)
+                {
+                    return $"watch session {poll.Session} at {poll.Region} polled after {poll.After} up to {poll.Covered} and missed {missed.Key}={missed.Value} at revision {missed.Revision}";
+                }
+            }
+        }
+
+        return null;
+    }
+
     private HashSet<string> ArchivedValues()
     {
         var node = nodes.Values.FirstOrDefault(n => EntryAt(n) is not null);
@@ -681,6 +801,11 @@ public sealed class GlobalSimulation
         foreach (var ack in acks.Where(a => !held.Contains(a.Value) && !archived.Contains(a.Value)))
         {
             return $"the acknowledged write {ack.Key}={ack.Value} ({ack.Region}, epoch {ack.Epoch}, revision {ack.Revision}) is neither in {home.Region}'s data nor in the archive";
+        }
+
+        if (CheckWatches(home) is { } inconsistent)
+        {
+            return inconsistent;
         }
 
         foreach (var stillOpen in history.Open())
