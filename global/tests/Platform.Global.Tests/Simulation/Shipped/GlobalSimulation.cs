@@ -51,6 +51,7 @@ public sealed class GlobalSimulation
     private readonly Queue<string> trace = new();
     private readonly List<Ack> acks = [];
     private readonly List<Poll> polls = [];
+    private readonly Dictionary<int, string> knownHomes = [];
     private int watchSessions;
     private readonly List<string> violations = [];
     private readonly bool autoFailover;
@@ -190,15 +191,26 @@ public sealed class GlobalSimulation
     private SimGlobalNode NodeIn(string region) => nodes[$"{region}/node-1"];
 
     /// <summary>Where clients send a write: the home as the most advanced running catalog replica says, or (sometimes) anywhere.</summary>
-    private string TargetRegion()
+    private string TargetRegion(int client = -1)
     {
         if (random.Chance(0.25))
         {
             return random.Pick(Regions);
         }
 
-        var entry = LatestEntry();
-        return entry?.HomeRegion ?? random.Pick(Regions);
+        // A client keeps the home it last found until that home refuses it, as an SDK caches it.
+        if (client >= 0 && knownHomes.TryGetValue(client, out var known))
+        {
+            return known;
+        }
+
+        var home = LatestEntry()?.HomeRegion ?? random.Pick(Regions);
+        if (client >= 0)
+        {
+            knownHomes[client] = home;
+        }
+
+        return home;
     }
 
     /// <summary>The namespace's entry as the most advanced running catalog replica holds it (the simulator's view, for routing clients and operators).</summary>
@@ -277,7 +289,7 @@ public sealed class GlobalSimulation
         var pause = TimeSpan.FromMilliseconds(50);
         for (var attempt = 0; attempt == 0 || loop.Now < giveUpAt; attempt++)
         {
-            var node = NodeIn(TargetRegion());
+            var node = NodeIn(TargetRegion(client));
             var call = node.Call(TimeSpan.FromMilliseconds(1), async () =>
             {
                 var written = await node.Writes.Handle(
@@ -297,14 +309,17 @@ public sealed class GlobalSimulation
             catch (ApiProblemException unknown) when (unknown.Code == "OutcomeUnknown")
             {
                 mayHaveApplied = true;
+                knownHomes.Remove(client);
             }
             catch (TimeoutException)
             {
                 mayHaveApplied = true;
+                knownHomes.Remove(client);
             }
             catch (Exception refused) when (refused is ApiProblemException or NodeNotReadyException or InvalidOperationException)
             {
                 Note($"put {key}={value} at {node.Region}: {refused.Message}");
+                knownHomes.Remove(client);
             }
 
             await Task.Delay(random.Between(pause, pause * 2), clients.Time);
