@@ -77,12 +77,20 @@ public sealed class GlobalSimulation
         random = new SimRandom(seed);
         operatorAction = random.Pick(["switchover", "switchover-race", "promotion", "auto-failover", "none"]);
         autoFailover = operatorAction == "auto-failover";
+        // Half the deployments are lopsided, as when one region sits between two far apart (us-east
+        // between eu-west and ap-south): one slow pair and two fast ones. There, a region that judged
+        // lease lengths by its own links would differ most from the others.
         var trips = new Dictionary<(string, string), TimeSpan>();
+        var lopsided = random.Chance(0.5);
+        var slowPair = random.Between(0, 3);
+        var pair = 0;
         for (var i = 0; i < Regions.Length; i++)
         {
-            for (var j = i + 1; j < Regions.Length; j++)
+            for (var j = i + 1; j < Regions.Length; j++, pair++)
             {
-                trips[(Regions[i], Regions[j])] = random.Between(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(300));
+                trips[(Regions[i], Regions[j])] = !lopsided ? random.Between(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(300))
+                    : pair == slowPair ? random.Between(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300))
+                    : random.Between(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(80));
             }
         }
 
