@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Platform.Testing.Simulation;
 
 namespace Platform.Regional.Tests.Simulation;
@@ -17,26 +15,13 @@ public sealed class ReplicaSimulationTests(ITestOutputHelper output)
     public void Every_seed_is_linearizable_converges_and_applies_each_write_once()
     {
         var seeds = SimulationSeeds.Resolve(1, DefaultSeeds);
-        var failures = new ConcurrentBag<(int Seed, string Failure)>();
-        var reports = new ConcurrentBag<ReplicaRunReport>();
-        var stopwatch = Stopwatch.StartNew();
-        Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
-        {
-            var (report, failure, _) = ReplicaSimulation.Run(seed);
-            reports.Add(report);
-            if (failure is not null)
-            {
-                failures.Add((seed, failure));
-            }
-        });
-
-        output.WriteLine($"{seeds.Count} seeds in {stopwatch.Elapsed.TotalSeconds:F1}s: {reports.Sum(r => r.Completed)} client operations completed, " +
+        var (reports, failures, elapsed) = SeedRuns.Run(seeds, ReplicaSimulation.Run);
+        output.WriteLine($"{seeds.Count} seeds in {elapsed.TotalSeconds:F1}s: {reports.Sum(r => r.Completed)} client operations completed, " +
             $"{reports.Sum(r => r.Acknowledged)} puts acknowledged ({reports.Sum(r => r.Replayed)} replayed), {reports.Sum(r => r.Crashes)} crashes, " +
             $"{reports.Sum(r => r.Pauses)} pauses, {reports.Sum(r => r.Partitions)} partitions; {failures.Count} failed");
-        if (!failures.IsEmpty)
+        if (new SeedRunResults<ReplicaRunReport>(reports, failures, elapsed).FailureMessage is { } failed)
         {
-            var first = failures.OrderBy(f => f.Seed).First();
-            Assert.Fail($"{failures.Count} seed(s) failed: {string.Join(", ", failures.Select(f => f.Seed).Order().Take(20))}\n{first.Failure}");
+            Assert.Fail(failed);
         }
 
         Assert.True(reports.Sum(r => r.Acknowledged) > seeds.Count, "the runs acknowledged almost no writes: the simulation tests nothing");
