@@ -37,12 +37,12 @@ public sealed class ReplicaSimulation
 
     private readonly int seed;
     private readonly SimRandom random;
+    private readonly SimTrace trace;
     private readonly SimLoop loop = new();
     private readonly Dictionary<string, SimReplicaNode> nodes = new(StringComparer.Ordinal);
     private readonly HashSet<(string From, string To)> cut = [];
     private readonly SimProcess clients;
     private readonly ClientHistory history = new();
-    private readonly Queue<string> trace = new();
     private readonly List<(string Value, long Revision)> replays = [];
     private int crashes;
     private int pauses;
@@ -52,6 +52,7 @@ public sealed class ReplicaSimulation
 
     private ReplicaSimulation(int seed)
     {
+        trace = new SimTrace(loop, TraceEvents);
         this.seed = seed;
         random = new SimRandom(seed);
         var count = random.Chance(0.5) ? 3 : 5;
@@ -87,18 +88,9 @@ public sealed class ReplicaSimulation
     public static (ReplicaRunReport Report, string? Failure, string Trace) Run(int seed)
     {
         var simulation = new ReplicaSimulation(seed);
-        string? failure;
-        try
-        {
-            failure = simulation.RunPhases();
-        }
-        catch (SimulationEscapeException escaped)
-        {
-            failure = escaped.InnerException?.ToString() ?? escaped.Message;
-        }
-
-        var trace = string.Join('\n', simulation.trace);
-        return (simulation.Report(), failure is null ? null : $"seed {seed}: {failure}\n{string.Join('\n', simulation.trace)}", trace);
+        var failure = SimTrace.FailureOf(simulation.RunPhases);
+        var trace = simulation.trace.ToString();
+        return (simulation.Report(), failure is null ? null : $"seed {seed}: {failure}\n{trace}", trace);
     }
 
     private ReplicaRunReport Report() => new(seed, nodes.Count, history.Completed, acknowledged, replays.Count, crashes, pauses, partitions);
@@ -128,15 +120,7 @@ public sealed class ReplicaSimulation
     /// <summary>How many of the last events a failure shows.</summary>
     private const int TraceEvents = 400;
 
-    private void Note(string text)
-    {
-        if (trace.Count == TraceEvents)
-        {
-            trace.Dequeue();
-        }
-
-        trace.Enqueue($"{loop.Now.TotalMilliseconds,10:F3}ms {text}");
-    }
+    private void Note(string text) => trace.Note(text);
 
     /// <summary>The network: per message a delay, sometimes a drop or a duplicate (so messages reorder too); cut pairs lose everything.</summary>
     private void Deliver(string from, string to, byte[] batch)

@@ -43,12 +43,12 @@ public sealed class GlobalSimulation
 
     private readonly int seed;
     private readonly SimRandom random;
+    private readonly SimTrace trace;
     private readonly SimLoop loop = new() { RealTimeBudget = TimeSpan.FromSeconds(30) };
     private readonly Dictionary<string, SimGlobalNode> nodes = new(StringComparer.Ordinal);
     private readonly SimInterRegionNetwork network;
     private readonly SimProcess clients;
     private readonly ClientHistory history = new();
-    private readonly Queue<string> trace = new();
     private readonly List<Ack> acks = [];
     private readonly List<Poll> polls = [];
     private readonly Dictionary<int, string> knownHomes = [];
@@ -73,6 +73,7 @@ public sealed class GlobalSimulation
 
     private GlobalSimulation(int seed)
     {
+        trace = new SimTrace(loop, TraceEvents);
         this.seed = seed;
         random = new SimRandom(seed);
         operatorAction = random.Pick(["switchover", "switchover-race", "promotion", "auto-failover", "none"]);
@@ -131,17 +132,8 @@ public sealed class GlobalSimulation
     public static (GlobalRunReport Report, string? Failure, string Trace) Run(int seed)
     {
         var simulation = new GlobalSimulation(seed);
-        string? failure;
-        try
-        {
-            failure = simulation.RunPhases();
-        }
-        catch (SimulationEscapeException escaped)
-        {
-            failure = escaped.Message + "\n" + (escaped.InnerException?.ToString() ?? string.Empty);
-        }
-
-        var trace = string.Join('\n', simulation.trace);
+        var failure = SimTrace.FailureOf(simulation.RunPhases);
+        var trace = simulation.trace.ToString();
         return (simulation.Report(), failure is null ? null : $"seed {seed} ({simulation.operatorAction}): {failure}\n{trace}", trace);
     }
 
@@ -186,15 +178,7 @@ public sealed class GlobalSimulation
 
     private const int TraceEvents = 3000;
 
-    private void Note(string text)
-    {
-        if (trace.Count == TraceEvents)
-        {
-            trace.Dequeue();
-        }
-
-        trace.Enqueue($"{loop.Now.TotalMilliseconds,10:F1}ms {text}");
-    }
+    private void Note(string text) => trace.Note(text);
 
     private SimGlobalNode NodeIn(string region) => nodes[$"{region}/node-1"];
 
