@@ -55,7 +55,14 @@ public sealed class ReplicaCoreJoiningTests
         });
         Assert.DoesNotContain(settled, m => m.Replica == oldIncarnation);
 
-        Assert.True((await (await region.LeaderAsync(Bound)).ProposeAsync(Put("after", "2"))).Succeeded);
+        // Asked again while the group hands leadership to its preferred node (the one it just
+        // seated may be it): a proposal to a leader that steps down is not applied, and a client retries.
+        var put = await EventuallyAsync(async () =>
+        {
+            var reply = await (await region.LeaderAsync(Bound)).ProposeAsync(Put("after", "2"));
+            return reply.Status == ProposeStatus.Applied ? reply : null;
+        });
+        Assert.True(put.Succeeded, $"the put after the rejoin was applied and refused: {put.Problem}");
         var copied = await EventuallyAsync(() => Task.FromResult(region.Replica("node-3").ReadLocal("rejoin", "after")));
         Assert.Equal("2", System.Text.Encoding.UTF8.GetString(copied));
         Assert.NotNull(region.Replica("node-3").ReadLocal("rejoin", "before"));

@@ -20,10 +20,12 @@ public sealed record GlobalRunReport(
 /// <summary>
 /// One seeded run of the shipped global layer: three regions of one node each (<see cref="SimGlobalNode"/>)
 /// with per-pair round trips, a <c>local-commit</c> namespace, clients writing (with idempotency
-/// keys, retried after an unknown outcome) and reading linearizably in any region, and an
-/// operator who runs a switchover, a promotion while the home is cut off, or lets auto-failover
-/// act; meanwhile nodes crash and restart, pause for longer than a home lease, and regions are cut
-/// off one way or both. Then everything heals, and the checkers run (<see cref="Check"/>).
+/// keys, retried after an unknown outcome, to the home they cached) and reading linearizably,
+/// watchers long-polling any region, and an operator who runs a switchover (possibly raced by a
+/// promotion), a promotion of a lost or a live home (possibly followed by a failback), or lets
+/// auto-failover act; meanwhile nodes crash and restart, pause for longer than a home lease, and
+/// regions are cut off one way or both. Then everything heals, and the checkers run
+/// (<see cref="Check"/>; docs/replication.md lists them).
 /// </summary>
 public sealed class GlobalSimulation
 {
@@ -810,8 +812,9 @@ public sealed class GlobalSimulation
     /// The checkers: (1) no two (region, epoch) acknowledged writes in overlapping intervals of true
     /// time; (2) acknowledged writes and linearizable reads, without the writes the divergent-writes
     /// archive lists (and reads of them), are linearizable per key; (3) every acknowledged write is
-    /// in the home's data or the archive, and every archived write was issued by a client; (4) a
-    /// replayed write was in the data of the node that replayed it (checked as it replayed); (5)
+    /// in the home's data or the archive, every archived write was issued by a client, and planned
+    /// moves archive nothing; (4) a replayed write was in the data of the node that replayed it
+    /// (checked as it replayed); (5) watches saw a consistent view (<see cref="CheckWatches"/>); (6)
     /// after healing one home accepts writes within <see cref="HomeWithin"/>.
     /// </summary>
     private string? Check()
