@@ -9,6 +9,8 @@ namespace Platform.Global.Tests.Simulation;
 /// seeds in CI; <c>SIM_SEED=n</c> replays one with its trace, <c>SIM_SEEDS=a..b</c> runs a range.
 /// </summary>
 [Trait("Category", "Simulation")]
+// One simulation at a time: each spreads its seeds over every core.
+[Collection("Simulations")]
 public sealed class ReplicationSimulationTests
 {
     private const int DefaultSeeds = 1000;

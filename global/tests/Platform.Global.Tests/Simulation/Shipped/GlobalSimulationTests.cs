@@ -7,6 +7,8 @@ namespace Platform.Global.Tests.Simulation.Shipped;
 /// default range; <c>SIM_SEED=n</c> replays one seed and <c>SIM_SEEDS=a..b</c> runs a range.
 /// </summary>
 [Trait("Category", "Simulation")]
+// One simulation at a time: each spreads its seeds over every core.
+[Collection("Simulations")]
 public sealed class GlobalSimulationTests(ITestOutputHelper output)
 {
     private const int DefaultSeeds = 2000;
