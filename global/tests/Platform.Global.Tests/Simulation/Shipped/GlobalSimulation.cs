@@ -43,6 +43,12 @@ public sealed class GlobalSimulation
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan PatientFor = TimeSpan.FromSeconds(40);
 
+    /// <summary>The client that writes only through one region's endpoint (the namespace's first home), whatever the catalog says.</summary>
+    private const int PinnedClient = 3;
+
+    /// <summary>How often an answer to the pinned client is lost on its way back (the write may have applied).</summary>
+    private const double LostAnswers = 0.25;
+
     private readonly int seed;
     private readonly SimRandom random;
     private readonly SimTrace trace;
@@ -66,6 +72,7 @@ public sealed class GlobalSimulation
     private int pauses;
     private int partitions;
     private bool created;
+    private string pinnedRegion = "";
 
     /// <summary>One long poll a watcher made: its session, where, the cursor it sent, and what came back (null events: it ended the session).</summary>
     private sealed record Poll(int Session, string Region, long After, long Covered, IReadOnlyList<(long Revision, string Key, string Value)>? Events, string? Ended);
@@ -152,7 +159,8 @@ public sealed class GlobalSimulation
 
         var home = random.Pick(Regions);
         clients.Post(TimeSpan.FromSeconds(1), () => _ = CreateNamespaceAsync(home));
-        for (var client = 0; client < 3; client++)
+        pinnedRegion = home;
+        for (var client = 0; client <= PinnedClient; client++)
         {
             var id = client;
             clients.Post(ClientsFrom + TimeSpan.FromMilliseconds(client * 37), () => _ = ClientAsync(id));
@@ -273,17 +281,21 @@ public sealed class GlobalSimulation
     /// <summary>
     /// A put carrying its value as idempotency key, retried while its outcome is unknown or it was
     /// refused, as the SDK does; client 0 is patient, as a queue's consumer delivering at least once:
-    /// it retries for up to <see cref="PatientFor"/>, across failovers and failbacks.
+    /// it retries for up to <see cref="PatientFor"/>, across failovers and failbacks. The pinned
+    /// client is as patient but always writes through the same region (a service configured with
+    /// one regional endpoint), and some of its answers are lost on the way back: its retry of a
+    /// write the region applied just before losing the home reaches that region again once a
+    /// failback made it the home again, where a replay must not report the dropped write.
     /// </summary>
     private async Task PutAsync(int client, string key, string value)
     {
         var recorded = history.Add(new RecordedOperation(client, key, KvOperationKind.Put, value, null, loop.Now.Ticks));
         var mayHaveApplied = false;
-        var giveUpAt = loop.Now + (client == 0 ? PatientFor : TimeSpan.FromSeconds(1));
+        var giveUpAt = loop.Now + (client is 0 or PinnedClient ? PatientFor : TimeSpan.FromSeconds(1));
         var pause = TimeSpan.FromMilliseconds(50);
         for (var attempt = 0; attempt == 0 || loop.Now < giveUpAt; attempt++)
         {
-            var node = NodeIn(TargetRegion(client));
+            var node = NodeIn(client == PinnedClient ? pinnedRegion : TargetRegion(client));
             var call = node.Call(TimeSpan.FromMilliseconds(1), async () =>
             {
                 var written = await node.Writes.Handle(
@@ -296,8 +308,16 @@ public sealed class GlobalSimulation
                 if (call is not null)
                 {
                     await TimedWait.WaitAsync(call, ClientTimeout, clients.Time);
-                    recorded.Complete(loop.Now.Ticks, null, false);
-                    return;
+                    if (client == PinnedClient && random.Chance(LostAnswers))
+                    {
+                        Note($"the answer to put {key}={value} from {node.Region} is lost");
+                        mayHaveApplied = true;
+                    }
+                    else
+                    {
+                        recorded.Complete(loop.Now.Ticks, null, false);
+                        return;
+                    }
                 }
             }
             catch (ApiProblemException unknown) when (unknown.Code == "OutcomeUnknown")
@@ -534,8 +554,13 @@ public sealed class GlobalSimulation
                     // well (an operator's mistake, or a region-loss drill): either way it must stop
                     // acknowledging before the new home starts.
                     var homeLost = operatorAction == "auto-failover" || random.Chance(0.7);
-                    if (homeLost)
+                    // Half the losses come right after one of the home's lease renewals, when its
+                    // lease runs longest past the revoke; the promoter starts at once.
+                    var lostAtRenewal = operatorAction == "promotion" && homeLost && random.Chance(0.5);
+                    var isolatedAt = loop.Now;
+                    void Isolate()
                     {
+                        isolatedAt = loop.Now;
                         partitions++;
                         Note($"operator: {home} cut off from every region for {isolatedFor.TotalMilliseconds:F0}ms");
                         foreach (var other in others)
@@ -552,6 +577,11 @@ public sealed class GlobalSimulation
                                 network.Heal(other, home);
                             }
                         });
+                    }
+
+                    if (homeLost && !lostAtRenewal)
+                    {
+                        Isolate();
                     }
 
                     if (operatorAction == "promotion")
@@ -572,21 +602,30 @@ public sealed class GlobalSimulation
                                 if (promoted && failback)
                                 {
                                     // Once the lost home is back: the namespace returns to it by a switchover.
-                                    loop.At(at + isolatedFor + TimeSpan.FromSeconds(3), null, () => Switchover(home));
+                                    loop.At((homeLost && isolatedAt + isolatedFor > loop.Now ? isolatedAt + isolatedFor : loop.Now) + TimeSpan.FromSeconds(3), null, () => Switchover(home));
                                 }
 
                                 return promoted;
                             });
                         }
 
-                        if (homeLost)
+                        if (lostAtRenewal)
+                        {
+                            AfterRenewal(NodeIn(home), () =>
+                            {
+                                Isolate();
+                                loop.After(random.Between(TimeSpan.Zero, TimeSpan.FromMilliseconds(300)), null, Promote);
+                            });
+                        }
+                        else if (homeLost)
                         {
                             loop.After(random.Between(TimeSpan.Zero, TimeSpan.FromSeconds(1)), null, Promote);
                         }
                         else
                         {
                             // A live home: the revoke lands right after one of its lease renewals,
-                            // when its lease runs longest past the revoke.
+                            // when its lease runs longest past the revoke (the home sees the revoke
+                            // and stops at once).
                             AfterRenewal(NodeIn(home), Promote);
                         }
                     }
