@@ -15,12 +15,13 @@ namespace Platform.Global.Tests.Simulation.Shipped;
 
 /// <summary>What one seed did.</summary>
 public sealed record GlobalRunReport(
-    int Seed, string Operator, int Completed, int Acknowledged, int Replayed, int Archived, int Crashes, int Pauses, int Partitions, int Homes, int Watched, int WatchesEnded, long Steps);
+    int Seed, string Operator, int NodesPerRegion, int Completed, int Acknowledged, int Replayed, int Archived, int Crashes, int Pauses, int Partitions, int Homes, int Watched, int WatchesEnded, long Steps);
 
 /// <summary>
-/// One seeded run of the shipped global layer: three regions of one node each (<see cref="SimGlobalNode"/>)
-/// with per-pair round trips, a <c>local-commit</c> namespace, clients writing (with idempotency
-/// keys, retried after an unknown outcome, to the home they cached) and reading linearizably,
+/// One seeded run of the shipped global layer: three regions of one node each, or (a fifth of the
+/// seeds) of three nodes each (<see cref="SimGlobalNode"/>), with per-pair round trips, a <c>local-commit</c> namespace, clients writing (with idempotency
+/// keys, retried after an unknown outcome, to the home they cached, or through one region only) and
+/// reading linearizably,
 /// watchers long-polling any region, and an operator who runs a switchover (possibly raced by a
 /// promotion), a promotion of a lost or a live home (possibly followed by a failback), or lets
 /// auto-failover act; meanwhile nodes crash and restart, pause for longer than a home lease, and
@@ -64,6 +65,11 @@ public sealed class GlobalSimulation
     private readonly List<string> violations = [];
     private readonly bool autoFailover;
 
+    /// <summary>The share of seeds whose regions run three nodes instead of one.</summary>
+    private const double MultiNodeShare = 0.2;
+
+    private readonly IReadOnlyList<string> regionNodes;
+
     /// <summary>The deployment's layout (peers, round trips between every pair of regions).</summary>
     private InterRegionOptions InterOptions { get; }
     private readonly string operatorAction;
@@ -89,7 +95,8 @@ public sealed class GlobalSimulation
         autoFailover = operatorAction == "auto-failover";
         // Half the deployments are lopsided, as when one region sits between two far apart (us-east
         // between eu-west and ap-south): one slow pair and two fast ones. There, a region that judged
-        // lease lengths by its own links would differ most from the others.
+        // lease lengths by its own links would differ most from the others. The slow pair reaches
+        // 600 ms, as a long route does when its direct link is down.
         var trips = new Dictionary<(string, string), TimeSpan>();
         var lopsided = random.Chance(0.5);
         var slowPair = random.Between(0, 3);
@@ -99,39 +106,52 @@ public sealed class GlobalSimulation
             for (var j = i + 1; j < Regions.Length; j++, pair++)
             {
                 trips[(Regions[i], Regions[j])] = !lopsided ? random.Between(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(300))
-                    : pair == slowPair ? random.Between(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300))
+                    : pair == slowPair ? random.Between(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(600))
                     : random.Between(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(80));
             }
         }
 
-        var peers = Regions.Select(r => new PeerEndpoint(r, "node-1", new Uri($"http://{r}.sim:1"))).ToList();
-        InterRegionOptions InterFor(string region) => new()
+        // Some deployments run three nodes a region: a regional group of three replicas, and
+        // strong-global groups where every node votes or (as GlobalVotersPerRegion allows) only the
+        // first of each region does and the others hold learner replicas, which lag.
+        regionNodes = random.Chance(MultiNodeShare) ? ["node-1", "node-2", "node-3"] : ["node-1"];
+        int? votersPerRegion = regionNodes.Count > 1 && random.Chance(0.5) ? 1 : null;
+        var peers = Regions.SelectMany(r => regionNodes.Select(n => new PeerEndpoint(r, n, new Uri($"http://{n}.{r}.sim:1")))).ToList();
+        InterRegionOptions InterFor(string region, string node) => new()
         {
             Region = region,
-            NodeName = "node-1",
+            NodeName = node,
             Port = 1,
             Secret = new byte[32],
             Peers = peers,
             PairRoundTrips = trips,
             AutoFailoverAfter = TimeSpan.FromSeconds(5),
+            GlobalVotersPerRegion = votersPerRegion,
         };
 
-        InterOptions = InterFor(Regions[0]);
+        InterOptions = InterFor(Regions[0], regionNodes[0]);
         network = new SimInterRegionNetwork(loop, random.Fork(), name => nodes[name], InterOptions);
         foreach (var region in Regions)
         {
-            var options = new NodeOptions
+            var snapshotEvery = random.Chance(0.5) ? 60 : 10_000;
+            foreach (var nodeName in regionNodes)
             {
-                Region = region,
-                NodeName = "node-1",
-                DataDirectory = $"/sim/{seed.ToString(CultureInfo.InvariantCulture)}/{region}",
-                RegionNodes = ["node-1"],
-                Groups = 1,
-                SnapshotEveryEntries = random.Chance(0.5) ? 60 : 10_000,
-            };
-            var node = new SimGlobalNode(options, InterFor(region), loop, random.Fork(), ClockRateErrorBound,
-                random.Between(TimeSpan.FromMicroseconds(100), TimeSpan.FromMicroseconds(900)), network.For);
-            nodes[node.Name] = node;
+                var options = new NodeOptions
+                {
+                    Region = region,
+                    NodeName = nodeName,
+                    DataDirectory = $"/sim/{seed.ToString(CultureInfo.InvariantCulture)}/{region}/{nodeName}",
+                    RegionNodes = regionNodes,
+                    Groups = 1,
+                    SnapshotEveryEntries = snapshotEvery,
+                };
+                var node = new SimGlobalNode(options, InterFor(region, nodeName), loop, random.Fork(), ClockRateErrorBound,
+                    random.Between(TimeSpan.FromMicroseconds(100), TimeSpan.FromMicroseconds(900)), network.For)
+                {
+                    RegionPeer = peer => nodes[$"{region}/{peer}"],
+                };
+                nodes[node.Name] = node;
+            }
         }
 
         clients = new SimProcess("clients", loop, random.Fork(), ClockRateErrorBound);
@@ -146,7 +166,7 @@ public sealed class GlobalSimulation
         return (simulation.Report(), failure is null ? null : $"seed {seed} ({simulation.operatorAction}): {failure}\n{trace}", trace);
     }
 
-    private GlobalRunReport Report() => new(seed, operatorAction, history.Completed, acks.Count, acks.Count(a => a.Replayed), ArchivedValues().Count,
+    private GlobalRunReport Report() => new(seed, operatorAction, regionNodes.Count, history.Completed, acks.Count, acks.Count(a => a.Replayed), ArchivedValues().Count,
         crashes, pauses, partitions, acks.Select(a => (a.Region, a.Epoch)).Distinct().Count(),
         polls.Sum(p => p.Events?.Count ?? 0), polls.Count(p => p.Events is null), loop.Steps);
 
@@ -190,7 +210,14 @@ public sealed class GlobalSimulation
 
     private void Note(string text) => trace.Note(text);
 
-    private SimGlobalNode NodeIn(string region) => nodes[$"{region}/node-1"];
+    /// <summary>A node of the region, as a load balancer in front of it picks one.</summary>
+    private SimGlobalNode NodeIn(string region) => nodes[$"{region}/{(regionNodes.Count == 1 ? regionNodes[0] : random.Pick(regionNodes))}"];
+
+    private IEnumerable<SimGlobalNode> NodesIn(string region) => regionNodes.Select(n => nodes[$"{region}/{n}"]);
+
+    /// <summary>The region's node whose replica of the namespace went furthest (after healing, the one that holds the region's whole history).</summary>
+    private SimGlobalNode MostAdvancedIn(string region) =>
+        NodesIn(region).Where(n => n.Running).MaxBy(n => n.Regional!.Read(m => m.Namespace(Namespace)?.Revision ?? -1)) ?? NodesIn(region).First();
 
     /// <summary>Where clients send a write: the home as the most advanced running catalog replica says, or (sometimes) anywhere.</summary>
     private string TargetRegion(int client = -1)
@@ -357,11 +384,17 @@ public sealed class GlobalSimulation
         Note($"ack {key}={value} by {node.Region} epoch {written.Epoch} rev {written.Revision}{(written.Replayed ? " (replayed)" : string.Empty)}");
         if (written.Replayed)
         {
-            var held = node.Namespaces.Replica(Namespace).Read(m => m.Namespace(Namespace)?.ChangesAfter(written.Revision - 1)
-                .Where(c => c.Revision == written.Revision && c.Current.Key == key).Select(c => Encoding.UTF8.GetString(c.Current.Value.Span)).ToList() ?? []);
-            if (!held.Contains(value))
+            // The answer may have come from the regional leader through this node: every replica of
+            // the region that reached the revision must hold the write there.
+            foreach (var replica in NodesIn(node.Region).Where(n => n.Running).Select(n => n.Regional!))
             {
-                violations.Add($"{node.Region} replayed the put {key}={value} as done at revision {written.Revision}, which holds [{string.Join(", ", held)}] there");
+                var held = replica.Read(m => m.Namespace(Namespace) is { } store && store.Revision >= written.Revision
+                    ? store.ChangesAfter(written.Revision - 1).Where(c => c.Revision == written.Revision && c.Current.Key == key).Select(c => Encoding.UTF8.GetString(c.Current.Value.Span)).ToList()
+                    : null);
+                if (held is not null && !held.Contains(value))
+                {
+                    violations.Add($"{node.Region} replayed the put {key}={value} as done at revision {written.Revision}, which holds [{string.Join(", ", held)}] there");
+                }
             }
         }
     }
@@ -611,7 +644,7 @@ public sealed class GlobalSimulation
 
                         if (lostAtRenewal)
                         {
-                            AfterRenewal(NodeIn(home), () =>
+                            AfterRenewal(home, () =>
                             {
                                 Isolate();
                                 loop.After(random.Between(TimeSpan.Zero, TimeSpan.FromMilliseconds(300)), null, Promote);
@@ -626,7 +659,7 @@ public sealed class GlobalSimulation
                             // A live home: the revoke lands right after one of its lease renewals,
                             // when its lease runs longest past the revoke (the home sees the revoke
                             // and stops at once).
-                            AfterRenewal(NodeIn(home), Promote);
+                            AfterRenewal(home, Promote);
                         }
                     }
 
@@ -654,14 +687,14 @@ public sealed class GlobalSimulation
         Poll();
     }
 
-    /// <summary>Runs <paramref name="then"/> as soon as <paramref name="node"/>'s home lease was renewed (polling every 5 ms, for up to 10 s).</summary>
-    private void AfterRenewal(SimGlobalNode node, Action then)
+    /// <summary>Runs <paramref name="then"/> as soon as a node of <paramref name="region"/> renewed its home lease (polling every 5 ms, for up to 10 s).</summary>
+    private void AfterRenewal(string region, Action then)
     {
-        var before = node.Running ? node.Leases.Lease.ValidUntil : TimeSpan.MinValue;
+        var before = NodesIn(region).ToDictionary(n => n, n => n.Running ? n.Leases.Lease.ValidUntil : TimeSpan.MinValue);
         var until = loop.Now + TimeSpan.FromSeconds(10);
         void Poll()
         {
-            if (loop.Now > until || (node.Running && node.Leases.Lease.ValidUntil > before))
+            if (loop.Now > until || before.Any(b => b.Key.Running && b.Key.Leases.Lease.ValidUntil > b.Value))
             {
                 then();
                 return;
@@ -899,7 +932,7 @@ public sealed class GlobalSimulation
             return $"the divergent-writes archive lists {value}, which no client wrote";
         }
 
-        var home = NodeIn(LatestEntry()!.HomeRegion!);
+        var home = MostAdvancedIn(LatestEntry()!.HomeRegion!);
         var held = home.Namespaces.Replica(Namespace).Read(m => m.Namespace(Namespace) is { } store
             ? Keys.SelectMany(k => store.History(k, int.MaxValue)).Where(c => c.Kind == ChangeKind.Put).Select(c => Encoding.UTF8.GetString(c.Current.Value.Span)).ToHashSet(StringComparer.Ordinal)
             : []);

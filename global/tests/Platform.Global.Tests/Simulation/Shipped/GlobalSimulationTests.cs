@@ -18,7 +18,7 @@ public sealed class GlobalSimulationTests(ITestOutputHelper output)
     {
         var seeds = SimulationSeeds.Resolve(1, DefaultSeeds);
         var (reports, failures, elapsed) = SeedRuns.Run(seeds, GlobalSimulation.Run);
-        var summary = $"{seeds.Count} seeds in {elapsed.TotalSeconds:F1}s: {reports.Sum(r => r.Completed)} client operations completed, " +
+        var summary = $"{seeds.Count} seeds in {elapsed.TotalSeconds:F1}s ({reports.Count(r => r.NodesPerRegion > 1)} with three-node regions): {reports.Sum(r => r.Completed)} client operations completed, " +
             $"{reports.Sum(r => r.Acknowledged)} puts acknowledged ({reports.Sum(r => r.Replayed)} replayed, {reports.Sum(r => r.Archived)} archived), " +
             $"{reports.Sum(r => r.Homes)} homes that acknowledged writes, {reports.Sum(r => r.Watched)} changes watched ({reports.Sum(r => r.WatchesEnded)} watches ended Diverged or Compacted); {reports.Sum(r => r.Crashes)} crashes, {reports.Sum(r => r.Pauses)} pauses, " +
             $"{reports.Sum(r => r.Partitions)} partitions, {reports.Sum(r => r.Steps) / seeds.Count} steps a seed; operators: {string.Join(", ", reports.GroupBy(r => r.Operator).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}; " +

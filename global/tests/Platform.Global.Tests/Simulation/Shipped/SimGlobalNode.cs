@@ -56,6 +56,9 @@ public sealed class SimGlobalNode
 
     public SimProcess Process { get; }
 
+    /// <summary>Another node of this region by name (set by the simulation); regions of one node have none.</summary>
+    public Func<string, SimGlobalNode>? RegionPeer { get; set; }
+
     /// <summary>Bumped at every start: a connection made with an earlier incarnation is gone.</summary>
     public long Incarnation { get; private set; }
 
@@ -114,11 +117,14 @@ public sealed class SimGlobalNode
         var regional = new ReplicaCore(0, storage, new RegionalTopology(0, Options, identity), metrics, NullLogger<ReplicaCore>.Instance, time, random.Fork())
         {
             DiskWorkOnCallerThread = true,
-            Transport = (_, _) => { },
+            Transport = (to, batch) => InRegion(to)?.Post(InRegionLatency(), regional => regional.DeliverAsync(batch)),
         };
+        regional.SnapshotStreamer = new Platform.Regional.Transport.SnapshotStreamer(0, Options.SnapshotChunkBytes, (to, chunk) =>
+            InRegion(to)?.Call(InRegionLatency(), regional => regional.ReceiveSnapshotChunkAsync(chunk)) ?? Task.FromException<long>(new IOException($"{to} is down")),
+            NullLogger.Instance, onCallerThread: true);
         Global = new GlobalReplicas(services, transport, Options, identity, metrics, NullLoggerFactory.Instance, time) { DiskWorkOnCallerThread = true };
         var globalRouter = new GlobalRouter(Global, transport, Options, time);
-        Router = new GroupRouter(new OneGroup(regional), new NoPeers(), Options, time, chaos: null, global: globalRouter);
+        Router = new GroupRouter(new OneGroup(regional), new Peers(this), Options, time, chaos: null, global: globalRouter);
         Catalog = new NamespaceCatalog(Router);
         Board = new ReplicationBoard(time);
         Leases = new HomeLeaseKeeper(Router, Catalog, Inter, time, NullLogger<HomeLeaseKeeper>.Instance);
@@ -190,19 +196,55 @@ public sealed class SimGlobalNode
         }
     }
 
+    /// <summary>A node of this region (not this one) that is running; null when it is down or unknown.</summary>
+    private SimGlobalNode? InRegion(string node) => node != Options.NodeName && RegionPeer?.Invoke(node) is { Running: true } peer ? peer : null;
+
+    /// <summary>Inside a region messages take a fraction of a millisecond.</summary>
+    private TimeSpan InRegionLatency() => random.Between(TimeSpan.FromMicroseconds(100), TimeSpan.FromMicroseconds(900));
+
+    /// <summary>Runs <paramref name="work"/> on this node's regional replica after <paramref name="latency"/>, unanswered if it crashes meanwhile.</summary>
+    private void Post(TimeSpan latency, Func<ReplicaCore, Task> work)
+    {
+        var core = Regional;
+        Process.Post(latency, () =>
+        {
+            if (core is not null && core == Regional)
+            {
+                _ = work(core);
+            }
+        });
+    }
+
+    /// <summary>Calls this node's regional replica after <paramref name="latency"/>; never answers if it crashes meanwhile.</summary>
+    private Task<T> Call<T>(TimeSpan latency, Func<ReplicaCore, Task<T>> work)
+    {
+        var core = Regional!;
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Process.Post(latency, () => _ = RunAsync(() => core == Regional ? work(core) : throw new NodeNotReadyException("restarted"), answer));
+        return answer.Task;
+    }
+
     /// <summary>A region of one node: its one regional group.</summary>
     private sealed class OneGroup(ReplicaCore core) : ILocalReplicas
     {
         public ReplicaCore Get(ulong group) => group == 0 ? core : throw new ArgumentOutOfRangeException(nameof(group), $"no regional group {group}");
     }
 
-    /// <summary>A region of one node has no peers in its region.</summary>
-    private sealed class NoPeers : IReplicaPeers
+    /// <summary>
+    /// How the router reaches the other nodes of its region (proposals and read points forwarded to
+    /// the regional leader): refused at once when the peer is down (the call never left); a peer
+    /// that crashes with the call never answers, and the router's own timeout decides.
+    /// </summary>
+    private sealed class Peers(SimGlobalNode self) : IReplicaPeers
     {
         public Task<ProposeReply> ProposeAsync(ulong group, string node, byte[] command) =>
-            Task.FromException<ProposeReply>(new PeerUnreachableException($"{node} is not in this region"));
+            self.InRegion(node) is { } peer
+                ? peer.Call(self.InRegionLatency(), core => core.ProposeAsync(command))
+                : Task.FromException<ProposeReply>(new PeerUnreachableException($"{node} cannot be reached from {self.Name}"));
 
         public Task<ReadIndexReply> ReadIndexAsync(ulong group, string node) =>
-            Task.FromException<ReadIndexReply>(new PeerUnreachableException($"{node} is not in this region"));
+            self.InRegion(node) is { } peer
+                ? peer.Call(self.InRegionLatency(), core => core.ReadIndexAsync(peer.Options.RequestTimeout))
+                : Task.FromException<ReadIndexReply>(new PeerUnreachableException($"{node} cannot be reached from {self.Name}"));
     }
 }
