@@ -24,7 +24,10 @@ public sealed partial class NamespaceStore
     /// <summary>
     /// The fork point below <paramref name="revision"/> when the revision lies in a range this store
     /// dropped (or past it within the same or an earlier epoch: a revision of the dropped history
-    /// never applied here), else null.
+    /// never applied here), or past the last revision this store held in an epoch it has since left
+    /// (a revision of a former home that never reached this store's history: a node whose group
+    /// followed the new home before its catalog replica heard of the fork sees no truncation of its
+    /// own), else null.
     /// </summary>
     public long? DivergedBelow(long revision)
     {
@@ -35,6 +38,19 @@ public sealed partial class NamespaceStore
                 && (earliest is null || truncation.ForkRevision < earliest))
             {
                 earliest = truncation.ForkRevision;
+            }
+        }
+
+        if (earliest is null)
+        {
+            // Every revision from the compaction point on has a mark: the history went from the last
+            // mark below the revision straight into a later epoch, without it. (A revision before
+            // every mark is older than what the store keeps: compacted, not diverged.)
+            var last = LastMarkAtOrBefore(revision);
+            if (last >= 0 && last + 1 < digests.Count && digests[last].Revision != revision
+                && Revisions.Epoch(digests[last + 1].Revision) > Revisions.Epoch(revision))
+            {
+                earliest = digests[last].Revision;
             }
         }
 

@@ -128,6 +128,32 @@ public sealed class NamespaceStoreReplicationTests
     }
 
     [Fact]
+    public void A_revision_of_the_former_home_this_store_never_held_is_diverged_once_the_store_is_past_its_epoch()
+    {
+        // The copy had revisions up to 3 when the home was lost; the new home forked at 3 and went
+        // on in epoch 1. A watcher that saw revision 5 at the former home polls a node of this
+        // region whose catalog replica has not heard of the fork: nothing was truncated here.
+        MakeHistory();
+        Ship(Feed(0, limit: 3));
+        Assert.Null(copy.DivergedBelow(5));
+
+        var newEpoch = Revisions.Compose(1, 1);
+        Assert.True(Ship(new ReplicateCommand(3, [new ReplicatedRevision(newEpoch, 9_000, [new ChangeEvent(newEpoch, ChangeKind.Put, new KeyValue("d", new byte[] { 1 }, "x", newEpoch, newEpoch, 1))])])).Succeeded);
+
+        foreach (var store in new[] { copy, NamespaceStore.FromSnapshot(copy.ToSnapshot()) })
+        {
+            Assert.Empty(store.Truncations);
+            Assert.Equal(3, store.DivergedBelow(4));
+            Assert.Equal(3, store.DivergedBelow(5));
+            Assert.Null(store.DivergedBelow(3));
+            Assert.Null(store.DivergedBelow(2));
+            Assert.Null(store.DivergedBelow(0));
+            Assert.Null(store.DivergedBelow(newEpoch));
+            Assert.Null(store.DivergedBelow(Revisions.Compose(1, 7)));
+        }
+    }
+
+    [Fact]
     public void Commit_times_survive_a_snapshot_and_tell_how_long_a_copy_lags()
     {
         MakeHistory();

@@ -62,6 +62,9 @@ public sealed class GlobalSimulation
     private readonly List<Poll> polls = [];
     private readonly Dictionary<int, string> knownHomes = [];
     private int watchSessions;
+
+    /// <summary>The node each watcher's connection reaches now.</summary>
+    private readonly Dictionary<int, SimGlobalNode> watchedNodes = [];
     private readonly List<string> violations = [];
     private readonly bool autoFailover;
 
@@ -81,7 +84,7 @@ public sealed class GlobalSimulation
     private string pinnedRegion = "";
 
     /// <summary>One long poll a watcher made: its session, where, the cursor it sent, and what came back (null events: it ended the session).</summary>
-    private sealed record Poll(int Session, string Region, long After, long Covered, IReadOnlyList<(long Revision, string Key, string Value)>? Events, string? Ended);
+    private sealed record Poll(int Session, string Node, long After, long Covered, IReadOnlyList<(long Revision, string Key, string Value)>? Events, string? Ended);
 
     /// <summary>An acknowledged write: which region acknowledged it, in which epoch, at what revision, when (true time).</summary>
     private sealed record Ack(string Key, string Value, string Region, long Epoch, long Revision, TimeSpan At, bool Replayed);
@@ -188,7 +191,8 @@ public sealed class GlobalSimulation
 
         for (var watcher = 0; watcher < 2; watcher++)
         {
-            clients.Post(ClientsFrom + TimeSpan.FromMilliseconds(500 + (watcher * 53)), () => _ = WatchAsync());
+            var id = watcher;
+            clients.Post(ClientsFrom + TimeSpan.FromMilliseconds(500 + (watcher * 53)), () => _ = WatchAsync(id));
         }
 
         ScheduleFaults();
@@ -426,17 +430,26 @@ public sealed class GlobalSimulation
     }
 
     /// <summary>
-    /// A watcher long-polling the namespace in any region, as the SDK watches: it resumes from its
-    /// cursor (in another region, if need be) after an unanswered poll, and starts a new session
-    /// from the present after <c>Diverged</c> or <c>Compacted</c>, as a client relists.
+    /// A watcher long-polling the namespace in any region, as the SDK watches: it keeps polling the
+    /// node its connection reached (now and then it lands elsewhere, as a balancer moves it),
+    /// resumes from its cursor (in another region, if need be) after an unanswered poll, and starts
+    /// a new session from the present after <c>Diverged</c> or <c>Compacted</c>, as a client relists.
     /// </summary>
-    private async Task WatchAsync()
+    private async Task WatchAsync(int watcher)
     {
         long? cursor = null;
         var session = ++watchSessions;
+        SimGlobalNode? connected = null;
         while (loop.Now < HealAt + TimeSpan.FromSeconds(4))
         {
-            var node = NodeIn(random.Pick(Regions));
+            if (connected is null || random.Chance(0.2))
+            {
+                connected = NodeIn(random.Pick(Regions));
+                watchedNodes[watcher] = connected;
+            }
+
+            var node = connected;
+
             var after = cursor;
             var call = node.Call(TimeSpan.FromMilliseconds(1), async () =>
             {
@@ -450,7 +463,7 @@ public sealed class GlobalSimulation
                 if (call is not null && created)
                 {
                     var (from, answer) = await TimedWait.WaitAsync(call, ClientTimeout, clients.Time);
-                    polls.Add(new Poll(session, node.Region, from, answer.Covered,
+                    polls.Add(new Poll(session, node.Name, from, answer.Covered,
                         [.. answer.Events.Where(e => e.Kind == ChangeKind.Put).Select(e => (e.Revision, e.Current.Key, Encoding.UTF8.GetString(e.Current.Value.Span)))], null));
                     cursor = answer.Covered;
                     continue;
@@ -458,14 +471,20 @@ public sealed class GlobalSimulation
             }
             catch (ApiProblemException ended) when (ended.Code is "Diverged" or "Compacted")
             {
-                polls.Add(new Poll(session, node.Region, after ?? -1, after ?? -1, null, ended.Code));
+                polls.Add(new Poll(session, node.Name, after ?? -1, after ?? -1, null, ended.Code));
                 Note($"watch session {session} at {node.Region} ends: {ended.Code}");
                 cursor = null;
                 session = ++watchSessions;
             }
             catch (Exception unanswered) when (unanswered is ApiProblemException or TimeoutException or NodeNotReadyException or InvalidOperationException)
             {
-                // Resumed from the cursor at the next poll.
+                // Resumed from the cursor at the next poll, through a new connection.
+                connected = null;
+            }
+
+            if (call is null)
+            {
+                connected = null;
             }
 
             await Task.Delay(random.Between(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300)), clients.Time);
@@ -610,6 +629,18 @@ public sealed class GlobalSimulation
                                 network.Heal(other, home);
                             }
                         });
+                        if (regionNodes.Count > 1 && random.Chance(0.5))
+                        {
+                            // One node's own route out of the region stays down longer: its group
+                            // follows the region's (truncating past the fork as the others learn of
+                            // it) while its catalog replica hears nothing. Aimed where a watcher
+                            // listens, when one does.
+                            var stranded = watchedNodes.Values.Where(n => n.Region == home).OrderBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault() ?? NodeIn(home);
+                            var longer = isolatedFor + random.Between(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8));
+                            Note($"{stranded.Name} cut off from every other region for {longer.TotalMilliseconds:F0}ms");
+                            network.CutNode(stranded.Name);
+                            loop.After(longer, null, () => network.HealNode(stranded.Name));
+                        }
                     }
 
                     if (homeLost && !lostAtRenewal)
@@ -845,12 +876,13 @@ public sealed class GlobalSimulation
                 var kept = final.Contains(change);
                 if (!kept && !archive.Contains(change))
                 {
-                    return $"watch session {poll.Session} at {poll.Region} got {change.Key}={change.Value} at revision {change.Revision}, in neither the home's history nor the archive";
+                    return $"watch session {poll.Session} at {poll.Node} got {change.Key}={change.Value} at revision {change.Revision}, in neither the home's history nor the archive";
                 }
 
                 if (kept && tainted.Contains(poll.Session))
                 {
-                    return $"watch session {poll.Session} at {poll.Region} ran past a fork: after a revision the failover dropped it got {change.Key}={change.Value} at revision {change.Revision} without Diverged";
+                    var earlier = polls.Where(p => p.Session == poll.Session).TakeWhile(p => p != poll).TakeLast(3).Select(p => $"{p.Node} after {p.After} up to {p.Covered} ({p.Events?.Count ?? 0} changes)");
+                    return $"watch session {poll.Session} at {poll.Node} ran past a fork: after a revision the failover dropped it got {change.Key}={change.Value} at revision {change.Revision} without Diverged (polling after {poll.After}; before: {string.Join("; ", earlier)})";
                 }
 
                 if (!kept)
@@ -864,7 +896,7 @@ public sealed class GlobalSimulation
                 var missed = final.Where(c => c.Revision > poll.After && c.Revision <= poll.Covered && !poll.Events.Contains(c)).OrderBy(c => c.Revision).FirstOrDefault();
                 if (missed.Key is not null)
                 {
-                    return $"watch session {poll.Session} at {poll.Region} polled after {poll.After} up to {poll.Covered} and missed {missed.Key}={missed.Value} at revision {missed.Revision}";
+                    return $"watch session {poll.Session} at {poll.Node} polled after {poll.After} up to {poll.Covered} and missed {missed.Key}={missed.Value} at revision {missed.Revision}";
                 }
             }
         }

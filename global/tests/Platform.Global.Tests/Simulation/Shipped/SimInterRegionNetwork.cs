@@ -40,6 +40,35 @@ public sealed class SimInterRegionNetwork(SimLoop loop, SimRandom random, Func<s
 
     public bool CanReach(string fromRegion, string toRegion) => fromRegion == toRegion || !cut.ContainsKey((fromRegion, toRegion));
 
+    /// <summary>Nodes cut off from every other region (their own region's nodes still reach them), with how many faults cut each.</summary>
+    private readonly Dictionary<string, int> cutNodes = [];
+
+    /// <summary>Whether a message from one node reaches another: inside a region always, else unless the pair of regions or either node is cut off.</summary>
+    public bool CanReach(SimGlobalNode from, SimGlobalNode to)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        return from.Region == to.Region || (CanReach(from.Region, to.Region) && !cutNodes.ContainsKey(from.Name) && !cutNodes.ContainsKey(to.Name));
+    }
+
+    /// <summary>Cuts one node off from every other region (its route out of the region failed) until as many heals.</summary>
+    public void CutNode(string node) => cutNodes[node] = cutNodes.GetValueOrDefault(node) + 1;
+
+    public void HealNode(string node)
+    {
+        if (cutNodes.TryGetValue(node, out var count))
+        {
+            if (count > 1)
+            {
+                cutNodes[node] = count - 1;
+            }
+            else
+            {
+                cutNodes.Remove(node);
+            }
+        }
+    }
+
     /// <summary>Cuts what <paramref name="from"/> sends to <paramref name="to"/> (one way) until as many heals.</summary>
     public void Cut(string from, string to) => cut[(from, to)] = cut.GetValueOrDefault((from, to)) + 1;
 
@@ -58,7 +87,11 @@ public sealed class SimInterRegionNetwork(SimLoop loop, SimRandom random, Func<s
         }
     }
 
-    public void HealAll() => cut.Clear();
+    public void HealAll()
+    {
+        cut.Clear();
+        cutNodes.Clear();
+    }
 
     public IInterRegionTransport For(SimGlobalNode node) => new Transport(this, node, node.Incarnation);
 
@@ -115,7 +148,7 @@ public sealed class SimInterRegionNetwork(SimLoop loop, SimRandom random, Func<s
     {
         public InterRegionOptions Options => self.Inter;
 
-        public bool CanReach(PeerEndpoint peer) => network.CanReach(self.Region, peer.Region);
+        public bool CanReach(PeerEndpoint peer) => network.CanReach(self, network.nodes($"{peer.Region}/{peer.Node}"));
 
         /// <summary>The network itself delays every message: nothing is left for the caller to wait out.</summary>
         public TimeSpan OneWayTo(PeerEndpoint peer) => TimeSpan.Zero;
@@ -180,7 +213,7 @@ public sealed class SimInterRegionNetwork(SimLoop loop, SimRandom random, Func<s
                     writer = new SimWriteStream(chunk =>
                     {
                         // In order, each after the one-way delay; a chunk sent across a cut breaks the stream once keep-alive notices.
-                        if (!network.CanReach(server.Region, self.Region))
+                        if (!network.CanReach(server, self))
                         {
                             var broken = new IOException($"the stream from {server.Name} was cut");
                             writer!.Break(broken);
@@ -236,7 +269,7 @@ public sealed class SimInterRegionNetwork(SimLoop loop, SimRandom random, Func<s
         private Connection? Send(PeerEndpoint peer, Action<Exception> failed, Func<SimGlobalNode, Task<InterRegionAnswer>> serve, Action<SimGlobalNode, InterRegionAnswer> answer)
         {
             var server = network.nodes($"{peer.Region}/{peer.Node}");
-            if (!network.CanReach(self.Region, peer.Region))
+            if (!network.CanReach(self, server))
             {
                 // As InterRegionClient under chaos: a cut region cannot be connected to.
                 network.Lost++;
@@ -315,7 +348,7 @@ public sealed class SimInterRegionNetwork(SimLoop loop, SimRandom random, Func<s
     /// <summary>A message from one node to another: delivered after the one-way delay unless the pair is cut or the receiver restarted.</summary>
     private void Deliver(SimGlobalNode from, SimGlobalNode to, long toIncarnation, Action delivered, Action lost)
     {
-        if (!CanReach(from.Region, to.Region))
+        if (!CanReach(from, to))
         {
             Lost++;
             lost();
