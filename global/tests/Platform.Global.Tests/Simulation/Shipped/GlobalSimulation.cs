@@ -434,7 +434,7 @@ public sealed class GlobalSimulation
 
     /// <summary>
     /// A watcher long-polling the namespace in any region, as the SDK watches: it keeps polling the
-    /// node its connection reached (now and then it lands elsewhere, as a balancer moves it),
+    /// node its connection reached (for 2-20 s, then it lands anywhere, as a balancer moves it),
     /// resumes from its cursor (in another region, if need be) after an unanswered poll, and starts
     /// a new session from the present after <c>Diverged</c> or <c>Compacted</c>, as a client relists.
     /// </summary>
@@ -443,11 +443,13 @@ public sealed class GlobalSimulation
         long? cursor = null;
         var session = ++watchSessions;
         SimGlobalNode? connected = null;
+        var reconnectAt = TimeSpan.Zero;
         while (loop.Now < HealAt + TimeSpan.FromSeconds(4))
         {
-            if (connected is null || random.Chance(0.2))
+            if (connected is null || loop.Now >= reconnectAt)
             {
                 connected = NodeIn(random.Pick(Regions));
+                reconnectAt = loop.Now + random.Between(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20));
                 watchedNodes[watcher] = connected;
             }
 
