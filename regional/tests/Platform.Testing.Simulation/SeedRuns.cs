@@ -15,7 +15,7 @@ public sealed record SeedRunResults<TReport>(IReadOnlyList<TReport> Reports, IRe
 /// <summary>
 /// Runs a simulation over seeds on every core (each seed on one thread, as its loop requires).
 /// With one seed and <c>SIM_TRACE=file</c> set, the run's report and trace go to that file, to read
-/// a run that passed.
+/// a run that passed; with <c>SIM_TRACE_DIR=directory</c>, every seed's go to <c>seed-N.txt</c> there.
 /// </summary>
 public static class SeedRuns
 {
@@ -33,6 +33,11 @@ public static class SeedRuns
             if (seeds.Count == 1 && Environment.GetEnvironmentVariable("SIM_TRACE") is { Length: > 0 } traceFile)
             {
                 File.WriteAllText(traceFile, $"{report}\n{trace}\n");
+            }
+
+            if (Environment.GetEnvironmentVariable("SIM_TRACE_DIR") is { Length: > 0 } traceDirectory)
+            {
+                File.WriteAllText(Path.Combine(traceDirectory, $"seed-{seed}.txt"), $"{report}\n{trace}\n");
             }
 
             if (failure is not null)

@@ -63,8 +63,8 @@ public sealed class GlobalSimulation
     private readonly Dictionary<int, string> knownHomes = [];
     private int watchSessions;
 
-    /// <summary>The node each watcher's connection reaches now.</summary>
-    private readonly Dictionary<int, SimGlobalNode> watchedNodes = [];
+    /// <summary>Nodes cut off from every other region by themselves, and until when.</summary>
+    private readonly Dictionary<string, TimeSpan> strandedUntil = new(StringComparer.Ordinal);
     private readonly List<string> violations = [];
     private readonly bool autoFailover;
 
@@ -192,8 +192,7 @@ public sealed class GlobalSimulation
 
         for (var watcher = 0; watcher < 2; watcher++)
         {
-            var id = watcher;
-            clients.Post(ClientsFrom + TimeSpan.FromMilliseconds(500 + (watcher * 53)), () => _ = WatchAsync(id));
+            clients.Post(ClientsFrom + TimeSpan.FromMilliseconds(500 + (watcher * 53)), () => _ = WatchAsync());
         }
 
         ScheduleFaults();
@@ -438,7 +437,7 @@ public sealed class GlobalSimulation
     /// resumes from its cursor (in another region, if need be) after an unanswered poll, and starts
     /// a new session from the present after <c>Diverged</c> or <c>Compacted</c>, as a client relists.
     /// </summary>
-    private async Task WatchAsync(int watcher)
+    private async Task WatchAsync()
     {
         long? cursor = null;
         var session = ++watchSessions;
@@ -446,11 +445,16 @@ public sealed class GlobalSimulation
         var reconnectAt = TimeSpan.Zero;
         while (loop.Now < HealAt + TimeSpan.FromSeconds(4))
         {
-            if (connected is null || loop.Now >= reconnectAt)
+            if (strandedUntil.FirstOrDefault(n => loop.Now < n.Value).Key is { } strandedNode && connected?.Name != strandedNode)
+            {
+                // The balancer moves the watcher onto a node cut off from the other regions (clients still reach it).
+                connected = nodes[strandedNode];
+                reconnectAt = strandedUntil[strandedNode];
+            }
+            else if (connected is null || loop.Now >= reconnectAt)
             {
                 connected = NodeIn(random.Pick(Regions));
                 reconnectAt = loop.Now + random.Between(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20));
-                watchedNodes[watcher] = connected;
             }
 
             var node = connected;
@@ -634,17 +638,9 @@ public sealed class GlobalSimulation
                                 network.Heal(other, home);
                             }
                         });
-                        if (regionNodes.Count > 1 && random.Chance(0.5))
+                        if (regionNodes.Count > 1)
                         {
-                            // One node's own route out of the region stays down longer: its group
-                            // follows the region's (truncating past the fork as the others learn of
-                            // it) while its catalog replica hears nothing. Aimed where a watcher
-                            // listens, when one does.
-                            var stranded = watchedNodes.Values.Where(n => n.Region == home).OrderBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault() ?? NodeIn(home);
-                            var longer = isolatedFor + random.Between(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8));
-                            Note($"{stranded.Name} cut off from every other region for {longer.TotalMilliseconds:F0}ms");
-                            network.CutNode(stranded.Name);
-                            loop.After(longer, null, () => network.HealNode(stranded.Name));
+                            StrandAroundFork(home, LatestEntry()!.Epoch);
                         }
                     }
 
@@ -702,6 +698,42 @@ public sealed class GlobalSimulation
                     break;
             }
         });
+    }
+
+    /// <summary>
+    /// In three-node regions, around a promotion's compare-and-swap (from the end of its wait
+    /// <c>L * (1 + rho)</c> after the revoke, less up to a second), one node of a region other than
+    /// the lost home loses its own route out of the region for 2-4.5 s (under the catalog's 5 s
+    /// staleness bound, so it still serves): its group follows the new home through its region's
+    /// leader while its catalog replica has not heard of the fork. The watchers' balancer moves
+    /// them onto that node, with cursors that may lie past the fork (those that watched the lost
+    /// home). Looks for the revoke every 5 ms, for up to 20 s.
+    /// </summary>
+    private void StrandAroundFork(string lostHome, long epoch)
+    {
+        var until = loop.Now + TimeSpan.FromSeconds(20);
+        void Poll()
+        {
+            if (nodes.Values.Any(n => EntryAt(n) is { MovingBy: MoveKind.Promotion, MovingTo: not null } entry && entry.Epoch == epoch))
+            {
+                var wait = Platform.Global.Replication.HomeLeaseKeeper.DurationFor(InterOptions) * (1 + ClockRateErrorBound);
+                var stranded = NodeIn(random.Pick(Regions.Where(r => r != lostHome).ToList()));
+                var lasting = random.Between(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4.5));
+                loop.After(wait - random.Between(TimeSpan.Zero, TimeSpan.FromSeconds(1)), null, () =>
+                {
+                    Note($"{stranded.Name} cut off from every other region for {lasting.TotalMilliseconds:F0}ms; the watchers move to it");
+                    network.CutNode(stranded.Name);
+                    strandedUntil[stranded.Name] = loop.Now + lasting;
+                    loop.After(lasting, null, () => network.HealNode(stranded.Name));
+                });
+            }
+            else if (loop.Now < until)
+            {
+                loop.After(TimeSpan.FromMilliseconds(5), null, Poll);
+            }
+        }
+
+        Poll();
     }
 
     /// <summary>Runs <paramref name="then"/> once <paramref name="node"/>'s catalog shows a planned move to <paramref name="target"/> (polling every 5 ms, for up to 10 s; else never).</summary>
