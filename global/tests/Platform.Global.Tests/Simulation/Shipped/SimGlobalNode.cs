@@ -16,7 +16,7 @@ using Platform.Testing.Simulation;
 namespace Platform.Global.Tests.Simulation.Shipped;
 
 /// <summary>
-/// The one node of a simulated region, running the shipped global layer: its regional group's
+/// A node of a simulated region (of one or three), running the shipped global layer: its regional group's
 /// replica and the strong-global replicas (catalog and strong-global data) on the shipped
 /// write-ahead log over a simulated disk, the routers, the catalog, home leases, the replicator
 /// and its copy pullers, promotion, switchover, auto-failover and the key-value handlers, all
@@ -224,7 +224,7 @@ public sealed class SimGlobalNode
         return answer.Task;
     }
 
-    /// <summary>A region of one node: its one regional group.</summary>
+    /// <summary>The node's one regional group (the simulation's regions run one group).</summary>
     private sealed class OneGroup(ReplicaCore core) : ILocalReplicas
     {
         public ReplicaCore Get(ulong group) => group == 0 ? core : throw new ArgumentOutOfRangeException(nameof(group), $"no regional group {group}");
