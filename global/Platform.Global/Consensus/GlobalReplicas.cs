@@ -23,16 +23,10 @@ public sealed partial class GlobalReplicas(
     private readonly Dictionary<ulong, ReplicaCore> replicas = [];
     private readonly ILogger logger = loggers.CreateLogger<GlobalReplicas>();
 
-    public IReadOnlyList<(ulong Id, ReplicaCore Replica)> Groups
-    {
-        get
-        {
-            lock (replicas)
-            {
-                return [.. replicas.Select(r => (r.Key, r.Value))];
-            }
-        }
-    }
+    // The replicas as a list, replaced (never changed) whenever they change: every tick walks it.
+    private IReadOnlyList<(ulong Id, ReplicaCore Replica)> groups = [];
+
+    public IReadOnlyList<(ulong Id, ReplicaCore Replica)> Groups => Volatile.Read(ref groups);
 
     /// <summary>This node's replica of a strong-global group, or null while the node is starting.</summary>
     public ReplicaCore? Get(ulong group)
@@ -87,6 +81,8 @@ public sealed partial class GlobalReplicas(
                 core.SnapshotStreamer = new SnapshotStreamer(group, node.SnapshotChunkBytes, (name, chunk) => SendChunkAsync(group, name, chunk), loggers.CreateLogger<SnapshotStreamer>(), onCallerThread: DiskWorkOnCallerThread);
                 replicas[group] = core;
             }
+
+            Volatile.Write(ref groups, [.. replicas.Select(r => (r.Key, r.Value))]);
         }
 
         using var timer = new PeriodicTimer(node.TickInterval, time);
@@ -154,8 +150,20 @@ public sealed partial class GlobalReplicas(
 
     private static readonly System.Text.Json.JsonSerializerOptions JoinJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
-    private PeerEndpoint Peer(string name) =>
-        client.Options.Peers.FirstOrDefault(p => $"{p.Region}/{p.Node}" == name) ?? throw new ArgumentException($"no inter-region address for {name}");
+    private PeerEndpoint Peer(string name)
+    {
+        // Compared in place: every batch of Raft messages looks its peer up.
+        foreach (var peer in client.Options.Peers)
+        {
+            if (name.Length == peer.Region.Length + 1 + peer.Node.Length && name[peer.Region.Length] == '/'
+                && name.StartsWith(peer.Region, StringComparison.Ordinal) && name.EndsWith(peer.Node, StringComparison.Ordinal))
+            {
+                return peer;
+            }
+        }
+
+        throw new ArgumentException($"no inter-region address for {name}");
+    }
 
     /// <summary>One batch of Raft messages, fire and forget: a lost batch is what Raft retries anyway.</summary>
     private async Task SendAsync(ulong group, string name, byte[] batch)

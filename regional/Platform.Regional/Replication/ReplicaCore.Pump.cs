@@ -217,25 +217,57 @@ public sealed partial class ReplicaCore
             return;
         }
 
-        foreach (var batch in messages.GroupBy(m => m.To))
+        // One batch a recipient, recipients in the order of their first message, each batch in
+        // order; without LINQ's grouping, since every pump round sends (the lists are short).
+        for (var first = 0; first < messages.Count; first++)
         {
-            var node = topology.NameOf(batch.Key);
+            var to = messages[first].To;
+            if (!IsFirstTo(messages, first))
+            {
+                continue;
+            }
+
+            var node = topology.NameOf(to);
             if (Reachable is { } reachable && !reachable(node))
             {
                 continue;
             }
 
-            var inline = batch.Where(m => m.Snapshot is null).ToList();
-            if (inline.Count > 0)
+            List<Message>? inline = null;
+            for (var i = first; i < messages.Count; i++)
+            {
+                if (messages[i].To == to && messages[i].Snapshot is null)
+                {
+                    (inline ??= []).Add(messages[i]);
+                }
+            }
+
+            if (inline is not null)
             {
                 transport(node, RaftMessageCodec.Encode(inline));
             }
 
-            foreach (var install in batch.Where(m => m.Snapshot is not null))
+            for (var i = first; i < messages.Count; i++)
             {
-                SnapshotStreamer?.Send(node, install);
+                if (messages[i].To == to && messages[i].Snapshot is not null)
+                {
+                    SnapshotStreamer?.Send(node, messages[i]);
+                }
             }
         }
+    }
+
+    private static bool IsFirstTo(IReadOnlyList<Message> messages, int index)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            if (messages[i].To == messages[index].To)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Takes a snapshot of the state machine when due (under the lock); the caller saves it and compacts.</summary>
