@@ -14,51 +14,80 @@ public sealed class SimFileSystem : IStorageFileSystem
 
     private sealed class SimFile
     {
-        /// <summary>What the disk holds for sure.</summary>
-        public List<byte> Durable { get; } = [];
+        // What the disk holds for sure: the first DurableLength bytes of a buffer that only grows
+        // (copied in spans: every WAL sync and segment roll of a run lands here).
+        private byte[] durable = [];
+
+        public int DurableLength { get; private set; }
 
         /// <summary>Writes since the last sync, in order: (offset, bytes).</summary>
         public List<(int Offset, byte[] Bytes)> Pending { get; } = [];
 
-        public byte[] Current()
+        public static SimFile Holding(ReadOnlySpan<byte> bytes)
         {
-            var bytes = new List<byte>(Durable);
+            var file = new SimFile();
+            file.WriteDurably(0, bytes);
+            return file;
+        }
+
+        /// <summary>The length a reader sees: a write past the end extends the file, zeros before it.</summary>
+        public int CurrentLength()
+        {
+            var length = DurableLength;
             foreach (var (offset, data) in Pending)
             {
-                WriteInto(bytes, offset, data);
+                length = Math.Max(length, offset + data.Length);
             }
 
-            return [.. bytes];
+            return length;
+        }
+
+        public byte[] Current()
+        {
+            var bytes = new byte[CurrentLength()];
+            durable.AsSpan(0, DurableLength).CopyTo(bytes);
+            foreach (var (offset, data) in Pending)
+            {
+                data.CopyTo(bytes, offset);
+            }
+
+            return bytes;
         }
 
         public void Sync()
         {
             foreach (var (offset, data) in Pending)
             {
-                WriteInto(Durable, offset, data);
+                WriteDurably(offset, data);
             }
 
             Pending.Clear();
         }
 
-        public static void WriteInto(List<byte> bytes, int offset, ReadOnlySpan<byte> data)
+        /// <summary>Writes to the durable bytes at <paramref name="offset"/>, zero-filling any gap before it.</summary>
+        public void WriteDurably(int offset, ReadOnlySpan<byte> data)
         {
-            while (bytes.Count < offset)
+            var end = offset + data.Length;
+            if (end > DurableLength)
             {
-                bytes.Add(0);
+                if (end > durable.Length)
+                {
+                    Array.Resize(ref durable, Math.Max(end, durable.Length * 2));
+                }
+
+                // Bytes past the length may be left from before a truncation: the file reads zeros there.
+                durable.AsSpan(DurableLength, end - DurableLength).Clear();
+                DurableLength = end;
             }
 
-            for (var i = 0; i < data.Length; i++)
-            {
-                if (offset + i < bytes.Count)
-                {
-                    bytes[offset + i] = data[i];
-                }
-                else
-                {
-                    bytes.Add(data[i]);
-                }
-            }
+            data.CopyTo(durable.AsSpan(offset));
+        }
+
+        public void Truncate(int length)
+        {
+            Sync();
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(length, DurableLength);
+            DurableLength = length;
         }
     }
 
@@ -72,7 +101,7 @@ public sealed class SimFileSystem : IStorageFileSystem
             foreach (var (offset, data) in file.Pending)
             {
                 var take = Math.Min(kept, data.Length);
-                SimFile.WriteInto(file.Durable, offset, data.AsSpan(0, take));
+                file.WriteDurably(offset, data.AsSpan(0, take));
                 kept -= take;
             }
 
@@ -95,17 +124,17 @@ public sealed class SimFileSystem : IStorageFileSystem
     public IAppendFile OpenAppend(string path)
     {
         var file = Get(path);
-        return new Handle(file, file.Current().Length);
+        return new Handle(file, file.CurrentLength());
     }
 
     public IAppendFile OpenSegment(string path, long writeOffset, long preallocateBytes)
     {
         var file = Get(path);
-        var length = file.Current().Length;
+        var length = file.CurrentLength();
         if (length < preallocateBytes)
         {
             file.Sync();
-            SimFile.WriteInto(file.Durable, length, new byte[preallocateBytes - length]);
+            file.WriteDurably((int)preallocateBytes, []);
         }
 
         return new Handle(file, (int)writeOffset);
@@ -124,14 +153,9 @@ public sealed class SimFileSystem : IStorageFileSystem
 
     public byte[] ReadAllBytes(string path) => files.TryGetValue(path, out var file) ? file.Current() : throw new FileNotFoundException(path);
 
-    public long Length(string path) => files[path].Current().Length;
+    public long Length(string path) => files[path].CurrentLength();
 
-    public void Truncate(string path, long length)
-    {
-        var file = files[path];
-        file.Sync();
-        file.Durable.RemoveRange((int)length, file.Durable.Count - (int)length);
-    }
+    public void Truncate(string path, long length) => files[path].Truncate((int)length);
 
     public void Delete(string path) => files.Remove(path);
 
@@ -147,9 +171,7 @@ public sealed class SimFileSystem : IStorageFileSystem
 
     public void WriteAllBytesDurably(string path, ReadOnlySpan<byte> bytes)
     {
-        var file = new SimFile();
-        file.Durable.AddRange(bytes);
-        files[path] = file;
+        files[path] = SimFile.Holding(bytes);
     }
 
     private sealed class Handle(SimFile file, int position) : IAppendFile

@@ -26,7 +26,28 @@ public sealed class SimLoop
     /// </summary>
     public TimeSpan? RealTimeBudget { get; init; }
 
-    private sealed record Work(SimProcess? Process, Action Action, long Generation);
+    /// <summary>
+    /// A piece of work: an action, or a callback and its state (an await's continuation, a timer's
+    /// tick), which needs no closure; one object a step.
+    /// </summary>
+    internal sealed record Work(SimProcess? Process, Delegate Callback, object? State, long Generation)
+    {
+        public void Invoke()
+        {
+            switch (Callback)
+            {
+                case Action action:
+                    action();
+                    break;
+                case SendOrPostCallback posted:
+                    posted(State);
+                    break;
+                default:
+                    ((Action<object?>)Callback)(State);
+                    break;
+            }
+        }
+    }
 
     /// <summary>How many pieces of work ran so far (the simulation's cost, independent of the machine).</summary>
     public long Steps => steps;
@@ -41,13 +62,32 @@ public sealed class SimLoop
     public void At(TimeSpan at, SimProcess? process, Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
+        Enqueue(at, new Work(process, action, null, process?.Generation ?? 0));
+    }
+
+    /// <summary>Queues <paramref name="callback"/> with its state (no closure), as work of <paramref name="process"/> due at <paramref name="at"/>.</summary>
+    public void At(TimeSpan at, SimProcess? process, Action<object?> callback, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        Enqueue(at, new Work(process, callback, state, process?.Generation ?? 0));
+    }
+
+    /// <summary>Queues a continuation posted to a process's synchronization context.</summary>
+    internal void At(TimeSpan at, SimProcess process, SendOrPostCallback callback, object? state, long generation) =>
+        Enqueue(at, new Work(process, callback, state, generation));
+
+    /// <summary>Queues again, now, work a paused process held (with the generation it was queued in).</summary>
+    internal void Requeue(Work work) => Enqueue(Now, work);
+
+    private void Enqueue(TimeSpan at, Work work)
+    {
         if (owner is not null && Thread.CurrentThread != owner)
         {
             Failure ??= new InvalidOperationException("work was queued from outside the simulation's thread: something under test escaped the loop (Task.Run, ConfigureAwait(false) or a real timer), here:\n" + Environment.StackTrace);
             return;
         }
 
-        queue.Enqueue(new Work(process, action, process?.Generation ?? 0), ((at < Now ? Now : at).Ticks, sequence++));
+        queue.Enqueue(work, ((at < Now ? Now : at).Ticks, sequence++));
     }
 
     public void After(TimeSpan delay, SimProcess? process, Action action) => At(Now + delay, process, action);
@@ -108,7 +148,7 @@ public sealed class SimLoop
 
             if (process.IsPaused)
             {
-                process.Hold(work.Action);
+                process.Hold(work);
                 return;
             }
         }
@@ -116,7 +156,7 @@ public sealed class SimLoop
         SynchronizationContext.SetSynchronizationContext(work.Process?.Context);
         try
         {
-            work.Action();
+            work.Invoke();
         }
 #pragma warning disable CA1031 // Any exception of the code under test ends the run with it.
         catch (Exception thrown)

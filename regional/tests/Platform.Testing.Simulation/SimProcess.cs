@@ -9,7 +9,7 @@ namespace Platform.Testing.Simulation;
 /// </summary>
 public sealed class SimProcess
 {
-    private readonly List<Action> held = [];
+    private readonly List<SimLoop.Work> held = [];
 
     public SimProcess(string name, SimLoop loop, SimRandom random, double clockRateErrorBound)
     {
@@ -38,6 +38,9 @@ public sealed class SimProcess
     /// <summary>Queues work of this process.</summary>
     public void Post(TimeSpan delay, Action action) => Loop.After(delay, this, action);
 
+    /// <summary>Queues a callback of this process with its state (no closure).</summary>
+    public void Post(TimeSpan delay, Action<object?> callback, object? state) => Loop.At(Loop.Now + delay, this, callback, state);
+
     public void Pause() => IsPaused = true;
 
     /// <summary>Runs, in order, the work that came due while paused.</summary>
@@ -46,9 +49,10 @@ public sealed class SimProcess
         IsPaused = false;
         var due = held.ToList();
         held.Clear();
-        foreach (var action in due)
+        foreach (var work in due)
         {
-            Loop.At(Loop.Now, this, action);
+            // Held work was queued by this incarnation (a crash clears the list): it runs as it would have.
+            Loop.Requeue(work with { Generation = Generation });
         }
     }
 
@@ -61,7 +65,7 @@ public sealed class SimProcess
         IsPaused = false;
     }
 
-    internal void Hold(Action action) => held.Add(action);
+    internal void Hold(SimLoop.Work work) => held.Add(work);
 
     private sealed class ProcessContext(SimProcess process, long generation) : SynchronizationContext
     {
@@ -73,7 +77,7 @@ public sealed class SimProcess
         {
             if (generation == process.Generation)
             {
-                process.Loop.At(process.Loop.Now, process, () => d(state));
+                process.Loop.At(process.Loop.Now, process, d, state, generation);
             }
         }
 

@@ -59,14 +59,20 @@ public sealed class SimTime(SimProcess process, DriftingClock clock) : TimeProvi
             return true;
         }
 
+        // What a queued check carries: the timer and the setting it was queued for (one object, no closure).
+        private sealed record Armed(SimTimer Timer, long Version);
+
+        private static readonly Action<object?> Check = state => ((Armed)state!).Timer.Fire((Armed)state!);
+
         private void Arm(long armed)
         {
             var left = dueLocal - time.Local;
-            process.Post(left > TimeSpan.Zero ? left : TimeSpan.Zero, () => Fire(armed));
+            process.Post(left > TimeSpan.Zero ? left : TimeSpan.Zero, Check, new Armed(this, armed));
         }
 
-        private void Fire(long armed)
+        private void Fire(Armed check)
         {
+            var armed = check.Version;
             if (armed != version)
             {
                 return;
@@ -77,7 +83,7 @@ public sealed class SimTime(SimProcess process, DriftingClock clock) : TimeProvi
                 // At least a tick of true time later: a check at the same instant would find the
                 // clock where it was, and again, for ever.
                 var shortBy = dueLocal - time.Local;
-                process.Post(shortBy > TimeSpan.FromTicks(1) ? shortBy : TimeSpan.FromTicks(1), () => Fire(armed));
+                process.Post(shortBy > TimeSpan.FromTicks(1) ? shortBy : TimeSpan.FromTicks(1), Check, check);
                 return;
             }
 

@@ -39,6 +39,7 @@ public sealed class SimGlobalNode
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
         Options = options;
+        Name = $"{options.Region}/{options.NodeName}";
         Inter = inter;
         this.random = random;
         this.fsyncLatency = fsyncLatency;
@@ -52,7 +53,7 @@ public sealed class SimGlobalNode
 
     public string Region => Options.Region;
 
-    public string Name => $"{Options.Region}/{Options.NodeName}";
+    public string Name { get; }
 
     public SimProcess Process { get; }
 
