@@ -100,9 +100,13 @@ public sealed class InterRegionClient : IInterRegionTransport, IDisposable
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         var from = $"{options.Region}/{options.NodeName}";
         var timestamp = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var nonce = RequestSignature.NewNonce();
+        var digest = RequestSignature.Digest(body);
         request.Headers.Add(RequestSignature.FromHeader, from);
         request.Headers.Add(RequestSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(RequestSignature.SignatureHeader, RequestSignature.Sign(options.Secret, from, "POST", path, timestamp, body));
+        request.Headers.Add(RequestSignature.NonceHeader, nonce);
+        request.Headers.Add(RequestSignature.BodyDigestHeader, digest);
+        request.Headers.Add(RequestSignature.SignatureHeader, RequestSignature.Sign(options.Secret, from, "POST", path, timestamp, nonce, digest));
         var client = completion == HttpCompletionOption.ResponseHeadersRead ? streaming : http;
         return await client.SendAsync(request, completion, cancellationToken);
     }

@@ -9,8 +9,9 @@ namespace Platform.Global.Transport;
 
 /// <summary>
 /// The inter-region listener's routes. Every request must be signed with the deployment secret
-/// (<see cref="RequestSignature"/>); an unsigned or forged one is refused with 401 and logged with
-/// the peer's address and the reason (never the secret). The client API is not served here, and
+/// (<see cref="RequestSignature"/>), checked from its headers before its body is read, and is
+/// served once (<see cref="ReplayGuard"/>); an unsigned, forged, replayed or altered one is refused
+/// with 401 and logged with the peer's address and the reason (never the secret). The client API is not served here, and
 /// the inter-region routes are not served on the client port.
 /// </summary>
 public static partial class InterRegionEndpoint
@@ -38,14 +39,25 @@ public static partial class InterRegionEndpoint
 
             if (onInterPort)
             {
-                var body = await ReadAsync(context.Request);
-                var refusal = RequestSignature.Check(options.Secret, context.Request.Headers[RequestSignature.FromHeader], context.Request.Method,
-                    context.Request.Path.Value ?? string.Empty, context.Request.Headers[RequestSignature.TimestampHeader],
-                    context.Request.Headers[RequestSignature.SignatureHeader], body, DateTimeOffset.UtcNow);
-                if (refusal is null && ReplayGuard.Guards(context.Request.Path.Value ?? string.Empty)
-                    && !context.RequestServices.GetRequiredService<ReplayGuard>().FirstUse(context.Request.Headers[RequestSignature.SignatureHeader].ToString()))
+                var headers = context.Request.Headers;
+                var claims = new RequestSignature.Claims(headers[RequestSignature.FromHeader], context.Request.Method, context.Request.Path.Value ?? string.Empty,
+                    headers[RequestSignature.TimestampHeader], headers[RequestSignature.NonceHeader], headers[RequestSignature.BodyDigestHeader], headers[RequestSignature.SignatureHeader]);
+
+                // The headers first: nothing of the body is read for a sender that cannot sign.
+                var refusal = RequestSignature.CheckHeaders(options.Secret, claims, DateTimeOffset.UtcNow);
+                if (refusal is null && !context.RequestServices.GetRequiredService<ReplayGuard>().FirstUse(claims.Signature!))
                 {
                     refusal = "a replay of a request already served";
+                }
+
+                byte[] body = [];
+                if (refusal is null)
+                {
+                    body = await ReadAsync(context.Request);
+                    if (!RequestSignature.BodyMatches(claims.BodyDigest!, body))
+                    {
+                        refusal = "the body is not the one signed";
+                    }
                 }
 
                 if (refusal is not null)
@@ -99,11 +111,28 @@ public static partial class InterRegionEndpoint
     private const string BodyItem = "platform.inter-region.body";
     private const int MaxBody = 64 << 20;
 
+    /// <summary>The (signed) body, refused past <see cref="MaxBody"/> as soon as it says or shows it is larger.</summary>
     private static async Task<byte[]> ReadAsync(HttpRequest request)
     {
+        if (request.ContentLength > MaxBody)
+        {
+            throw new BadHttpRequestException("inter-region body too large", StatusCodes.Status413PayloadTooLarge);
+        }
+
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-        return buffer.Length <= MaxBody ? buffer.ToArray() : throw new BadHttpRequestException("inter-region body too large", StatusCodes.Status413PayloadTooLarge);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBody)
+            {
+                throw new BadHttpRequestException("inter-region body too large", StatusCodes.Status413PayloadTooLarge);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "refused an inter-region request from {Remote} to {Path}: {Reason}")]

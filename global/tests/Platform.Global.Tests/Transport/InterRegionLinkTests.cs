@@ -89,28 +89,127 @@ public sealed class InterRegionLinkTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("us-east", InterRegionEndpoint.ParsePing(body)!.Region);
 
-        // A signed request that acts on data is served once: the same bytes sent again are refused.
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var proposal = "not a command"u8.ToArray();
-        var signature = RequestSignature.Sign(regions.Secret, "eu-west/node-1", "POST", "/inter/v1/accept/4294967297", timestamp, proposal);
-        var statuses = new List<HttpStatusCode>();
-        for (var attempt = 0; attempt < 2; attempt++)
+        // Every signed request is served once: the same bytes sent again are refused, on a route
+        // that acts on data and on one that does not.
+        foreach (var path in new[] { "/inter/v1/accept/4294967297", "/inter/v1/ping" })
         {
-            using var replayable = new HttpRequestMessage(HttpMethod.Post, new Uri(inter, "/inter/v1/accept/4294967297"))
+            var once = Signed(path, "not a command"u8.ToArray());
+            var statuses = new List<HttpStatusCode>();
+            for (var attempt = 0; attempt < 2; attempt++)
             {
-                Content = new ByteArrayContent(proposal),
+                using var replayable = once.Request(inter);
+                using var answer = await h2.SendAsync(replayable, Cancel);
+                statuses.Add(answer.StatusCode);
+            }
+
+            Assert.True(statuses[0] != HttpStatusCode.Unauthorized, $"{path}: the first use was refused");
+            Assert.True(statuses[1] == HttpStatusCode.Unauthorized, $"{path}: the replay answered {statuses[1]}");
+        }
+
+        // A body other than the one whose digest was signed is refused.
+        var altered = Signed("/inter/v1/ping", "signed"u8.ToArray()) with { Body = "altered"u8.ToArray() };
+        using (var request = altered.Request(inter))
+        using (var answer = await h2.SendAsync(request, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task An_unsigned_request_is_refused_before_its_body_is_read()
+    {
+        using var h2 = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        var inter = new Uri($"http://127.0.0.1:{regions.InterPort("us-east")}");
+        using var endless = new EndlessStream();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(inter, "/inter/v1/raft/1"))
+        {
+            Content = new StreamContent(endless),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Add(RequestSignature.FromHeader, "eu-west/node-1");
+        request.Headers.Add(RequestSignature.TimestampHeader, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(RequestSignature.NonceHeader, RequestSignature.NewNonce());
+        request.Headers.Add(RequestSignature.BodyDigestHeader, RequestSignature.Digest([]));
+        request.Headers.Add(RequestSignature.SignatureHeader, new string('0', 64));
+
+        // A body that never ends: a listener that read it before checking would never answer.
+        using var answered = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        answered.CancelAfter(TimeSpan.FromSeconds(20));
+        using var refused = await h2.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, answered.Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.True(endless.Served < 64L << 20, $"the client sent {endless.Served} bytes before the refusal");
+    }
+
+    /// <summary>A request signed by hand with the deployment secret, sendable as often as a test likes.</summary>
+    private sealed record HandSigned(string Path, long Timestamp, string Nonce, string Digest, string Signature, byte[] Body)
+    {
+        public HttpRequestMessage Request(Uri inter)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(inter, Path))
+            {
+                Content = new ByteArrayContent(Body),
                 Version = HttpVersion.Version20,
                 VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             };
-            replayable.Headers.Add(RequestSignature.FromHeader, "eu-west/node-1");
-            replayable.Headers.Add(RequestSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            replayable.Headers.Add(RequestSignature.SignatureHeader, signature);
-            using var answer = await h2.SendAsync(replayable, Cancel);
-            statuses.Add(answer.StatusCode);
+            request.Headers.Add(RequestSignature.FromHeader, "eu-west/node-1");
+            request.Headers.Add(RequestSignature.TimestampHeader, Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add(RequestSignature.NonceHeader, Nonce);
+            request.Headers.Add(RequestSignature.BodyDigestHeader, Digest);
+            request.Headers.Add(RequestSignature.SignatureHeader, Signature);
+            return request;
+        }
+    }
+
+    private HandSigned Signed(string path, byte[] body)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var nonce = RequestSignature.NewNonce();
+        var digest = RequestSignature.Digest(body);
+        return new HandSigned(path, timestamp, nonce, digest, RequestSignature.Sign(regions.Secret, "eu-west/node-1", "POST", path, timestamp, nonce, digest), body);
+    }
+
+    /// <summary>A request body that never ends (zeros, a chunk at a time), counting what was taken from it.</summary>
+    private sealed class EndlessStream : Stream
+    {
+        public long Served { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => Served; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Array.Clear(buffer, offset, count);
+            Served += count;
+            return count;
         }
 
-        Assert.NotEqual(HttpStatusCode.Unauthorized, statuses[0]);
-        Assert.Equal(HttpStatusCode.Unauthorized, statuses[1]);
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            // Slowly enough that the test's own process is not busy sending.
+            await Task.Delay(1, cancellationToken);
+            buffer.Span.Clear();
+            Served += buffer.Length;
+            return buffer.Length;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
 
