@@ -9,20 +9,42 @@ public enum Role : byte
 }
 
 /// <summary>
-/// A role over the namespaces a pattern names: an exact name, or a prefix followed by <c>*</c>
-/// (<c>pay*</c>), or <c>*</c> for every namespace.
+/// A role over the namespaces a pattern names: an exact name (<c>payments</c>); a name followed by
+/// <c>/*</c> for that namespace and its family, every name that continues it after a hyphen
+/// (<c>pay/*</c>: <c>pay</c>, <c>pay-eu</c>, <c>pay-eu-2</c>, but not <c>payments</c>); a prefix
+/// followed by <c>*</c> for every name starting with it (<c>pay*</c>: <c>payments-evil</c> too); or
+/// <c>*</c> for every namespace.
 /// </summary>
 public sealed record Grant(string Pattern, Role Role)
 {
-    public bool Covers(string ns) =>
-        Pattern.EndsWith('*') ? ns.StartsWith(Pattern.AsSpan(0, Pattern.Length - 1), StringComparison.Ordinal) : ns == Pattern;
+    public bool Covers(string ns) => Covers(Pattern, ns);
 
-    /// <summary>True for <c>*</c>, a valid namespace name, or a namespace prefix followed by one <c>*</c>.</summary>
+    /// <summary>Whether <paramref name="pattern"/> names <paramref name="ns"/> (the edge applies the same rule to cached reads).</summary>
+    public static bool Covers(string pattern, ReadOnlySpan<char> ns)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        if (pattern.EndsWith(FamilySuffix, StringComparison.Ordinal))
+        {
+            var stem = pattern.AsSpan(0, pattern.Length - FamilySuffix.Length);
+            return ns.StartsWith(stem, StringComparison.Ordinal) && (ns.Length == stem.Length || ns[stem.Length] == '-');
+        }
+
+        return pattern.EndsWith('*') ? ns.StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal) : ns.SequenceEqual(pattern);
+    }
+
+    private const string FamilySuffix = "/*";
+
+    /// <summary>True for <c>*</c>, a valid namespace name, a valid name followed by <c>/*</c>, or a namespace prefix followed by one <c>*</c>.</summary>
     public static bool IsValidPattern(string? pattern)
     {
         if (string.IsNullOrEmpty(pattern) || pattern.Length > 64)
         {
             return false;
+        }
+
+        if (pattern.EndsWith(FamilySuffix, StringComparison.Ordinal))
+        {
+            return NamespaceNames.IsValid(pattern[..^FamilySuffix.Length]);
         }
 
         var body = pattern.EndsWith('*') ? pattern[..^1] : pattern;

@@ -11,6 +11,12 @@ public sealed class EdgeCallerTests
     [InlineData("payments", "payments", true)]
     [InlineData("payments", "payments-eu", false)]
     [InlineData("*", "anything", true)]
+    [InlineData("pay/*", "pay", true)]
+    [InlineData("pay/*", "pay-eu", true)]
+    [InlineData("pay/*", "pay-eu-2", true)]
+    [InlineData("pay/*", "payments", false)]
+    [InlineData("pay/*", "payments-evil", false)]
+    [InlineData("pay/*", "pa", false)]
     public void A_grant_covers_what_its_pattern_names(string pattern, string ns, bool covered)
     {
         var caller = new EdgeCaller("fleet", [new TokenGrant(pattern, "reader")]);
