@@ -19,7 +19,12 @@ public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces
         var node = router.Node;
         var groups = new List<(ulong, ReplicaStatus)>();
         var views = new List<NamespaceView>();
-        for (ulong group = 0; group < (ulong)node.Groups; group++)
+
+        // The topology (groups, their members and leaders, the regions and their round trips) is
+        // an operator's view: a token that is not admin over every namespace sees only this node's
+        // name and the namespaces it may read.
+        var operatorView = request.Caller.IsClusterAdmin;
+        for (ulong group = 0; operatorView && group < (ulong)node.Groups; group++)
         {
             var local = router.Local(group).Status();
             var status = local;
@@ -52,7 +57,11 @@ public sealed class StatusHandler(GroupRouter router, NamespaceAccess namespaces
         }
 
         // Groups hosted by the layers above (strong-global groups): this node's own view of each.
-        groups.AddRange(others.SelectMany(o => o.Groups).Select(g => (g.Id, g.Replica.Status())));
-        return new NodeStatus(node.Region, node.NodeName, groups, [.. views.OrderBy(v => v.Name, StringComparer.Ordinal)], regions.Regions);
+        if (operatorView)
+        {
+            groups.AddRange(others.SelectMany(o => o.Groups).Select(g => (g.Id, g.Replica.Status())));
+        }
+
+        return new NodeStatus(node.Region, node.NodeName, groups, [.. views.OrderBy(v => v.Name, StringComparer.Ordinal)], operatorView ? regions.Regions : []);
     }
 }
