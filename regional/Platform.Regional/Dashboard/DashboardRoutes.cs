@@ -43,8 +43,8 @@ public static class DashboardRoutes
     private static async Task StreamAsync(HttpContext context, IMediator mediator, TokenDirectory tokens, StreamLimits limits)
     {
         var tokenName = Authentication.CallerOf(context).TokenName;
-        using var slot = limits.TryOpen(tokenName, StreamLimits.Kind.DashboardFeed)
-            ?? throw Api.Problems.ApiProblemException.Overloaded($"token '{tokenName}' holds as many dashboard feeds open on this node as one token may; close one");
+        using var slot = limits.TryOpen(tokenName, Api.Routes.Authentication.AddressOf(context), StreamLimits.Kind.DashboardFeed, out var refusal)
+            ?? throw Api.Problems.ApiProblemException.Overloaded($"{refusal}; close one");
         var grant = new StreamGrant(tokens, Authentication.TokenOf(context), _ => true);
         var response = context.Response;
         var cancel = context.RequestAborted;

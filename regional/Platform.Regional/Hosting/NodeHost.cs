@@ -117,7 +117,7 @@ public static class NodeHost
         builder.Services.AddSingleton<NamespaceCatalog>();
         builder.Services.AddSingleton<NamespaceAccess>();
         builder.Services.AddSingleton<ForwardedMark>();
-        builder.Services.AddSingleton(new StreamLimits(node.MaxWatchesPerToken, node.MaxFeedsPerToken));
+        builder.Services.AddSingleton(new StreamLimits(new StreamLimits.Bounds(node.MaxWatchesPerToken, node.MaxFeedsPerToken, node.MaxWatchesPerAddress, node.MaxFeedsPerAddress)));
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddHostedService<ReplicaActivator>();
         builder.Services.AddHostedService<ReplicaTicker>();

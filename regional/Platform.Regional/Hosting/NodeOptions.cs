@@ -51,6 +51,12 @@ public sealed record NodeOptions
     /// <summary>Dashboard status feeds one token may hold open on this node at once; beyond, 429.</summary>
     public int MaxFeedsPerToken { get; init; } = 10;
 
+    /// <summary>Watches open from one client address on this node at once, whatever their tokens; beyond, 429.</summary>
+    public int MaxWatchesPerAddress { get; init; } = 2000;
+
+    /// <summary>Dashboard status feeds open from one client address on this node at once; beyond, 429.</summary>
+    public int MaxFeedsPerAddress { get; init; } = 20;
+
     /// <summary>Serve the chaos routes (<c>--chaos</c>): fault injection for drills and tests.</summary>
     public bool Chaos { get; init; }
 

@@ -3,48 +3,84 @@ using System.Collections.Concurrent;
 namespace Platform.Regional.Security;
 
 /// <summary>
-/// How many long-lived streams one token may hold open on this node at once: watches (SSE and long
-/// polls) and dashboard feeds. Each costs the node a connection, memory and wake-ups on every apply
-/// (a feed also a status read every second), so one token could otherwise tie the node up with
-/// thousands (1,000 dashboard feeds and 3,000 watches were opened by one reader token in a probe).
-/// Fleets watch through the edge, which holds one upstream watch per namespace whatever its
-/// number of watchers.
+/// How many long-lived streams one token, and one client address, may hold open on this node at
+/// once: watches (SSE and long polls) and dashboard feeds. Each costs the node a connection, memory
+/// and wake-ups on every apply (a feed also a status read every second), so one token could
+/// otherwise tie the node up with thousands (1,000 dashboard feeds and 3,000 watches were opened by
+/// one reader token in a probe), and one address holding many tokens likewise. Fleets watch through
+/// the edge, which holds one upstream watch per namespace whatever its number of watchers.
 /// </summary>
-public sealed class StreamLimits(int maxWatchesPerToken, int maxFeedsPerToken)
+public sealed class StreamLimits(StreamLimits.Bounds bounds)
 {
-    /// <summary>The kinds of stream, each counted against its own bound.</summary>
+    /// <summary>The kinds of stream, each counted against its own bounds.</summary>
     public enum Kind
     {
         Watch,
         DashboardFeed,
     }
 
-    private readonly ConcurrentDictionary<(string Token, Kind Kind), int> open = new();
+    /// <summary>The bounds, per token and per client address, of each kind of stream.</summary>
+    public sealed record Bounds(int WatchesPerToken, int FeedsPerToken, int WatchesPerAddress, int FeedsPerAddress);
 
-    /// <summary>Counts a stream the token opens, or returns null when it holds as many as it may.</summary>
-    public IDisposable? TryOpen(string tokenName, Kind kind)
+    private readonly ConcurrentDictionary<(string Holder, Kind Kind), int> open = new();
+
+    /// <summary>
+    /// Counts a stream <paramref name="tokenName"/> opens from <paramref name="address"/>, or returns
+    /// null, with which bound refused it in <paramref name="refusal"/>, when either holds as many as it may.
+    /// </summary>
+    public IDisposable? TryOpen(string tokenName, string address, Kind kind, out string? refusal)
     {
-        var bound = kind == Kind.Watch ? maxWatchesPerToken : maxFeedsPerToken;
-        var key = (tokenName, kind);
+        ArgumentNullException.ThrowIfNull(tokenName);
+        ArgumentNullException.ThrowIfNull(address);
+        var (perToken, perAddress) = kind == Kind.Watch ? (bounds.WatchesPerToken, bounds.WatchesPerAddress) : (bounds.FeedsPerToken, bounds.FeedsPerAddress);
+        var what = kind == Kind.Watch ? "watches" : "dashboard feeds";
+        var token = (TokenHolder(tokenName), kind);
+        if (!TryTake(token, perToken))
+        {
+            refusal = $"token '{tokenName}' holds {perToken} {what} open on this node, as many as one token may";
+            return null;
+        }
+
+        var from = (AddressHolder(address), kind);
+        if (!TryTake(from, perAddress))
+        {
+            Release(token);
+            refusal = $"address {address} holds {perAddress} {what} open on this node, as many as one address may";
+            return null;
+        }
+
+        refusal = null;
+        return new Slot(this, token, from);
+    }
+
+    /// <summary>How many streams of a kind the token holds open now.</summary>
+    public int Open(string tokenName, Kind kind) => open.GetValueOrDefault((TokenHolder(tokenName), kind));
+
+    /// <summary>How many streams of a kind are open from the address now.</summary>
+    public int OpenFrom(string address, Kind kind) => open.GetValueOrDefault((AddressHolder(address), kind));
+
+    private static string TokenHolder(string tokenName) => "token:" + tokenName;
+
+    private static string AddressHolder(string address) => "address:" + address;
+
+    private bool TryTake((string, Kind) key, int bound)
+    {
         while (true)
         {
             var count = open.GetValueOrDefault(key);
             if (count >= bound)
             {
-                return null;
+                return false;
             }
 
             if (count == 0 ? open.TryAdd(key, 1) : open.TryUpdate(key, count + 1, count))
             {
-                return new Slot(this, key);
+                return true;
             }
         }
     }
 
-    /// <summary>How many streams of a kind the token holds open now.</summary>
-    public int Open(string tokenName, Kind kind) => open.GetValueOrDefault((tokenName, kind));
-
-    private void Close((string Token, Kind Kind) key)
+    private void Release((string, Kind) key)
     {
         while (true)
         {
@@ -56,7 +92,7 @@ public sealed class StreamLimits(int maxWatchesPerToken, int maxFeedsPerToken)
         }
     }
 
-    private sealed class Slot(StreamLimits limits, (string Token, Kind Kind) key) : IDisposable
+    private sealed class Slot(StreamLimits limits, (string, Kind) token, (string, Kind) from) : IDisposable
     {
         private int closed;
 
@@ -64,7 +100,8 @@ public sealed class StreamLimits(int maxWatchesPerToken, int maxFeedsPerToken)
         {
             if (Interlocked.Exchange(ref closed, 1) == 0)
             {
-                limits.Close(key);
+                limits.Release(token);
+                limits.Release(from);
             }
         }
     }

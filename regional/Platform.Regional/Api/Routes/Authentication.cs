@@ -45,4 +45,11 @@ public sealed class Authentication(RequestDelegate next)
         ArgumentNullException.ThrowIfNull(context);
         return context.Items[CallerItem] as Caller ?? throw new InvalidOperationException("a /v1 route ran without authentication");
     }
+
+    /// <summary>The client's address as this node sees it (what per-address limits count).</summary>
+    public static string AddressOf(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    }
 }

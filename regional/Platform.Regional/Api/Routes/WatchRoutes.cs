@@ -39,8 +39,8 @@ public static class WatchRoutes
         var cancel = context.RequestAborted;
         var grant = new StreamGrant(tokens, Authentication.TokenOf(context), caller => caller.Holds(ns, Role.Reader));
         var tokenName = Authentication.CallerOf(context).TokenName;
-        using var slot = limits.TryOpen(tokenName, StreamLimits.Kind.Watch)
-            ?? throw Problems.ApiProblemException.Overloaded($"token '{tokenName}' holds {node.MaxWatchesPerToken} watches open on this node, as many as one token may; close one, or watch through the edge");
+        using var slot = limits.TryOpen(tokenName, Authentication.AddressOf(context), StreamLimits.Kind.Watch, out var refusal)
+            ?? throw Problems.ApiProblemException.Overloaded($"{refusal}; close one, or watch through the edge");
         if (request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             metrics.Watchers.Add(1);
