@@ -67,6 +67,11 @@ param sshPublicKey string
 param adminToken string
 
 @secure()
+@description('The edge proxies\' token: nodes grant it read on every namespace and nothing more (--edge-token-sha256), edges read with it. Stored in every region\'s Key Vault; never an output.')
+@minLength(32)
+param edgeToken string
+
+@secure()
 @description('The inter-region secret, hex, at least 16 bytes (openssl rand -hex 32). Stored in Key Vault; never an output.')
 @minLength(32)
 param interRegionSecret string
@@ -127,6 +132,7 @@ module regionDeployments 'modules/region.bicep' = [for (region, i) in regions: {
     adminUsername: adminUsername
     sshPublicKey: sshPublicKey
     adminToken: adminToken
+    edgeToken: edgeToken
     interRegionSecret: interRegionSecret
     packageUrl: packageUrl
     operatorIpRanges: operatorIpRanges

@@ -36,6 +36,10 @@ public static class NodeCommand
         {
             Description = "SHA-256 (hex) of the bootstrap admin token, which may do anything; platform up passes the hash of the token in cluster.json.",
         };
+        var edgeTokenHash = new Option<string?>("--edge-token-sha256")
+        {
+            Description = "SHA-256 (hex) of the edge proxies' token, a reader of every namespace and nothing more; platform up makes one each run.",
+        };
         var interRegionPort = new Option<int?>("--inter-region-port") { Description = "Port of this node's inter-region endpoint (HTTP/2 on --address); with it the node joins the other regions (secret from PLATFORM_INTER_REGION_SECRET)." };
         var peers = new Option<string?>("--peers") { Description = "Every node's inter-region address: region/node=http://host:port,..." };
         var wanRtt = new Option<string>("--wan-rtt") { Description = "Round trip added to every cross-region call (e.g. 80ms).", DefaultValueFactory = _ => "0ms" };
@@ -45,7 +49,7 @@ public static class NodeCommand
         var globalVoters = new Option<int?>("--global-voters") { Description = "Nodes of each region (the first ones of --nodes) that vote in the strong-global groups; the others hold learners. Default: all." };
         var command = new Command("node", "Run one node (an Orleans silo with its replicas, and the HTTP routes), or check a node's write-ahead log.")
         {
-            checkWal, region, name, nodes, dataDir, address, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, interRegionPort, peers, wanRtt, wanRttPair, chaos, globalVoters, autoFailoverAfter,
+            checkWal, region, name, nodes, dataDir, address, httpPort, siloPort, gatewayPort, groups, clustering, adminTokenHash, edgeTokenHash, interRegionPort, peers, wanRtt, wanRttPair, chaos, globalVoters, autoFailoverAfter,
         };
         command.SetAction(parseResult =>
         {
@@ -99,6 +103,7 @@ public static class NodeCommand
                 RegionNodes = regionNodes,
                 Groups = parseResult.GetValue(groups),
                 AdminTokenHash = parseResult.GetValue(adminTokenHash),
+                EdgeTokenHash = parseResult.GetValue(edgeTokenHash),
                 Chaos = parseResult.GetValue(chaos),
             };
             var endpoints = new NodeEndpoints(parseResult.GetValue(httpPort), parseResult.GetValue(siloPort), parseResult.GetValue(gatewayPort), listenAddress);

@@ -6,10 +6,10 @@ namespace Platform.Cli.Up;
 /// <summary>
 /// The edge proxy of one region started by <c>platform up</c>: this program re-run as
 /// <c>platform edge</c>, its output appended to <c>&lt;data-dir&gt;/&lt;region&gt;/edge/edge.log</c>.
-/// It reads with the admin token, handed over in the environment (never in the arguments, which
-/// any user of the machine can list).
+/// It reads with the edges' own token (a reader of every namespace, nothing more), handed over in
+/// the environment (never in the arguments, which any user of the machine can list).
 /// </summary>
-public sealed class ChildEdge(LocalRegion region, IReadOnlyList<LocalRegion> regions, string dataDirectory, string adminToken) : IDisposable
+public sealed class ChildEdge(LocalRegion region, IReadOnlyList<LocalRegion> regions, string dataDirectory, string edgeToken) : IDisposable
 {
     private Process? process;
     private ChildLog? log;
@@ -37,7 +37,7 @@ public sealed class ChildEdge(LocalRegion region, IReadOnlyList<LocalRegion> reg
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment[EdgeTokenVariable] = adminToken;
+        start.Environment[EdgeTokenVariable] = edgeToken;
         start.Environment.TryAdd(ChildNode.SpinLimitVariable, "0");
         process = log.Start(start, () => exited(this));
     }

@@ -9,6 +9,9 @@ namespace Platform.Cli.Up;
 /// </summary>
 public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regionNodes, string dataDirectory, int groups, string adminTokenHash, string? azureTables = null, RegionLinks? links = null, bool chaos = false) : IDisposable
 {
+    /// <summary>SHA-256 of the edges' reader token (<c>--edge-token-sha256</c>); null when no edge reads from this node.</summary>
+    public string? EdgeTokenHash { get; init; }
+
     private Process? process;
     private ChildLog? log;
 
@@ -37,7 +40,7 @@ public sealed partial class ChildNode(LocalNode node, IReadOnlyList<string> regi
             "--gateway-port", Node.GatewayPort.ToString(CultureInfo.InvariantCulture),
             "--admin-token-sha256", adminTokenHash,
             "--clustering", azureTables is null ? "embedded" : "azurite",
-        ]).Concat(links?.ArgumentsFor(Node) ?? []).Concat(chaos ? ["--chaos"] : []))
+        ]).Concat(links?.ArgumentsFor(Node) ?? []).Concat(chaos ? ["--chaos"] : []).Concat(EdgeTokenHash is { } edge ? ["--edge-token-sha256", edge] : []))
         {
             start.ArgumentList.Add(argument);
         }

@@ -25,6 +25,11 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
         var regions = WithFreePorts(LocalTopology.Plan(options));
         var clusterPath = Path.Combine(dataDirectory, "cluster.json");
         var adminToken = AdminToken.ReuseOrCreate(clusterPath);
+
+        // The edges read with a token of their own, a reader of every namespace: a compromised edge
+        // cannot write, manage tokens or see the topology. A new one each run (the nodes learn its
+        // hash on their command line, the edges the token in their environment).
+        var edgeToken = TokenHash.NewToken();
         var links = new RegionLinks(regions, options.WanRoundTrip, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), options.GlobalVoters);
         using var azurite = options.Clustering == ClusteringKind.Azurite && Environment.GetEnvironmentVariable("PLATFORM_AZURE_TABLES") is not { Length: > 0 }
             ? AzuriteChild.Start(TimeSpan.FromSeconds(30))
@@ -54,7 +59,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
                 var names = region.Nodes.Select(n => n.Name).ToList();
                 foreach (var node in region.Nodes)
                 {
-                    var child = new ChildNode(node, names, dataDirectory, groups: 4, TokenHash.Of(adminToken), azureTables, links, options.Chaos);
+                    var child = new ChildNode(node, names, dataDirectory, groups: 4, TokenHash.Of(adminToken), azureTables, links, options.Chaos) { EdgeTokenHash = TokenHash.Of(edgeToken) };
                     children.Add(child);
                     child.Start(OnExited);
                 }
@@ -69,7 +74,7 @@ public sealed class UpRunner(UpOptions options, TextWriter output, TextWriter er
 
             foreach (var region in regions)
             {
-                var edge = new ChildEdge(region, regions, dataDirectory, adminToken);
+                var edge = new ChildEdge(region, regions, dataDirectory, edgeToken);
                 edges.Add(edge);
                 edge.Start(OnEdgeExited);
             }

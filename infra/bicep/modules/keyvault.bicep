@@ -1,6 +1,6 @@
-// The region's Key Vault: the bootstrap admin token, the inter-region secret and the Table
-// Storage connection string. RBAC only, purge protection on; nodes read every secret, edges only
-// the token they read with. Values come in as secure parameters and never leave as outputs.
+// The region's Key Vault: the bootstrap admin token, the edges' reader token, the inter-region
+// secret and the Table Storage connection string. RBAC only, purge protection on; nodes read every
+// secret, edges only the token they read with. Values come in as secure parameters and never leave as outputs.
 import { roles } from 'roles.bicep'
 
 param location string
@@ -13,6 +13,10 @@ param vaultName string
 @secure()
 @description('The bootstrap admin token (any string; its SHA-256 goes to platform node --admin-token-sha256).')
 param adminToken string
+
+@secure()
+@description('The edge proxies\' token (its SHA-256 goes to platform node --edge-token-sha256: a reader of every namespace, nothing more).')
+param edgeToken string
 
 @secure()
 @description('The inter-region secret: at least 16 bytes as hex (PLATFORM_INTER_REGION_SECRET).')
@@ -68,6 +72,15 @@ resource adminTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource edgeTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'edge-token'
+  properties: {
+    value: edgeToken
+    contentType: 'text/plain'
+  }
+}
+
 resource interRegionSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: 'inter-region-secret'
@@ -96,11 +109,11 @@ resource nodeSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// The edge reads with the admin token (no narrower token exists before the platform runs), so it
-// gets that one secret and nothing else.
+// The edge reads with its own token, a reader of every namespace: it gets that one secret and
+// nothing else (not the admin token).
 resource edgeTokenOnly 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: adminTokenSecret
-  name: guid(adminTokenSecret.id, edgePrincipalId, roles.keyVaultSecretsUser)
+  scope: edgeTokenSecret
+  name: guid(edgeTokenSecret.id, edgePrincipalId, roles.keyVaultSecretsUser)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
     principalId: edgePrincipalId

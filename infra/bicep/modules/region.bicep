@@ -32,6 +32,9 @@ param sshPublicKey string
 param adminToken string
 
 @secure()
+param edgeToken string
+
+@secure()
 param interRegionSecret string
 
 @secure()
@@ -95,6 +98,7 @@ module vault 'keyvault.bicep' = {
     location: location
     vaultName: 'kv${suffix}'
     adminToken: adminToken
+    edgeToken: edgeToken
     interRegionSecret: interRegionSecret
     storageAccountName: storage.outputs.accountName
     allowedSubnetIds: [network.outputs.nodeSubnetId, network.outputs.edgeSubnetId]

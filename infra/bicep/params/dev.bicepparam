@@ -19,6 +19,7 @@ param logRetentionDays = 30
 // variable fails the build, so no deployment ever runs with a placeholder secret.
 param sshPublicKey = readEnvironmentVariable('PLATFORM_SSH_PUBLIC_KEY')
 param adminToken = readEnvironmentVariable('PLATFORM_ADMIN_TOKEN')
+param edgeToken = readEnvironmentVariable('PLATFORM_EDGE_TOKEN')
 param interRegionSecret = readEnvironmentVariable('PLATFORM_INTER_REGION_SECRET')
 param packageUrl = readEnvironmentVariable('PLATFORM_PACKAGE_URL')
 param tags = { application: 'platform', environment: 'dev' }

@@ -63,6 +63,9 @@ public sealed record NodeOptions
     /// <summary>SHA-256 (hex) of the bootstrap admin token, which holds admin over every namespace; null for none.</summary>
     public string? AdminTokenHash { get; init; }
 
+    /// <summary>SHA-256 (hex) of the edge proxies' bootstrap token, which reads every namespace and nothing more; null for none.</summary>
+    public string? EdgeTokenHash { get; init; }
+
     /// <summary>Bits of a replica id that hold the node's position; the bits above hold its incarnation.</summary>
     private const int OrdinalBits = 8;
 

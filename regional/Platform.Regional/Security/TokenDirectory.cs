@@ -15,6 +15,18 @@ public sealed class TokenDirectory(NamespaceCatalog catalog, NodeOptions node, G
     public static readonly Caller BootstrapAdmin = new("admin", [new Grant("*", Role.Admin)]);
 
     /// <summary>
+    /// The edge proxies' bootstrap token (its hash given at start, like the admin's): a reader of
+    /// every namespace, which is all an edge needs for its fetches, watches and catalog reads.
+    /// </summary>
+    public static readonly Caller BootstrapEdge = new("edge", [new Grant("*", Role.Reader)]);
+
+    /// <summary>The bootstrap caller a token's hash names, if any.</summary>
+    private Caller? Bootstrap(string hash) =>
+        node.AdminTokenHash is { } admin && TokenHash.Same(hash, admin) ? BootstrapAdmin
+        : node.EdgeTokenHash is { } edge && TokenHash.Same(hash, edge) ? BootstrapEdge
+        : null;
+
+    /// <summary>
     /// The most a node's view of tokens may lag: a replica that has not heard from its leader for
     /// longer confirms through the leader first, so a revoked token stops working everywhere within
     /// this bound (or is answered 503 where no leader is reachable), even on a node cut off.
@@ -47,9 +59,9 @@ public sealed class TokenDirectory(NamespaceCatalog catalog, NodeOptions node, G
     {
         ArgumentNullException.ThrowIfNull(token);
         var hash = TokenHash.Of(token);
-        if (node.AdminTokenHash is { } admin && TokenHash.Same(hash, admin))
+        if (Bootstrap(hash) is { } bootstrap)
         {
-            return BootstrapAdmin;
+            return bootstrap;
         }
 
         var local = Find(hash);
@@ -99,7 +111,7 @@ public sealed class TokenDirectory(NamespaceCatalog catalog, NodeOptions node, G
     {
         ArgumentNullException.ThrowIfNull(token);
         var hash = TokenHash.Of(token);
-        return node.AdminTokenHash is { } admin && TokenHash.Same(hash, admin) ? BootstrapAdmin : Find(hash);
+        return Bootstrap(hash) ?? Find(hash);
     }
 
     private static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(1);

@@ -56,6 +56,7 @@ public sealed partial class UpProcessTests : IDisposable
                 var (edgeCode, edgeJson, edgeError) = CliRunner.Run("kv", "get", "payments", "limits/daily", "--output", "json", "--endpoint", edge.Http, "--token", adminToken);
                 Assert.True(edgeCode == 0, edgeError);
                 Assert.Equal("700", System.Text.Json.JsonDocument.Parse(edgeJson).RootElement.GetProperty("value").GetString());
+                await EdgeReadsWithAReaderTokenAsync(edge.Pid, nodes[0].Http, adminToken);
                 using (var h2 = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact })
                 {
                     using var healthy = await h2.GetAsync(new Uri(new Uri(edge.Http2!), "/healthz"), Cancel);
@@ -108,6 +109,28 @@ public sealed partial class UpProcessTests : IDisposable
                 again.Kill(entireProcessTree: true);
             }
         }
+    }
+
+    /// <summary>
+    /// The token the edge was handed (read from its environment, as an attacker on the edge's
+    /// machine could) reads every namespace and does nothing else.
+    /// </summary>
+    private static async Task EdgeReadsWithAReaderTokenAsync(int edgePid, string nodeUrl, string adminToken)
+    {
+        var environment = (await File.ReadAllTextAsync($"/proc/{edgePid}/environ", Cancel)).Split('\0');
+        var token = environment.Single(v => v.StartsWith(ChildEdge.EdgeTokenVariable + "=", StringComparison.Ordinal))[(ChildEdge.EdgeTokenVariable.Length + 1)..];
+        Assert.NotEqual(adminToken, token);
+        using var asEdge = new HttpClient { BaseAddress = new Uri(nodeUrl) };
+        asEdge.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+        using var read = await asEdge.GetAsync(new Uri("/v1/ns/payments/kv/limits/daily", UriKind.Relative), Cancel);
+        Assert.Equal(System.Net.HttpStatusCode.OK, read.StatusCode);
+        using var write = await asEdge.PutAsync(new Uri("/v1/ns/payments/kv/limits/daily", UriKind.Relative), new StringContent("1"), Cancel);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, write.StatusCode);
+        using var mint = await asEdge.PostAsync(new Uri("/v1/tokens", UriKind.Relative), new StringContent("""{"name":"mine","grants":[{"namespace":"*","role":"admin"}]}""", System.Text.Encoding.UTF8, "application/json"), Cancel);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, mint.StatusCode);
+        var status = System.Text.Json.JsonDocument.Parse(await asEdge.GetStringAsync(new Uri("/v1/status", UriKind.Relative), Cancel)).RootElement;
+        Assert.Equal(0, status.GetProperty("groups").GetArrayLength());
     }
 
     [Fact]

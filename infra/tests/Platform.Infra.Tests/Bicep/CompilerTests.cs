@@ -97,6 +97,7 @@ public sealed class CompilerTests
 
             Assert.NotEqual(0, result.ExitCode);
             Assert.Contains(result.Diagnostics, line => line.Contains("BCP427", StringComparison.Ordinal) && line.Contains("PLATFORM_ADMIN_TOKEN", StringComparison.Ordinal));
+            Assert.Contains(result.Diagnostics, line => line.Contains("BCP427", StringComparison.Ordinal) && line.Contains("PLATFORM_EDGE_TOKEN", StringComparison.Ordinal));
         }
     }
 
@@ -104,6 +105,7 @@ public sealed class CompilerTests
     {
         ["PLATFORM_SSH_PUBLIC_KEY"] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIThrowawayKeyForCompilationOnly test",
         ["PLATFORM_ADMIN_TOKEN"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
+        ["PLATFORM_EDGE_TOKEN"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
         ["PLATFORM_INTER_REGION_SECRET"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
         ["PLATFORM_PACKAGE_URL"] = "https://example.invalid/platform-linux-x64.tar.gz",
     };

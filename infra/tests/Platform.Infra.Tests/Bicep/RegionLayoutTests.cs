@@ -100,8 +100,16 @@ public sealed class RegionLayoutTests
         Assert.Equal("Deny", properties.GetProperty("networkAcls").GetProperty("defaultAction").GetString());
         var secretNames = vault.OfType("Microsoft.KeyVault/vaults/secrets").Select(s => s.GetProperty("name").GetString()!).ToList();
         Assert.Contains(secretNames, name => name.Contains("'admin-token'", StringComparison.Ordinal));
+        Assert.Contains(secretNames, name => name.Contains("'edge-token'", StringComparison.Ordinal));
         Assert.Contains(secretNames, name => name.Contains("'inter-region-secret'", StringComparison.Ordinal));
         Assert.True(AssignsRole(vault, "4633458b-17de-408a-b874-0445c86b69e6"));
+
+        // The edges' identity reads the edge token and nothing else: never the admin token.
+        var edgeAssignments = vault.OfType("Microsoft.Authorization/roleAssignments")
+            .Where(a => a.GetProperty("properties").GetProperty("principalId").GetString()!.Contains("edgePrincipalId", StringComparison.Ordinal)).ToList();
+        var scope = Assert.Single(edgeAssignments).GetProperty("scope").GetString()!;
+        Assert.Contains("'edge-token'", scope, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin-token", scope, StringComparison.Ordinal);
     }
 
     [Fact]

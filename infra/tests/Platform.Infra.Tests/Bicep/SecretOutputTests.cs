@@ -8,7 +8,7 @@ public sealed class SecretOutputTests
     {
         var main = (await CompiledTemplates.GetAsync()).Main;
 
-        Assert.Equal(["adminToken", "interRegionSecret", "packageUrl"], main.SecureParameters.Order(StringComparer.Ordinal));
+        Assert.Equal(["adminToken", "edgeToken", "interRegionSecret", "packageUrl"], main.SecureParameters.Order(StringComparer.Ordinal));
         Assert.Empty(SecretLeaks.Find(main));
     }
 
@@ -31,6 +31,8 @@ public sealed class SecretOutputTests
         Assert.Contains("adminToken", region.SecureParameters);
         Assert.Contains("interRegionSecret", region.SecureParameters);
         Assert.Contains("adminToken", region.Module("vault").SecureParameters);
+        Assert.Contains("edgeToken", region.SecureParameters);
+        Assert.Contains("edgeToken", region.Module("vault").SecureParameters);
         Assert.Contains("interRegionSecret", region.Module("vault").SecureParameters);
     }
 
