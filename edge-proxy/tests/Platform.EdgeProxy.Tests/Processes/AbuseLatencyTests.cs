@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Platform.Client.Models;
+
+namespace Platform.EdgeProxy.Tests.Processes;
+
+/// <summary>
+/// Each probe of the security review run against a node and its edge while a normal client reads a
+/// cached key through the edge: the probe's limit holds, and the normal client's p99 stays within
+/// twice its quiet p99, measured just before (floored at 2 ms: below that, one scheduling hiccup of
+/// this 2-core machine is the whole difference). Every abuse is a bounded loop on loopback.
+/// </summary>
+[Trait("Category", "Integration")]
+[Collection(nameof(EdgeRegion))]
+public sealed class AbuseLatencyTests(EdgeRegion region)
+{
+    private static readonly TimeSpan AbuseFor = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan LatencyFloor = TimeSpan.FromMilliseconds(2);
+    private const int Abusers = 4;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Invalid_names_through_the_edge_are_refused_while_cached_reads_stay_fast()
+    {
+        var (ns, reader) = await ReaderAsync("names");
+        using var abuser = region.EdgeHttp(reader);
+        var refused = 0L;
+        await WithinBoundAsync(ns, reader, async () =>
+        {
+            using var answer = await abuser.GetAsync($"v1/ns/{ns}_evil/kv/k", Cancel);
+            Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+            Interlocked.Increment(ref refused);
+        });
+        Assert.True(refused > 100, $"only {refused} abusive requests ran");
+    }
+
+    [Fact]
+    public async Task Random_tokens_through_the_edge_are_throttled_while_cached_reads_stay_fast()
+    {
+        var (ns, reader) = await ReaderAsync("tokens");
+        var throttled = 0L;
+        try
+        {
+            await WithinBoundAsync(ns, reader, async () =>
+            {
+                using var stranger = region.EdgeHttp($"pt_random-{Guid.NewGuid():N}");
+                using var answer = await stranger.GetAsync($"v1/ns/{ns}/kv/k", Cancel);
+                Assert.True(answer.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"{(int)answer.StatusCode}");
+                Interlocked.Add(ref throttled, answer.StatusCode == HttpStatusCode.TooManyRequests ? 1 : 0);
+            });
+            Assert.True(throttled > 0, "no random token was refused as a flood");
+        }
+        finally
+        {
+            // The address's buckets (edge and node) refill before the collection's next test.
+            await Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Internal_routes_spelled_otherwise_on_the_client_port_are_refused_while_cached_reads_stay_fast()
+    {
+        var (ns, reader) = await ReaderAsync("inter");
+        using var anonymous = new HttpClient { BaseAddress = region.Node.Http };
+        string[] spellings = ["/INTER/v1/ping", "/Inter/V1/readindex/0", "/inter/V1/stop", "/INTER/v1/forward"];
+        var i = 0;
+        await WithinBoundAsync(ns, reader, async () =>
+        {
+            using var answer = await anonymous.PostAsync(spellings[Interlocked.Increment(ref i) % spellings.Length], new ByteArrayContent([]), Cancel);
+            Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        });
+    }
+
+    [Fact]
+    public async Task One_token_opening_watches_on_a_node_meets_its_bound_while_cached_reads_stay_fast()
+    {
+        var (ns, reader) = await ReaderAsync("watches");
+        var opened = new System.Collections.Concurrent.ConcurrentBag<HttpResponseMessage>();
+        var refused = 0L;
+        using var watcher = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 2000 }) { BaseAddress = region.Node.Http, Timeout = Timeout.InfiniteTimeSpan };
+        watcher.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", reader);
+        try
+        {
+            var attempts = 0;
+            await WithinBoundAsync(ns, reader, async () =>
+            {
+                // A bounded loop: 1,100 opens in all, past the per-token bound of 1,000.
+                if (Interlocked.Increment(ref attempts) > 1100)
+                {
+                    await Task.Delay(20, Cancel);
+                    return;
+                }
+
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/ns/{ns}/watch");
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+                var answer = await watcher.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancel);
+                if (answer.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    Interlocked.Increment(ref refused);
+                    answer.Dispose();
+                    return;
+                }
+
+                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+                opened.Add(answer);
+            });
+
+            Assert.Equal(1000, opened.Count);
+            Assert.True(refused >= 1, "no watch was refused past the bound");
+        }
+        finally
+        {
+            foreach (var stream in opened)
+            {
+                stream.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A namespace with a key, and a reader token of it.</summary>
+    private async Task<(string Ns, string Reader)> ReaderAsync(string prefix)
+    {
+        var ns = await region.NamespaceAsync(prefix, Cancel);
+        using var node = region.NodeClient();
+        await node.PutAsync(ns, "k", "v"u8.ToArray(), "text/plain", cancellationToken: Cancel);
+        var reader = await node.CreateTokenAsync($"{prefix}-{Guid.NewGuid():N}"[..20], [new TokenGrant(ns, "reader")], Cancel);
+        return (ns, reader.Token);
+    }
+
+    /// <summary>
+    /// Measures the normal client's cached reads quiet, then while <see cref="Abusers"/> loops run
+    /// <paramref name="abuse"/> for <see cref="AbuseFor"/>, and asserts the p99 bound.
+    /// </summary>
+    private async Task WithinBoundAsync(string ns, string reader, Func<Task> abuse)
+    {
+        using var normal = region.EdgeHttp(reader);
+        using (var warm = await normal.GetAsync($"v1/ns/{ns}/kv/k", Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        var quiet = await P99Async(normal, ns, until: null, samples: 400);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var deadline = Stopwatch.StartNew();
+        var abusers = Enumerable.Range(0, Abusers).Select(_ => Task.Run(async () =>
+        {
+            while (deadline.Elapsed < AbuseFor)
+            {
+                await abuse();
+            }
+        }, Cancel)).ToList();
+        var abused = await P99Async(normal, ns, until: deadline, samples: int.MaxValue);
+        await Task.WhenAll(abusers);
+
+        var bound = 2 * (quiet > LatencyFloor ? quiet : LatencyFloor);
+        TestContext.Current.TestOutputHelper?.WriteLine($"cached read p99: {quiet.TotalMilliseconds:F2} ms quiet, {abused.TotalMilliseconds:F2} ms under abuse (bound {bound.TotalMilliseconds:F2} ms)");
+        Assert.True(abused <= bound, $"cached read p99 {abused.TotalMilliseconds:F2} ms under abuse, {quiet.TotalMilliseconds:F2} ms quiet (bound {bound.TotalMilliseconds:F2} ms)");
+    }
+
+    /// <summary>The p99 of sequential cached reads: <paramref name="samples"/> of them, or as many as fit until the abuse ends.</summary>
+    private static async Task<TimeSpan> P99Async(HttpClient normal, string ns, Stopwatch? until, int samples)
+    {
+        var times = new List<TimeSpan>();
+        while (times.Count < samples && (until is null || until.Elapsed < AbuseFor))
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var read = await normal.GetAsync($"v1/ns/{ns}/kv/k", Cancel);
+            var took = Stopwatch.GetElapsedTime(started);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            times.Add(took);
+        }
+
+        times.Sort();
+        return times[Math.Max(0, (int)Math.Ceiling(times.Count * 0.99) - 1)];
+    }
+}
