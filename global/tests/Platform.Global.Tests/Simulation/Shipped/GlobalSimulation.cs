@@ -69,6 +69,31 @@ public sealed class GlobalSimulation
     private readonly bool autoFailover;
 
     /// <summary>
+    /// The share of promotion seeds aimed at the edge of the home lease (as FoundationDB's buggify
+    /// aims at rare timings): the home on the slow pair of a lopsided layout (its slow link 600-800
+    /// ms), cut off right after a lease renewal, the promoter the region whose links are fastest,
+    /// promoting within 50 ms, and no other fault injected. Had a region judged the lease's length
+    /// by its own links, these are the runs where the lost home's lease would outlast the wait of
+    /// its promoter by most.
+    /// </summary>
+    private const double LeaseEdgeShare = 0.4;
+
+    private readonly bool leaseEdge;
+    private readonly string? plannedHome;
+
+    /// <summary>The region pairs in the order the layout lists them.</summary>
+    private static IEnumerable<(string, string)> Pairs()
+    {
+        for (var i = 0; i < Regions.Length; i++)
+        {
+            for (var j = i + 1; j < Regions.Length; j++)
+            {
+                yield return (Regions[i], Regions[j]);
+            }
+        }
+    }
+
+    /// <summary>
     /// The share of seeds whose regions run three nodes instead of one. Such a seed costs about
     /// three times the steps of a one-node seed (9 nodes ticking instead of 3): at a fifth of the
     /// seeds, the 2,000 of CI took more than their 3 minutes; a soak's range holds thousands of them.
@@ -100,20 +125,28 @@ public sealed class GlobalSimulation
         random = new SimRandom(seed);
         operatorAction = random.Pick(["switchover", "switchover-race", "promotion", "auto-failover", "none"]);
         autoFailover = operatorAction == "auto-failover";
+        leaseEdge = operatorAction == "promotion" && random.Chance(LeaseEdgeShare);
         // Half the deployments are lopsided, as when one region sits between two far apart (us-east
         // between eu-west and ap-south): one slow pair and two fast ones. There, a region that judged
         // lease lengths by its own links would differ most from the others. The slow pair reaches
         // 800 ms, as a long route does when its direct link is down.
         var trips = new Dictionary<(string, string), TimeSpan>();
-        var lopsided = random.Chance(0.5);
+        var lopsided = leaseEdge || random.Chance(0.5);
         var slowPair = random.Between(0, 3);
+        if (leaseEdge)
+        {
+            // The home sits on the slow pair, and the slow link is at its slowest.
+            plannedHome = random.Pick(Regions);
+            slowPair = random.Pick(Pairs().Select((p, index) => (p, index)).Where(p => p.p.Item1 == plannedHome || p.p.Item2 == plannedHome).Select(p => p.index).ToList());
+        }
+
         var pair = 0;
         for (var i = 0; i < Regions.Length; i++)
         {
             for (var j = i + 1; j < Regions.Length; j++, pair++)
             {
                 trips[(Regions[i], Regions[j])] = !lopsided ? random.Between(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(300))
-                    : pair == slowPair ? random.Between(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(800))
+                    : pair == slowPair ? random.Between(TimeSpan.FromMilliseconds(leaseEdge ? 600 : 200), TimeSpan.FromMilliseconds(800))
                     : random.Between(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(80));
             }
         }
@@ -179,13 +212,14 @@ public sealed class GlobalSimulation
 
     private string? RunPhases()
     {
-        Note("round trips: " + string.Join(", ", InterOptions.PairRoundTrips.Select(p => $"{p.Key.Item1}-{p.Key.Item2} {p.Value.TotalMilliseconds:F0}ms")));
+        Note("round trips: " + string.Join(", ", InterOptions.PairRoundTrips.Select(p => $"{p.Key.Item1}-{p.Key.Item2} {p.Value.TotalMilliseconds:F0}ms"))
+            + (leaseEdge ? " (a run at the lease's edge)" : string.Empty));
         foreach (var node in nodes.Values)
         {
             node.Start(autoFailover);
         }
 
-        var home = random.Pick(Regions);
+        var home = plannedHome ?? random.Pick(Regions);
         clients.Post(TimeSpan.FromSeconds(1), () => _ = CreateNamespaceAsync(home));
         pinnedRegion = home;
         for (var client = 0; client <= PinnedClient; client++)
@@ -515,6 +549,13 @@ public sealed class GlobalSimulation
 
     private void ScheduleFaults()
     {
+        if (leaseEdge)
+        {
+            // The promotion's own cut is the only fault: a pause or crash would only slow the
+            // promoter and close the window these runs aim at.
+            return;
+        }
+
         for (var at = random.Between(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6)); at < HealAt - TimeSpan.FromSeconds(3); at += random.Between(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4)))
         {
             var node = random.Pick(nodes.Values.ToList());
@@ -627,10 +668,10 @@ public sealed class GlobalSimulation
                     // A promotion usually follows the home's loss; sometimes the home is alive and
                     // well (an operator's mistake, or a region-loss drill): either way it must stop
                     // acknowledging before the new home starts.
-                    var homeLost = operatorAction == "auto-failover" || random.Chance(0.7);
+                    var homeLost = operatorAction == "auto-failover" || leaseEdge || random.Chance(0.7);
                     // Half the losses come right after one of the home's lease renewals, when its
                     // lease runs longest past the revoke; the promoter starts at once.
-                    var lostAtRenewal = operatorAction == "promotion" && homeLost && random.Chance(0.5);
+                    var lostAtRenewal = operatorAction == "promotion" && homeLost && (leaseEdge || random.Chance(0.5));
                     var isolatedAt = loop.Now;
                     void Isolate()
                     {
@@ -666,7 +707,7 @@ public sealed class GlobalSimulation
                     {
                         // Half the time the promoter is the region whose links are fastest (the one
                         // that would derive the shortest lease from its own links).
-                        var promoter = NodeIn(random.Chance(0.5)
+                        var promoter = NodeIn(!leaseEdge && random.Chance(0.5)
                             ? random.Pick(others)
                             : others.MinBy(r => Regions.Where(o => o != r).Max(o => InterOptions.RoundTripBetween(r, o)))!);
                         var failback = random.Chance(0.5);
@@ -692,7 +733,7 @@ public sealed class GlobalSimulation
                             AfterRenewal(home, () =>
                             {
                                 Isolate();
-                                loop.After(random.Between(TimeSpan.Zero, TimeSpan.FromMilliseconds(300)), null, Promote);
+                                loop.After(random.Between(TimeSpan.Zero, TimeSpan.FromMilliseconds(leaseEdge ? 50 : 300)), null, Promote);
                             });
                         }
                         else if (homeLost)
