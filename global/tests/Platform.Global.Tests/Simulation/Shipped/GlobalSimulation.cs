@@ -952,8 +952,10 @@ public sealed class GlobalSimulation
             ? Keys.Append("healed").SelectMany(k => store.History(k, int.MaxValue)).Where(c => c.Kind == ChangeKind.Put)
                 .Select(c => (c.Revision, c.Current.Key, Value: Encoding.UTF8.GetString(c.Current.Value.Span))).ToHashSet()
             : []);
-        var archive = home.Catalog.Replica.Read(m => m.Catalog.Divergent(Namespace)
-            .Select(d => (d.Revision, d.Key, Value: Encoding.UTF8.GetString(d.Value.Span))).ToHashSet());
+        // The archive as the most complete catalog replica holds it (entries are only ever added):
+        // the home node's own replica may not have applied the last ones yet (seed 12767).
+        var archive = nodes.Values.SelectMany(n => n.Catalog.Replica.Read(m => m.Catalog.Divergent(Namespace)
+            .Select(d => (d.Revision, d.Key, Value: Encoding.UTF8.GetString(d.Value.Span))).ToList())).ToHashSet();
         var entry = home.Catalog.Find(Namespace)!;
         var tainted = new HashSet<int>();
         foreach (var poll in polls)
@@ -1002,13 +1004,11 @@ public sealed class GlobalSimulation
         return null;
     }
 
-    private HashSet<string> ArchivedValues()
-    {
-        var node = nodes.Values.FirstOrDefault(n => EntryAt(n) is not null);
-        return node is null
-            ? []
-            : node.Catalog.Replica.Read(m => m.Catalog.Divergent(Namespace).Select(d => Encoding.UTF8.GetString(d.Value.Span)).ToHashSet(StringComparer.Ordinal));
-    }
+    /// <summary>The archived values, as every catalog replica together holds them (entries are only ever added).</summary>
+    private HashSet<string> ArchivedValues() =>
+        nodes.Values.Where(n => EntryAt(n) is not null)
+            .SelectMany(n => n.Catalog.Replica.Read(m => m.Catalog.Divergent(Namespace).Select(d => Encoding.UTF8.GetString(d.Value.Span)).ToList()))
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// The checkers: (1) no two (region, epoch) acknowledged writes in overlapping intervals of true
