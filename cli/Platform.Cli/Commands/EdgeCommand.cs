@@ -23,10 +23,12 @@ public static class EdgeCommand
         var concurrency = new Option<int>("--upstream-concurrency") { Description = "Requests in flight toward the region at once; more wait (bounded) or get 429.", DefaultValueFactory = _ => 256 };
         var tokenRate = new Option<int>("--token-rate") { Description = "Upstream-bound requests per second per token (cache hits are not counted); 0 disables.", DefaultValueFactory = _ => 1000 };
         var tokenBurst = new Option<int>("--token-burst") { Description = "Burst of upstream-bound requests per token.", DefaultValueFactory = _ => 2000 };
+        var watchesPerToken = new Option<int>("--max-watches-per-token") { Description = "Watches one token may hold open on this edge at once; more get 429.", DefaultValueFactory = _ => 20_000 };
+        var watchesPerAddress = new Option<int>("--max-watches-per-address") { Description = "Watches one client address may hold open on this edge at once; more get 429.", DefaultValueFactory = _ => 20_000 };
         var tokenStaleness = new Option<string>("--token-max-staleness") { Description = "Oldest token check the edge still honours, even while the region is down, so also how long it can serve stale values (<n>ms|s|m).", DefaultValueFactory = _ => "60s" };
         var command = new Command("edge", "Run one caching edge proxy in front of a region (YARP): cached reads, shared watches, routed writes.")
         {
-            region, address, port, http2Port, nodes, remote, cacheMib, bufferEvents, concurrency, tokenRate, tokenBurst, tokenStaleness,
+            region, address, port, http2Port, nodes, remote, cacheMib, bufferEvents, concurrency, tokenRate, tokenBurst, watchesPerToken, watchesPerAddress, tokenStaleness,
         };
         command.SetAction(parseResult =>
         {
@@ -66,6 +68,11 @@ public static class EdgeCommand
                 problems.Add("--upstream-concurrency, --watch-buffer and --cache-mib are at least 1, --token-rate at least 0.");
             }
 
+            if (parseResult.GetValue(watchesPerToken) < 1 || parseResult.GetValue(watchesPerAddress) < 1)
+            {
+                problems.Add("--max-watches-per-token and --max-watches-per-address are at least 1.");
+            }
+
             var listenAddress = ListenAddress.Parse(parseResult.GetValue(address)!, out var addressProblem);
             if (addressProblem is not null)
             {
@@ -92,6 +99,8 @@ public static class EdgeCommand
                 UpstreamConcurrency = parseResult.GetValue(concurrency),
                 TokenRate = parseResult.GetValue(tokenRate),
                 TokenBurst = parseResult.GetValue(tokenBurst),
+                MaxWatchesPerToken = parseResult.GetValue(watchesPerToken),
+                MaxWatchesPerAddress = parseResult.GetValue(watchesPerAddress),
                 TokenMaxStaleness = staleness,
                 TokenRefreshAfter = staleness < TimeSpan.FromSeconds(10) ? staleness / 2 : TimeSpan.FromSeconds(5),
             };

@@ -59,6 +59,7 @@ public static class EdgeHost
         services.AddSingleton<INodePicker, ProxyNodePicker>();
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<UpstreamGate>();
+        services.AddSingleton<WatchLimits>();
         services.AddSingleton<TokenCache>();
         services.AddHostedService(s => s.GetRequiredService<TokenCache>());
         services.AddSingleton<NamespaceRegistry>();

@@ -62,6 +62,15 @@ public sealed record EdgeOptions
 
     public int UnknownTokenCheckBurst { get; init; } = 50;
 
+    /// <summary>
+    /// Watches (SSE and long polls) one token may hold open on this edge at once. A fleet often
+    /// shares one token, so the default leaves room for 10,000 machines and their reconnects.
+    /// </summary>
+    public int MaxWatchesPerToken { get; init; } = 20_000;
+
+    /// <summary>Watches one client address may hold open on this edge at once, whatever its tokens (a NAT may hide a fleet).</summary>
+    public int MaxWatchesPerAddress { get; init; } = 20_000;
+
     /// <summary>A token check older than this is refreshed in the background.</summary>
     public TimeSpan TokenRefreshAfter { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Platform.EdgeProxy.Admission;
 using Platform.EdgeProxy.Caching;
 using Platform.EdgeProxy.Observability;
 using Platform.EdgeProxy.Security;
@@ -16,7 +17,7 @@ namespace Platform.EdgeProxy.Pipeline;
 /// is told <c>compacted</c> and relists. A watch ends when its token's next check no longer lets
 /// it read the namespace.
 /// </summary>
-public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry, TokenCache tokens, EdgeMetrics metrics)
+public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry, TokenCache tokens, WatchLimits limits, EdgeMetrics metrics)
 {
     private const int BatchSize = 512;
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
@@ -59,9 +60,9 @@ public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry,
             throw EdgeProblem.NamespaceNotFound(ns);
         }
 
+        using var slot = limits.Open(token, caller.Name, context.Connection.RemoteIpAddress);
         var cache = registry.Open(ns);
         cache.WatcherJoined();
-        token.WatchOpened();
         try
         {
             if (!await cache.WaitStartedAsync(StartWait, context.RequestAborted))
@@ -81,7 +82,6 @@ public sealed class WatchStage(RequestDelegate next, NamespaceRegistry registry,
         }
         finally
         {
-            token.WatchClosed();
             cache.WatcherLeft();
         }
     }

@@ -42,7 +42,8 @@ public sealed class TokenCache(UpstreamClient upstream, UpstreamGate gate, EdgeO
         /// <summary>Open watches that depend on this token.</summary>
         public int Watches => Volatile.Read(ref watches);
 
-        public void WatchOpened() => Interlocked.Increment(ref watches);
+        /// <summary>Counts a watch that holds the token; answers how many hold it now.</summary>
+        public int WatchOpened() => Interlocked.Increment(ref watches);
 
         public void WatchClosed() => Interlocked.Decrement(ref watches);
 

@@ -7,19 +7,20 @@ namespace Platform.EdgeProxy.Tests.Processes;
 
 /// <summary>
 /// Each probe of the security review run against a node and its edge while a normal client reads a
-/// cached key through the edge: the probe's limit holds, and the normal client's p99 stays within
-/// twice its quiet p99, measured just before, floored at 3 ms. The floor is not the goal: quiet
-/// p99s are 0.1-0.4 ms here, and three probes stay within twice that, but a flood of random tokens
-/// takes the p99 to 2.5-2.9 ms (every refusal allocates and throws at the edge), which the floor
-/// lets pass while it still catches the amplification the review found (446 ms). Every abuse is a bounded loop on loopback: four
-/// loops of about 250 requests a second each.
+/// cached key through the edge: the probe's limit holds, and the normal client's p99 under the probe
+/// stays within twice its quiet p99 over the same rounds, floored at 1 ms (quiet p99s are 0.1-0.2 ms
+/// here, and below a millisecond two quiet runs differ by more than twice; the amplification the
+/// review found took the p99 to 446 ms). Every abuse is a bounded loop on loopback: four loops of
+/// about 250 requests a second each.
 /// </summary>
 [Trait("Category", "Integration")]
 [Collection(nameof(EdgeRegion))]
 public sealed class AbuseLatencyTests(EdgeRegion region)
 {
-    private static readonly TimeSpan AbuseFor = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan LatencyFloor = TimeSpan.FromMilliseconds(3);
+    private static readonly TimeSpan WarmFor = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PhaseFor = TimeSpan.FromSeconds(1);
+    private const int Rounds = 3;
+    private static readonly TimeSpan LatencyFloor = TimeSpan.FromMilliseconds(1);
     private const int Abusers = 4;
     private static readonly TimeSpan AbusePause = TimeSpan.FromMilliseconds(4);
 
@@ -139,8 +140,13 @@ public sealed class AbuseLatencyTests(EdgeRegion region)
     }
 
     /// <summary>
-    /// Measures the normal client's cached reads quiet, then while <see cref="Abusers"/> loops run
-    /// <paramref name="abuse"/> for <see cref="AbuseFor"/>, and asserts the p99 bound.
+    /// Warms the abuse's path and the normal client's together for <see cref="WarmFor"/> (a process
+    /// meeting a path for the first time compiles it: the first probe of a fresh edge measured its
+    /// JIT, 2.3-2.5 ms whichever probe ran first), then measures the normal client's cached reads
+    /// in <see cref="Rounds"/> rounds of a quiet second and a second while <see cref="Abusers"/>
+    /// loops run <paramref name="abuse"/>, and asserts the p99 bound over all rounds. Interleaved,
+    /// the two phases share whatever else the young processes still do (a single quiet phase
+    /// measured first ranged 0.13-3.96 ms on the first test of a fresh edge).
     /// </summary>
     private async Task WithinBoundAsync(string ns, string reader, Func<Task> abuse)
     {
@@ -150,12 +156,32 @@ public sealed class AbuseLatencyTests(EdgeRegion region)
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
-        var quiet = await P99Async(normal, ns, until: null, samples: 400);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        var deadline = Stopwatch.StartNew();
-        var abusers = Enumerable.Range(0, Abusers).Select(_ => Task.Run(async () =>
+        var warming = Stopwatch.StartNew();
+        var warmers = RunAbuse(abuse, warming, WarmFor);
+        await ReadAsync(normal, ns, warming, WarmFor, []);
+        await Task.WhenAll(warmers);
+
+        List<TimeSpan> quietTimes = [], abusedTimes = [];
+        for (var round = 0; round < Rounds; round++)
         {
-            while (deadline.Elapsed < AbuseFor)
+            await ReadAsync(normal, ns, Stopwatch.StartNew(), PhaseFor, quietTimes);
+            var abusing = Stopwatch.StartNew();
+            var abusers = RunAbuse(abuse, abusing, PhaseFor);
+            await ReadAsync(normal, ns, abusing, PhaseFor, abusedTimes);
+            await Task.WhenAll(abusers);
+        }
+
+        var (quiet, abused) = (P99(quietTimes), P99(abusedTimes));
+        var bound = 2 * (quiet > LatencyFloor ? quiet : LatencyFloor);
+        TestContext.Current.TestOutputHelper?.WriteLine($"cached read p99: {quiet.TotalMilliseconds:F2} ms quiet ({quietTimes.Count} reads), {abused.TotalMilliseconds:F2} ms under abuse ({abusedTimes.Count} reads; bound {bound.TotalMilliseconds:F2} ms)");
+        Assert.True(abused <= bound, $"cached read p99 {abused.TotalMilliseconds:F2} ms under abuse, {quiet.TotalMilliseconds:F2} ms quiet (bound {bound.TotalMilliseconds:F2} ms)");
+    }
+
+    /// <summary><see cref="Abusers"/> loops running <paramref name="abuse"/> until <paramref name="clock"/> passes <paramref name="length"/>.</summary>
+    private static List<Task> RunAbuse(Func<Task> abuse, Stopwatch clock, TimeSpan length) =>
+        Enumerable.Range(0, Abusers).Select(_ => Task.Run(async () =>
+        {
+            while (clock.Elapsed < length)
             {
                 await abuse();
 
@@ -165,19 +191,11 @@ public sealed class AbuseLatencyTests(EdgeRegion region)
                 await Task.Delay(AbusePause, Cancel);
             }
         }, Cancel)).ToList();
-        var abused = await P99Async(normal, ns, until: deadline, samples: int.MaxValue);
-        await Task.WhenAll(abusers);
 
-        var bound = 2 * (quiet > LatencyFloor ? quiet : LatencyFloor);
-        TestContext.Current.TestOutputHelper?.WriteLine($"cached read p99: {quiet.TotalMilliseconds:F2} ms quiet, {abused.TotalMilliseconds:F2} ms under abuse (bound {bound.TotalMilliseconds:F2} ms)");
-        Assert.True(abused <= bound, $"cached read p99 {abused.TotalMilliseconds:F2} ms under abuse, {quiet.TotalMilliseconds:F2} ms quiet (bound {bound.TotalMilliseconds:F2} ms)");
-    }
-
-    /// <summary>The p99 of sequential cached reads: <paramref name="samples"/> of them, or as many as fit until the abuse ends.</summary>
-    private static async Task<TimeSpan> P99Async(HttpClient normal, string ns, Stopwatch? until, int samples)
+    /// <summary>Sequential cached reads until <paramref name="clock"/> passes <paramref name="length"/>, each one's time added to <paramref name="times"/>.</summary>
+    private static async Task ReadAsync(HttpClient normal, string ns, Stopwatch clock, TimeSpan length, List<TimeSpan> times)
     {
-        var times = new List<TimeSpan>();
-        while (times.Count < samples && (until is null || until.Elapsed < AbuseFor))
+        while (clock.Elapsed < length)
         {
             var started = Stopwatch.GetTimestamp();
             using var read = await normal.GetAsync($"v1/ns/{ns}/kv/k", Cancel);
@@ -185,7 +203,10 @@ public sealed class AbuseLatencyTests(EdgeRegion region)
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
             times.Add(took);
         }
+    }
 
+    private static TimeSpan P99(List<TimeSpan> times)
+    {
         times.Sort();
         return times[Math.Max(0, (int)Math.Ceiling(times.Count * 0.99) - 1)];
     }

@@ -101,4 +101,87 @@ public sealed class AbuseTests(EdgeRegion region)
         Assert.All(answers, a => Assert.Equal("200 v", a));
         Assert.Equal(checksBefore + 1, await region.Edge.UpstreamAsync("auth", cancel));
     }
+
+    [Fact]
+    public async Task Watches_through_the_edge_meet_the_per_token_and_per_address_bounds_and_a_closed_watch_frees_its_slot()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var ns = await region.NamespaceAsync("streams", cancel);
+        using var node = region.NodeClient();
+        var first = await node.CreateTokenAsync($"w1-{Guid.NewGuid():N}"[..20], [new TokenGrant(ns, "reader")], cancel);
+        var second = await node.CreateTokenAsync($"w2-{Guid.NewGuid():N}"[..20], [new TokenGrant(ns, "reader")], cancel);
+
+        // An edge of its own with small bounds, in front of the same node.
+        using var edge = await EdgeProcess.StartAsync(EdgeRegion.RegionName, [region.Node.Http], region.Token, [.. EdgeRegion.EdgeArguments, "--max-watches-per-token", "40", "--max-watches-per-address", "60"], cancel);
+        var open = new List<HttpResponseMessage>();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 200 }) { BaseAddress = edge.Http, Timeout = Timeout.InfiniteTimeSpan };
+        try
+        {
+            async Task<HttpResponseMessage> WatchAsync(string token)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/ns/{ns}/watch");
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("text/event-stream"));
+                return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+            }
+
+            async Task<int> OpenAsync(string token, int attempts, string refusedBy)
+            {
+                var opened = 0;
+                for (var i = 0; i < attempts; i++)
+                {
+                    var answer = await WatchAsync(token);
+                    if (answer.StatusCode == HttpStatusCode.OK)
+                    {
+                        open.Add(answer);
+                        opened++;
+                        continue;
+                    }
+
+                    using (answer)
+                    {
+                        var body = await answer.Content.ReadAsStringAsync(cancel);
+                        Assert.True(answer.StatusCode == HttpStatusCode.TooManyRequests, $"{(int)answer.StatusCode} {body}");
+                        Assert.Equal("Overloaded", JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+                        Assert.Contains(refusedBy, body, StringComparison.Ordinal);
+                        Assert.NotNull(answer.Headers.RetryAfter);
+                    }
+                }
+
+                return opened;
+            }
+
+            // One token: 40 of 45; a second token from the same address: the address's other 20.
+            Assert.Equal(40, await OpenAsync(first.Token, 45, "as many as one token may"));
+            Assert.Equal(20, await OpenAsync(second.Token, 25, "as many as one address may"));
+
+            // A watch that ends gives its slot back (the edge sees the connection close).
+            open[0].Dispose();
+            open.RemoveAt(0);
+            await EventuallyOpensAsync(() => WatchAsync(first.Token), open, cancel);
+        }
+        finally
+        {
+            open.ForEach(answer => answer.Dispose());
+        }
+    }
+
+    /// <summary>Tries until a watch opens (the edge learns of a closed connection a moment later); keeps it open.</summary>
+    private static async Task EventuallyOpensAsync(Func<Task<HttpResponseMessage>> watch, List<HttpResponseMessage> open, CancellationToken cancel)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var answer = await watch();
+            if (answer.StatusCode == HttpStatusCode.OK)
+            {
+                open.Add(answer);
+                return;
+            }
+
+            answer.Dispose();
+            await Task.Delay(100, cancel);
+        }
+
+        Assert.Fail("no watch opened after one was closed");
+    }
 }
