@@ -17,7 +17,7 @@ public sealed class ChildLog : IDisposable
 
     /// <summary>
     /// Starts the child with both of its streams drained into this log (a child whose pipe fills up
-    /// blocks), without a launch profile's URLs (docs/development.md, Learned on the build machine), and calls
+    /// blocks), without a launch profile's URLs (docs/pitfalls.md, The build machine), and calls
     /// <paramref name="exited"/> when it ends.
     /// </summary>
     public System.Diagnostics.Process Start(System.Diagnostics.ProcessStartInfo start, Action exited)

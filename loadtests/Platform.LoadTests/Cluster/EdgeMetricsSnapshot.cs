@@ -27,7 +27,7 @@ public sealed partial record EdgeMetricsSnapshot(
         return Parse(text);
     }
 
-    /// <summary>Parses the Prometheus text format; the exporter may append a timestamp after the value (docs/development.md, Learned on the build machine).</summary>
+    /// <summary>Parses the Prometheus text format; the exporter may append a timestamp after the value (docs/pitfalls.md, The build machine).</summary>
     public static EdgeMetricsSnapshot Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -64,7 +64,7 @@ public sealed class PlatformUpProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        // A launch profile's URLs would otherwise reach every node (docs/development.md, Learned on the build machine).
+        // A launch profile's URLs would otherwise reach every node (docs/pitfalls.md, The build machine).
         start.Environment.Remove("ASPNETCORE_URLS");
         var up = new PlatformUpProcess(new Process { StartInfo = start }, dataDirectory);
         try

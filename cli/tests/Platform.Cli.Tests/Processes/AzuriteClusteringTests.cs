@@ -105,6 +105,6 @@ public sealed class AzuriteClusteringTests : IDisposable
     }
 }
 
-/// <summary>Process collections run one at a time (docs/development.md, Learned on the build machine).</summary>
+/// <summary>Process collections run one at a time (docs/pitfalls.md, The build machine).</summary>
 [CollectionDefinition(nameof(AzuriteClusteringTests), DisableParallelization = true)]
 public sealed class AzuriteClusteringSuite;

@@ -92,6 +92,6 @@ public sealed class RegionFaultTests : IDisposable
     }
 }
 
-/// <summary>Process collections run one at a time (docs/development.md, Learned on the build machine): two regions at once starve a 2-core machine.</summary>
+/// <summary>Process collections run one at a time (docs/pitfalls.md, The build machine): two regions at once starve a 2-core machine.</summary>
 [CollectionDefinition(nameof(RegionFaultTests), DisableParallelization = true)]
 public sealed class RegionFaultSuite;

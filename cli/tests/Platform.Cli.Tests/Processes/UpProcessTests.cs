@@ -302,6 +302,6 @@ public sealed partial class UpProcessTests : IDisposable
     private static partial int Kill(int pid, int signal);
 }
 
-/// <summary>Process collections run one at a time (docs/development.md, Learned on the build machine).</summary>
+/// <summary>Process collections run one at a time (docs/pitfalls.md, The build machine).</summary>
 [CollectionDefinition(nameof(UpProcessTests), DisableParallelization = true)]
 public sealed class UpProcessSuite;
