@@ -90,7 +90,7 @@ public sealed partial class RaftNode
         lastHardState = new HardState(Term, Vote, log.Committed);
 
         // A replica may have acknowledged a leader's heartbeat just before it restarted; granting
-        // no vote for one election timeout keeps that leader's lease sound (docs/design.md, Consensus core).
+        // no vote for one election timeout keeps that leader's lease sound (docs/architecture.md, Consensus core).
         noVoteUntil = now + options.MinElectionTimeout;
         stepRole = StepFollower;
         tickRole = TickElection;

@@ -56,7 +56,7 @@ public sealed record RaftOptions
     /// </summary>
     public Func<ulong, ulong, bool>? ShareMatchWith { get; init; }
 
-    /// <summary>The safety bound of the lease: minElectionTimeout * (1 - rho) / (1 + rho) (docs/design.md, Consensus core).</summary>
+    /// <summary>The safety bound of the lease: minElectionTimeout * (1 - rho) / (1 + rho) (docs/architecture.md, Consensus core).</summary>
     public TimeSpan MaxSafeLeaseDuration =>
         MinElectionTimeout * ((1 - ClockRateErrorBound) / (1 + ClockRateErrorBound));
 

@@ -7,7 +7,7 @@ namespace Platform.Global.Drills;
 
 /// <summary>
 /// The planned switchover drill: each namespace in turn moves by the switchover of
-/// docs/design.md (Switchover) while its probe writes on; afterwards every write the probe had accepted must be
+/// docs/architecture.md (Switchover) while its probe writes on; afterwards every write the probe had accepted must be
 /// at the new home (the lost writes: zero, or the verdict fails). The write pause is the longest
 /// time the probe went without an accepted write; the RTO is from the start of the switchover to the
 /// first write accepted in the new epoch.

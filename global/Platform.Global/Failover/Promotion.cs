@@ -14,7 +14,7 @@ public sealed record PromotionResult(string Namespace, string OldHome, string Ne
     IReadOnlyDictionary<string, long> Candidates, TimeSpan RevokedAt, TimeSpan MovedAt);
 
 /// <summary>
-/// The unplanned promotion of docs/design.md (Unplanned promotion), run from a region other than the lost home A:
+/// The unplanned promotion of docs/architecture.md (Unplanned promotion), run from a region other than the lost home A:
 /// <list type="number">
 /// <item>commit <c>revoke(X, A, e)</c> in the catalog (A's lease renewals stop covering X) and wait
 /// <c>L * (1 + rho)</c> on this node's clock, so A acknowledges nothing more in epoch e;</item>

@@ -20,7 +20,7 @@ public readonly record struct HeldNamespace(bool IsCopy, long Epoch, long Revisi
 
 /// <summary>
 /// How a region brings its data of a <c>local-commit</c> namespace in line with the catalog, one
-/// command at a time (docs/design.md, Unplanned promotion: this happens by itself whenever a
+/// command at a time (docs/architecture.md, Unplanned promotion: this happens by itself whenever a
 /// region learns of a newer epoch). Used by the replicator and by the replication simulator alike:
 /// <list type="bullet">
 /// <item>a home of an earlier epoch (the namespace moved away, or away and back while this region

@@ -4,7 +4,7 @@ using Platform.Storage.Mvcc;
 namespace Platform.Global.Replication;
 
 /// <summary>
-/// What a home's change feed sends next, from its group's state: the rules of docs/design.md
+/// What a home's change feed sends next, from its group's state: the rules of docs/architecture.md
 /// ("Replicated apply") in one place, used by the feed route and by the replication simulator.
 /// </summary>
 public static class FeedSource

@@ -1,7 +1,7 @@
 namespace Platform.Global.Replication;
 
 /// <summary>
-/// A region's home lease as one node holds it (docs/design.md, "Home lease"): a renewal sent at
+/// A region's home lease as one node holds it (docs/architecture.md, "Home lease"): a renewal sent at
 /// local monotonic time <c>t_s</c> whose answer lists the (namespace, epoch) pairs it covers is valid
 /// until <c>t_s + L * (1 - rho)</c> on this node's clock. Whoever moves a namespace away waits
 /// <c>L * (1 + rho)</c> on its own clock after the revoke committed, so even with both clocks off by

@@ -8,7 +8,7 @@ using Platform.Regional.StateMachine;
 namespace Platform.Global.Replication;
 
 /// <summary>
-/// A mode change (docs/design.md, Mode change: the switchover's rule applied to groups, the state
+/// A mode change (docs/architecture.md, Mode change: the switchover's rule applied to groups, the state
 /// at r_f copied into the target group), run in the region whose group the namespace leaves or enters: at the home for
 /// <c>local-commit</c> to <c>strong-global</c>, at the new home for the way back.
 /// <list type="number">

@@ -9,7 +9,7 @@ using Platform.Regional.StateMachine;
 namespace Platform.Global.Replication;
 
 /// <summary>
-/// The switchover of docs/design.md (Switchover), run at the current home A for a move to B:
+/// The switchover of docs/architecture.md (Switchover), run at the current home A for a move to B:
 /// <list type="number">
 /// <item>commit <c>revoke(X, A, e)</c> with the move's record in the catalog (renewals stop covering X);</item>
 /// <item>commit the freeze <c>fence(X, e)</c> in A's group at once: its revision r_f is the drain target.

@@ -11,7 +11,7 @@ public readonly record struct RpoDecision(TimeSpan Delay, TimeSpan? RetryAfter)
 }
 
 /// <summary>
-/// The RPO policy of docs/design.md (RPO): it acts on the lag of the most up-to-date other region (the
+/// The RPO policy of docs/architecture.md (RPO): it acts on the lag of the most up-to-date other region (the
 /// one a promotion would pick); <c>alert</c> only reports, <c>throttle</c> delays each write by how
 /// far the lag is past the RPO (at most <see cref="MaxThrottle"/>), so writers slow down until the
 /// copy catches up, and <c>reject</c> refuses writes while the lag is past the RPO.

@@ -15,7 +15,7 @@ public sealed record EpochRecord(long Epoch, string? HomeRegion, long? ForkRevis
 /// strong-global group, or the home region's group by the hash of its name), its current epoch and
 /// the history of epochs. <see cref="Version"/> is the catalog log index that last changed the
 /// entry: changes are compare-and-swap on it. <see cref="MovingTo"/> is set while the namespace's
-/// home is being moved (docs/design.md, Moving a namespace: the revoke of the home's lease and the move record):
+/// home is being moved (docs/architecture.md, Moving a namespace: the revoke of the home's lease and the move record):
 /// no lease renewal covers the namespace then.
 /// </summary>
 public sealed record CatalogEntry(string Name, NamespaceSettings Settings, ulong Group, long Epoch, IReadOnlyList<EpochRecord> Epochs, long Version)

@@ -5,7 +5,7 @@ namespace Platform.Regional.Catalog;
 /// <summary>
 /// A change a former home (or a copy that had it from there) committed past the fork point of an
 /// unplanned failover: it never reached the new home, so a region that finds it in its history
-/// moves it here instead of dropping it (docs/design.md, The divergent-writes archive).
+/// moves it here instead of dropping it (docs/architecture.md, The divergent-writes archive).
 /// <see cref="Acknowledged"/> is false when the home that committed it is known to have answered
 /// <c>OutcomeUnknown</c> (its lease ran out before it could acknowledge); otherwise its client may
 /// have been told it succeeded.

@@ -1,6 +1,6 @@
 namespace Platform.Regional.Namespaces;
 
-/// <summary>How a namespace's writes become durable (docs/design.md, "What it is for").</summary>
+/// <summary>How a namespace's writes become durable (docs/architecture.md, "What it is for").</summary>
 public enum NamespaceMode : byte
 {
     LocalCommit = 0,

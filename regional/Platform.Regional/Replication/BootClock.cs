@@ -5,7 +5,7 @@ namespace Platform.Regional.Replication;
 
 /// <summary>
 /// The replicas' clock: CLOCK_BOOTTIME on Linux, which keeps counting while the machine is
-/// suspended (docs/design.md, Clocks). Stopwatch reads CLOCK_MONOTONIC, which stops
+/// suspended (docs/architecture.md, Clocks). Stopwatch reads CLOCK_MONOTONIC, which stops
 /// during suspend: a leader waking from a suspended VM would think its lease still held.
 /// </summary>
 public static partial class BootClock

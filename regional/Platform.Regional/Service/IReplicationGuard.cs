@@ -40,7 +40,7 @@ public interface IReplicationGuard
 public interface INamespaceMover
 {
     /// <summary>
-    /// The switchover of docs/design.md (Switchover), run from the current home: revoke, freeze
+    /// The switchover of docs/architecture.md (Switchover), run from the current home: revoke, freeze
     /// (without waiting out the lease), drain the target to the freeze point, compare-and-swap the
     /// home in the catalog, and return the new entry once the target serves; aborted (and the old
     /// home unfrozen) past the deadline. No acknowledged write is lost.

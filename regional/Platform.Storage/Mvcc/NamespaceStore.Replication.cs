@@ -2,7 +2,7 @@ namespace Platform.Storage.Mvcc;
 
 /// <summary>
 /// A copy of a namespace homed in another region: changes shipped from the home's change feed are
-/// applied with the home's revisions (docs/design.md, "Replicated apply"), and a copy that holds
+/// applied with the home's revisions (docs/architecture.md, "Replicated apply"), and a copy that holds
 /// revisions past a fork point drops them before it takes the new epoch's.
 /// </summary>
 public sealed partial class NamespaceStore

@@ -1,7 +1,7 @@
 namespace Platform.Global.Tests.Simulation;
 
 /// <summary>
-/// The operator moving the namespace, by the rules of docs/design.md (Moving a namespace), on its own drifting clock:
+/// The operator moving the namespace, by the rules of docs/architecture.md (Moving a namespace), on its own drifting clock:
 /// commit revoke(X, A, e), then either a switchover at once (fence = freeze at A, drain the target to
 /// A's revision, compare-and-swap, or abort past a deadline and only then unfreeze A) or, after
 /// waiting L * (1 + rho), an unplanned failover (fence every reachable region, promote the most
