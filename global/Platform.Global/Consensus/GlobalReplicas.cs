@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Global.Transport;
 using Platform.Regional.Hosting;
 using Platform.Regional.Observability;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.Transport;
 
 namespace Platform.Global.Consensus;

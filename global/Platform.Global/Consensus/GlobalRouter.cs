@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Problems;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Global.Consensus;
 

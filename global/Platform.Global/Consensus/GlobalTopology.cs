@@ -1,5 +1,5 @@
 using Platform.Consensus.Membership;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Global.Consensus;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Platform.Global.Failover;
 using Platform.Regional.Catalog;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Global.Drills;
 

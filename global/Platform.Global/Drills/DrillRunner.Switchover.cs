@@ -1,7 +1,7 @@
 using System.Net;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Catalog;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Global.Drills;
 

@@ -6,7 +6,7 @@ using Platform.Regional.Api.Problems;
 using Platform.Regional.Catalog;
 using Platform.Regional.Hosting;
 using Platform.Regional.Namespaces;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Global.Drills;

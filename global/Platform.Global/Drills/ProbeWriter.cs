@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Global.Drills;
 

@@ -4,8 +4,8 @@ using Platform.Global.Transport;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Hosting;
 using Platform.Regional.Namespaces;
-using Platform.Regional.Replication;
-using Platform.Regional.Service;
+using Platform.Regional.Replicas;
+using Platform.Regional.Routing;
 
 namespace Platform.Global.Failover;
 

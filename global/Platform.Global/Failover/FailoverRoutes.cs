@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Routes;
 using Platform.Regional.Chaos;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Global.Failover;

@@ -7,8 +7,8 @@ using Platform.Global.Replication;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Routes;
 using Platform.Regional.Hosting;
-using Platform.Regional.Replication;
-using Platform.Regional.Service;
+using Platform.Regional.Replicas;
+using Platform.Regional.Routing;
 
 namespace Platform.Global.Hosting;
 

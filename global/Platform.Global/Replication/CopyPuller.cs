@@ -3,8 +3,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Platform.Global.Transport;
 using Platform.Regional.Catalog;
-using Platform.Regional.Replication;
-using Platform.Regional.Service;
+using Platform.Regional.Replicas;
+using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 using Platform.Storage.Mvcc;
 

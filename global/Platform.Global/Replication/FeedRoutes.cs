@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Routing;
 using System.Net;
 using Platform.Global.Transport;
 using Platform.Regional.Chaos;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.Namespaces;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 
 namespace Platform.Global.Replication;
 

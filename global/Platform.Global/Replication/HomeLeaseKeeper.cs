@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 using Platform.Consensus;
 using Platform.Global.Transport;
 using Platform.Regional.Namespaces;
-using Platform.Regional.Replication;
-using Platform.Regional.Service;
+using Platform.Regional.Replicas;
+using Platform.Regional.Routing;
 
 namespace Platform.Global.Replication;
 

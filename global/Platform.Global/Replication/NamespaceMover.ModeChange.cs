@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Global.Replication;

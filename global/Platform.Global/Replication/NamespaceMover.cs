@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Catalog;
-using Platform.Regional.Replication;
-using Platform.Regional.Service;
+using Platform.Regional.Replicas;
+using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Global.Replication;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Global.Replication;
 

@@ -3,7 +3,7 @@ using Platform.Regional.Api.Problems;
 using Platform.Regional.Catalog;
 using Platform.Regional.Hosting;
 using Platform.Regional.Namespaces;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 
 namespace Platform.Global.Replication;
 
@@ -42,7 +42,7 @@ public sealed class ReplicationGuard(
     public void AfterCommit(CatalogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (!leases.Lease.Covers(entry.Name, entry.Epoch, Regional.Replication.NodeTime.Monotonic(clock)))
+        if (!leases.Lease.Covers(entry.Name, entry.Epoch, Regional.Replicas.NodeTime.Monotonic(clock)))
         {
             throw ApiProblemException.OutcomeUnknown(
                 $"the write committed in {options.Region}, but the region's home lease for '{entry.Name}' ran out before it could be acknowledged (another region may have taken the namespace over)");

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Platform.Global.Transport;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Observability;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 
 namespace Platform.Global.Replication;
 
@@ -37,7 +37,7 @@ public sealed class ReplicationMetrics
                 var entries = catalog.Replica.Read(m => m.Catalog.Entries.Where(e => e.Mode == NamespaceMode.LocalCommit && e.HomeRegion == options.Region).ToList());
                 return entries.SelectMany(e => guard.Lags(e).Select(l => (l, new KeyValuePair<string, object?>[] { new("namespace", e.Name), new("region", l.Region) })));
             }
-            catch (Exception starting) when (starting is InvalidOperationException or Regional.Replication.NodeNotReadyException)
+            catch (Exception starting) when (starting is InvalidOperationException or Regional.Replicas.NodeNotReadyException)
             {
                 return []; // the node is still starting
             }

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 using Platform.Global.Transport;
 using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
-using Platform.Regional.Replication;
-using Platform.Regional.Service;
+using Platform.Regional.Replicas;
+using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Global.Replication;
@@ -329,7 +329,7 @@ public sealed partial class Replicator(
                 {
                     reports.Add((stream.Entry.HomeRegion!, stream.Progress()));
                 }
-                catch (Exception notActive) when (notActive is InvalidOperationException or Regional.Replication.NodeNotReadyException)
+                catch (Exception notActive) when (notActive is InvalidOperationException or Regional.Replicas.NodeNotReadyException)
                 {
                     // The group's replica is not active on this node (it is starting or stopping).
                 }
@@ -382,7 +382,7 @@ public sealed partial class Replicator(
                 }
             }
         }
-        catch (Exception starting) when (starting is InvalidOperationException or Regional.Replication.NodeNotReadyException)
+        catch (Exception starting) when (starting is InvalidOperationException or Regional.Replicas.NodeNotReadyException)
         {
             // Still starting.
         }

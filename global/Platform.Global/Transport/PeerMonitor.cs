@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Platform.Regional.Hosting;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Global.Transport;
 

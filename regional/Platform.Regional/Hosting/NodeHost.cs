@@ -11,9 +11,9 @@ using Platform.Regional.Api.Pipeline;
 using Platform.Regional.Api.Routes;
 using Platform.Regional.Clustering;
 using Platform.Regional.Observability;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.Security;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.Hosting;
@@ -106,7 +106,7 @@ public static class NodeHost
         // The node's clock: CLOCK_BOOTTIME timestamps (leases count through a suspend), the system's
         // wall clock and timers. The global layer reads it through TimeProvider so a simulation can
         // run the same classes in simulated time.
-        builder.Services.AddSingleton(Replication.BootClock.Provider);
+        builder.Services.AddSingleton(Replicas.BootClock.Provider);
         builder.Services.AddSingleton<RegionalMetrics>();
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddSingleton<NodeStorage>();

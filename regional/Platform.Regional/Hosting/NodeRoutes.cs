@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Api.Routes;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Regional.Hosting;
 

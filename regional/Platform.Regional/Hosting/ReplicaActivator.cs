@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Regional.Hosting;
 

@@ -1,5 +1,5 @@
 using Platform.Regional.Hosting;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 
 namespace Platform.Regional.Security;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 
 namespace Platform.Global.Tests.Hosting;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Regional.Catalog;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 using Platform.Storage.Mvcc;
 

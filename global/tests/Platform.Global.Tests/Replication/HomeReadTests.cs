@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Global.Tests.Replication;

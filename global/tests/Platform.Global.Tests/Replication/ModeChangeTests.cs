@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Regional.Namespaces;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 
 namespace Platform.Global.Tests.Replication;
 

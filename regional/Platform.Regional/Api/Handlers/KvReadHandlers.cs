@@ -1,8 +1,8 @@
 using Mediator;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Api.Requests;
-using Platform.Regional.Replication;
-using Platform.Regional.Service;
+using Platform.Regional.Replicas;
+using Platform.Regional.Routing;
 using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.Api.Handlers;

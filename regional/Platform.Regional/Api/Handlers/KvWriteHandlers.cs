@@ -3,8 +3,8 @@ using Mediator;
 using Platform.Regional.Api.Requests;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Observability;
-using Platform.Regional.Replication;
-using Platform.Regional.Service;
+using Platform.Regional.Replicas;
+using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 using Platform.Storage.Mvcc;
 

@@ -4,7 +4,7 @@ using Platform.Regional.Api.Requests;
 using Platform.Regional.Hosting;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Security;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Regional.Api.Handlers;

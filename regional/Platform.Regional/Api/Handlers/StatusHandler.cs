@@ -1,7 +1,7 @@
 using Mediator;
 using Platform.Regional.Api.Requests;
-using Platform.Regional.Replication;
-using Platform.Regional.Service;
+using Platform.Regional.Replicas;
+using Platform.Regional.Routing;
 
 namespace Platform.Regional.Api.Handlers;
 

@@ -2,7 +2,7 @@ using Mediator;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Api.Requests;
 using Platform.Regional.Security;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Regional.Api.Handlers;

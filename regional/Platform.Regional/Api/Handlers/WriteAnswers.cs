@@ -1,5 +1,5 @@
 using Platform.Regional.Api.Problems;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.StateMachine;
 
 namespace Platform.Regional.Api.Handlers;

@@ -19,7 +19,7 @@ public sealed class ProblemMiddleware(RequestDelegate next)
         {
             await ProblemWriter.WriteAsync(context, problem);
         }
-        catch (Replication.NodeNotReadyException starting) when (!context.Response.HasStarted)
+        catch (Replicas.NodeNotReadyException starting) when (!context.Response.HasStarted)
         {
             await ProblemWriter.WriteAsync(context, ApiProblemException.NotCaughtUp(starting.Message));
         }

@@ -57,5 +57,5 @@ public sealed record ListNamespaces(Caller Caller) : IRequest<IReadOnlyList<Name
 public sealed record NamespaceView(string Name, NamespaceSettings Settings, ulong Group, long Revision, long CompactRevision, long Epoch, int Keys, bool Created = false)
 {
     /// <summary>The other regions' copies and their lag (a namespace homed here, in a linked deployment).</summary>
-    public IReadOnlyList<Service.RegionLag> Regions { get; init; } = [];
+    public IReadOnlyList<Routing.RegionLag> Regions { get; init; } = [];
 }

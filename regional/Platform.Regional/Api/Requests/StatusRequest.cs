@@ -1,6 +1,6 @@
 using Mediator;
 using Platform.Regional.Api.Pipeline;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.Security;
 
 namespace Platform.Regional.Api.Requests;

@@ -6,7 +6,7 @@ using Platform.Regional.Api.Problems;
 using Platform.Regional.Chaos;
 using Platform.Regional.Hosting;
 using Platform.Regional.Placement;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Regional.Api.Routes;
 

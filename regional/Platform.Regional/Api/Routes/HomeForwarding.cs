@@ -7,7 +7,7 @@ using Platform.Regional.Catalog;
 using Platform.Regional.Hosting;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Security;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 
 namespace Platform.Regional.Api.Routes;
 

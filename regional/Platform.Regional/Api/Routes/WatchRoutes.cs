@@ -8,9 +8,9 @@ using Microsoft.AspNetCore.Routing;
 using Platform.Regional.Api.Requests;
 using Platform.Regional.Hosting;
 using Platform.Regional.Observability;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.Security;
-using Platform.Regional.Service;
+using Platform.Regional.Routing;
 using Platform.Storage.Mvcc;
 
 namespace Platform.Regional.Api.Routes;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Hosting;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.StateMachine;
 using Platform.Regional.Transport;
 using Platform.Storage.Mvcc;

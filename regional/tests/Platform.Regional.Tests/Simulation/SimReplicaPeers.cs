@@ -1,4 +1,4 @@
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 
 namespace Platform.Regional.Tests.Simulation;
 

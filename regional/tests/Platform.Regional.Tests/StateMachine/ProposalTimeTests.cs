@@ -1,5 +1,5 @@
 using Platform.Consensus.Log;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.StateMachine;
 using Platform.Storage.Mvcc;
 

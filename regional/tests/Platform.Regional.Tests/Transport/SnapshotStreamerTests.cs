@@ -7,7 +7,7 @@ using Platform.Consensus.Membership;
 using Platform.Consensus.Messages;
 using Platform.Regional.Hosting;
 using Platform.Regional.Observability;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.StateMachine;
 using Platform.Regional.Transport;
 using Platform.Storage.Snapshots;

@@ -5,7 +5,7 @@ using Platform.Regional.Api.Problems;
 using Platform.Regional.Api.Requests;
 using Platform.Regional.Catalog;
 using Platform.Regional.Hosting;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Regional.Security;
 using Platform.Storage.Mvcc;
 using Platform.Testing.Linearizability;
@@ -510,7 +510,7 @@ public sealed class GlobalSimulation
             var call = node.Call(TimeSpan.FromMilliseconds(1), async () =>
             {
                 var start = await new Platform.Regional.Api.Handlers.WatchHandler(node.Namespaces).Handle(new OpenWatch(Operator, Namespace, string.Empty, after), CancellationToken.None);
-                var answer = await Platform.Regional.Service.WatchPoll.PollAsync(node.Namespaces.Replica(Namespace), node.Catalog, Namespace, string.Empty, start.After,
+                var answer = await Platform.Regional.Routing.WatchPoll.PollAsync(node.Namespaces.Replica(Namespace), node.Catalog, Namespace, string.Empty, start.After,
                     () => true, TimeSpan.FromSeconds(2), node.Process.Time, CancellationToken.None);
                 return (start.After, answer);
             });

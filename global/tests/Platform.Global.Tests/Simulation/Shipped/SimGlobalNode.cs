@@ -8,8 +8,8 @@ using Platform.Global.Transport;
 using Platform.Regional.Api.Handlers;
 using Platform.Regional.Hosting;
 using Platform.Regional.Observability;
-using Platform.Regional.Replication;
-using Platform.Regional.Service;
+using Platform.Regional.Replicas;
+using Platform.Regional.Routing;
 using Platform.Storage.Wal;
 using Platform.Testing.Simulation;
 

@@ -4,7 +4,7 @@ using Platform.Global.Failover;
 using Platform.Global.Replication;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Problems;
-using Platform.Regional.Replication;
+using Platform.Regional.Replicas;
 using Platform.Testing.Simulation;
 
 namespace Platform.Global.Tests.Simulation.Shipped;
