@@ -1,3 +1,4 @@
+
 namespace Platform.Global.Drills;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Platform.Global.Replication;
+using Platform.Global.Leases;
+using Platform.Global.Moves;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Catalog;

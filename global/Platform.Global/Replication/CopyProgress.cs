@@ -1,3 +1,4 @@
+
 namespace Platform.Global.Replication;
 
 /// <summary>

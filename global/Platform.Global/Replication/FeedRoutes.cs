@@ -1,11 +1,11 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using System.Net;
 using Platform.Global.Transport;
 using Platform.Regional.Chaos;
-using Platform.Regional.Replicas;
 using Platform.Regional.Namespaces;
+using Platform.Regional.Replicas;
 using Platform.Regional.Routing;
 
 namespace Platform.Global.Replication;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.Global.Moves;
 using Platform.Global.Transport;
 using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;

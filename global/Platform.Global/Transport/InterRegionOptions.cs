@@ -1,3 +1,4 @@
+
 namespace Platform.Global.Transport;
 
 /// <summary>One node's inter-region endpoint, as the other regions reach it.</summary>

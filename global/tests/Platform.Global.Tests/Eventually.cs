@@ -1,3 +1,4 @@
+
 namespace Platform.Global.Tests;
 
 /// <summary>Waits for a condition of a cluster that settles in its own time, failing with what did not happen.</summary>

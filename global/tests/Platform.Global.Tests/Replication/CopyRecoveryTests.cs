@@ -147,7 +147,7 @@ public sealed class CopyRecoveryTests : IAsyncLifetime
         // What an unplanned failover records (issue 8 drives it): revoke, wait out the lease, move to us-east with the fork at the last shipped revision.
         // (The catalog's leader may be in the cut-off region: the other two elect one first.)
         await ChangeCatalogAsync(e => e.MovingTo == Copy, e => new BeginMoveCommand("forked", Copy, e.Version, MoveKind.Promotion));
-        await Task.Delay(Platform.Global.Replication.HomeLeaseKeeper.DurationFor(new Platform.Global.Transport.InterRegionOptions
+        await Task.Delay(Platform.Global.Leases.HomeLeaseKeeper.DurationFor(new Platform.Global.Transport.InterRegionOptions
         {
             Region = Copy, NodeName = "x", Port = 0, Secret = [], WanRoundTrip = TimeSpan.FromMilliseconds(20),
         }) * 1.01, Cancel);

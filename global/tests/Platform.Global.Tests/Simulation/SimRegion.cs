@@ -1,5 +1,7 @@
 using System.Text;
 using Platform.Consensus.Log;
+using Platform.Global.Leases;
+using Platform.Global.Moves;
 using Platform.Global.Replication;
 using Platform.Regional.Catalog;
 using Platform.Regional.StateMachine;

@@ -770,7 +770,7 @@ public sealed class GlobalSimulation
         {
             if (nodes.Values.Any(n => EntryAt(n) is { MovingBy: MoveKind.Promotion, MovingTo: not null } entry && entry.Epoch == epoch))
             {
-                var wait = Platform.Global.Replication.HomeLeaseKeeper.DurationFor(InterOptions) * (1 + ClockRateErrorBound);
+                var wait = Platform.Global.Leases.HomeLeaseKeeper.DurationFor(InterOptions) * (1 + ClockRateErrorBound);
                 var stranded = NodeIn(random.Pick(Regions.Where(r => r != lostHome).ToList()));
                 var lasting = random.Between(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4.5));
                 loop.After(wait - random.Between(TimeSpan.Zero, TimeSpan.FromSeconds(1)), null, () =>
@@ -871,7 +871,7 @@ public sealed class GlobalSimulation
     {
         foreach (var node in nodes.Values.Where(n => n.Running))
         {
-            if (node.Global.Get(Platform.Global.Consensus.GlobalGroups.Catalog)?.LeaderAndTerm.Leader is { } leader)
+            if (node.Global.Get(Platform.Global.Groups.GlobalGroups.Catalog)?.LeaderAndTerm.Leader is { } leader)
             {
                 return leader.Split('/')[0];
             }

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Consensus;
-using Platform.Global.Consensus;
 using Platform.Global.Failover;
+using Platform.Global.Groups;
+using Platform.Global.Leases;
+using Platform.Global.Moves;
 using Platform.Global.Replication;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Handlers;

@@ -1,6 +1,6 @@
 using System.Net;
-using Platform.Global.Consensus;
 using Platform.Global.Failover;
+using Platform.Global.Groups;
 using Platform.Global.Replication;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Problems;

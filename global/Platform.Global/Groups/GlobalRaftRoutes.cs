@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.Global.Transport;
 
-namespace Platform.Global.Consensus;
+namespace Platform.Global.Groups;
 
 /// <summary>The inter-region routes of the strong-global groups: Raft message batches, snapshot chunks, forwarded proposals (accepted, not awaited) and read points, join requests (signed, like every inter-region request).</summary>
 public static class GlobalRaftRoutes

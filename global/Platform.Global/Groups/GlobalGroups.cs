@@ -1,4 +1,5 @@
-namespace Platform.Global.Consensus;
+
+namespace Platform.Global.Groups;
 
 /// <summary>
 /// The ids of the strong-global groups in a node's write-ahead log: above every regional group's

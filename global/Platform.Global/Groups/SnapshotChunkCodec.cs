@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Platform.Regional.Transport;
 
-namespace Platform.Global.Consensus;
+namespace Platform.Global.Groups;
 
 /// <summary>A snapshot chunk's bytes on the inter-region transport (Orleans' serializer does not cross regions).</summary>
 public static class SnapshotChunkCodec

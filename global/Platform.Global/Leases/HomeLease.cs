@@ -1,4 +1,5 @@
-namespace Platform.Global.Replication;
+
+namespace Platform.Global.Leases;
 
 /// <summary>
 /// A region's home lease as one node holds it (docs/architecture.md, "Home lease"): a renewal sent at

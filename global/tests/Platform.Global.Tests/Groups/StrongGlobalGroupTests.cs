@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Platform.Global.Consensus;
+using Platform.Global.Groups;
 
-namespace Platform.Global.Tests.Consensus;
+namespace Platform.Global.Tests.Groups;
 
 /// <summary>
 /// Three one-node regions in this process, linked by the inter-region transport (40 ms WAN round

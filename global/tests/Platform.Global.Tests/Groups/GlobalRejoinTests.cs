@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Platform.Global.Consensus;
+using Platform.Global.Groups;
 using Platform.Regional.Hosting;
 
-namespace Platform.Global.Tests.Consensus;
+namespace Platform.Global.Tests.Groups;
 
 /// <summary>
 /// A node whose disk is wiped comes back under a new incarnation and rejoins the strong-global

@@ -1,7 +1,7 @@
 using Platform.Consensus.Membership;
 using Platform.Regional.Replicas;
 
-namespace Platform.Global.Consensus;
+namespace Platform.Global.Groups;
 
 /// <summary>
 /// A strong-global group: by default every node of every region is a voter (3 regions x 3 nodes =

@@ -1,7 +1,7 @@
-using Platform.Global.Replication;
+using Platform.Global.Leases;
 using Platform.Global.Transport;
 
-namespace Platform.Global.Tests.Replication;
+namespace Platform.Global.Tests.Leases;
 
 public sealed class HomeLeaseKeeperTests
 {

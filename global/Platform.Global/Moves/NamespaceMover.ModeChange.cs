@@ -5,7 +5,7 @@ using Platform.Regional.Namespaces;
 using Platform.Regional.Replicas;
 using Platform.Regional.StateMachine;
 
-namespace Platform.Global.Replication;
+namespace Platform.Global.Moves;
 
 /// <summary>
 /// A mode change (docs/architecture.md, Mode change: the switchover's rule applied to groups, the state

@@ -8,7 +8,7 @@ using Platform.Regional.Observability;
 using Platform.Regional.Replicas;
 using Platform.Regional.Transport;
 
-namespace Platform.Global.Consensus;
+namespace Platform.Global.Groups;
 
 /// <summary>
 /// This node's replicas of the strong-global groups: the same consensus core and write path as a

@@ -1,7 +1,7 @@
 using Platform.Regional.Catalog;
 using Platform.Regional.StateMachine;
 
-namespace Platform.Global.Replication;
+namespace Platform.Global.Moves;
 
 /// <summary>What a region's group holds of a local-commit namespace, for <see cref="CatalogRules"/>.</summary>
 public readonly record struct HeldNamespace(bool IsCopy, long Epoch, long Revision, long FencedThrough, long FencedAtVersion = -1)

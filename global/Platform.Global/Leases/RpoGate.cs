@@ -1,6 +1,6 @@
 using Platform.Regional.Namespaces;
 
-namespace Platform.Global.Replication;
+namespace Platform.Global.Leases;
 
 /// <summary>What the RPO policy makes of a write: go ahead, go ahead after a pause, or be refused.</summary>
 public readonly record struct RpoDecision(TimeSpan Delay, TimeSpan? RetryAfter)

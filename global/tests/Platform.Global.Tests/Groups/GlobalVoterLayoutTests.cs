@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Platform.Global.Consensus;
+using Platform.Global.Groups;
 
-namespace Platform.Global.Tests.Consensus;
+namespace Platform.Global.Tests.Groups;
 
 /// <summary>
 /// Another layout of the strong-global groups: one voter per region (the first node of each), the

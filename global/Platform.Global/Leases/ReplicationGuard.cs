@@ -1,3 +1,4 @@
+using Platform.Global.Replication;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Catalog;
@@ -5,7 +6,7 @@ using Platform.Regional.Hosting;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Routing;
 
-namespace Platform.Global.Replication;
+namespace Platform.Global.Leases;
 
 /// <summary>
 /// The global layer's part in the write and read paths of <c>local-commit</c> namespaces: the home

@@ -6,7 +6,7 @@ using Platform.Regional.Namespaces;
 using Platform.Regional.Replicas;
 using Platform.Regional.Routing;
 
-namespace Platform.Global.Replication;
+namespace Platform.Global.Leases;
 
 /// <summary>
 /// Keeps this node's copy of its region's home lease: every <c>L / 3</c> (and whenever a write finds

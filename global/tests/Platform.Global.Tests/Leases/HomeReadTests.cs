@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 
-namespace Platform.Global.Tests.Replication;
+namespace Platform.Global.Tests.Leases;
 
 /// <summary>
 /// A linearizable read at the home is answered only from this epoch's home data: never from a copy,

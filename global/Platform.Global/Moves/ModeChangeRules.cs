@@ -2,7 +2,7 @@ using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
 using Platform.Regional.StateMachine;
 
-namespace Platform.Global.Replication;
+namespace Platform.Global.Moves;
 
 /// <summary>
 /// What a mode change (<see cref="NamespaceMover.ChangeModeAsync"/>) may leave behind when the node

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Platform.Global.Tests.Replication;
 
-namespace Platform.Global.Tests.Replication;
+namespace Platform.Global.Tests.Moves;
 
 /// <summary>
 /// A home change through <c>PUT /v1/namespaces/{ns}</c> is a switchover: under a steady write load

@@ -1,7 +1,7 @@
 using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
 
-namespace Platform.Global.Replication;
+namespace Platform.Global.Moves;
 
 /// <summary>
 /// Moves whose record has sat in the catalog for too long: the node running the move stopped, or

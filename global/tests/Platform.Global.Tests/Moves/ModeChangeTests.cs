@@ -3,10 +3,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Global.Tests.Replication;
 using Platform.Regional.Namespaces;
 using Platform.Regional.Routing;
 
-namespace Platform.Global.Tests.Replication;
+namespace Platform.Global.Tests.Moves;
 
 /// <summary>
 /// A mode change through <c>PUT /v1/namespaces/{ns}</c>, under a steady write load: local-commit in

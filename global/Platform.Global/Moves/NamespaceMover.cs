@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Platform.Global.Replication;
 using Platform.Global.Transport;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Catalog;
@@ -6,7 +7,7 @@ using Platform.Regional.Replicas;
 using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 
-namespace Platform.Global.Replication;
+namespace Platform.Global.Moves;
 
 /// <summary>
 /// The switchover of docs/architecture.md (Switchover), run at the current home A for a move to B:

@@ -4,7 +4,7 @@ using Platform.Global.Transport;
 using Platform.Regional.Api.Problems;
 using Platform.Regional.Replicas;
 
-namespace Platform.Global.Consensus;
+namespace Platform.Global.Groups;
 
 /// <summary>
 /// Finds a strong-global group's leader, which may be in another region: proposals and read points

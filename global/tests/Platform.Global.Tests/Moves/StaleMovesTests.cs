@@ -1,8 +1,8 @@
-using Platform.Global.Replication;
+using Platform.Global.Moves;
 using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
 
-namespace Platform.Global.Tests.Replication;
+namespace Platform.Global.Tests.Moves;
 
 /// <summary>Which moves a region aborts because their record sat in the catalog too long.</summary>
 public sealed class StaleMovesTests

@@ -4,7 +4,7 @@ using Platform.Regional.Replicas;
 using Platform.Regional.Routing;
 using Platform.Regional.StateMachine;
 
-namespace Platform.Global.Replication;
+namespace Platform.Global.Moves;
 
 /// <summary>
 /// One compare-and-swap step of a move on the catalog, settled even when its answer is lost: the

@@ -1,9 +1,9 @@
-using Platform.Global.Replication;
+using Platform.Global.Moves;
 using Platform.Regional.Catalog;
 using Platform.Regional.Namespaces;
 using Platform.Regional.StateMachine;
 
-namespace Platform.Global.Tests.Replication;
+namespace Platform.Global.Tests.Moves;
 
 /// <summary>What the replicator does with what a mode change left behind, decided from the catalog's entry and what a group holds.</summary>
 public sealed class ModeChangeRulesTests
